@@ -1,0 +1,86 @@
+"""Findings: what is wrong (or suspicious) in one cell, in a shape other tools rely on.
+
+A finding names the real sheet row, the column's field key after mapping, the A1 cell, a
+severity, a stable code, a message (Dutch by default; French and English available) and a
+suggested value where one exists.
+
+>>> f = Finding(row=5, column="vat_id", cell="E5", severity=ERROR, code="vat.checksum",
+...             params={"value": "0123456789"})
+>>> f.as_json()["message"]
+'BTW-nummer 0123456789 is ongeldig (controlegetal klopt niet). Controleer het nummer.'
+>>> f.as_json("en")["message"]
+'VAT number 0123456789 is invalid (check digits do not match). Check the number.'
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from numnum_xl.messages import render
+
+ERROR = "error"
+WARNING = "warning"
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one cell (or, with ``column`` None, in one row or the whole sheet)."""
+
+    row: int | None
+    column: str | None
+    cell: str | None
+    severity: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    suggestion: Any = None
+
+    def message(self, lang: str = "nl") -> str:
+        """The message in ``lang`` (nl, fr or en), with the fix where there is one."""
+        return render(self.code, lang, self.params, self.suggestion)
+
+    def as_json(self, lang: str = "nl") -> dict[str, Any]:
+        """The finding in the ``--json`` contract's shape."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message(lang),
+            "suggestion": _jsonable(self.suggestion),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def summarize(findings: Iterable[Finding], data_rows: int) -> dict[str, Any]:
+    """Counts for the summary: per severity, per code, rows affected."""
+    findings = list(findings)
+    by_sev = Counter(f.severity for f in findings)
+    error_rows = {f.row for f in findings if f.severity == ERROR and f.row is not None}
+    warn_rows = {f.row for f in findings if f.severity == WARNING and f.row is not None}
+    return {
+        "data_rows": data_rows,
+        "errors": by_sev.get(ERROR, 0),
+        "warnings": by_sev.get(WARNING, 0),
+        "rows_with_errors": len(error_rows),
+        "rows_with_warnings_only": len(warn_rows - error_rows),
+        "clean_rows": max(data_rows - len(error_rows | warn_rows), 0),
+        "by_code": dict(sorted(Counter(f.code for f in findings).items())),
+    }
+
+
+def sort_key(f: Finding) -> tuple:
+    """Sheet order: row, then column position in the sheet (by cell), then code."""
+    from numnum_xl.cells import column_index_of
+
+    col = column_index_of(f.cell) if f.cell else 0
+    return (f.row or 0, col, f.code)
