@@ -123,6 +123,19 @@ LEGAL_FORMS: tuple[LegalForm, ...] = (
 )
 
 
+#: Other ways people write a legal form -> the catalogue code to write instead.
+LEGAL_FORM_ALIASES: dict[str, str] = {
+    "sprl": "BVBA", "sprlu": "ebvba", "scrl": "cvba", "scrl-fs": "cvba-vso", "scs": "gcv",
+    "snc": "VOF", "sca": "comm.va", "commva": "comm.va", "gcv": "gcv", "ltd": "limited-ltd",
+    "limited": "limited-ltd", "llc": "limited-llc", "inc": "incorporated",
+    "natuurlijk persoon": "natuurlijk-persoon", "particulier": "natuurlijk-persoon",
+    "personne physique": "natuurlijk-persoon", "eenmanszaak": "Eenmanszaak",
+    "entreprise individuelle": "Eenmanszaak", "vereniging zonder winstoogmerk": "VZW",
+    "besloten vennootschap": "BV", "naamloze vennootschap": "NV", "fondation": "Stichting",
+    "société simple": "Maatschap", "feitelijke vereniging": "feitelijke-vereniging",
+}
+
+
 @dataclass(frozen=True)
 class Scheme:
     """A Peppol / ISO 6523 identification scheme and how its identifiers are checked.
@@ -171,14 +184,13 @@ FIELDS: tuple[Field, ...] = (
     _f("title", "Titel", "Titre", "Title", "text",
        "Naam van het bedrijf/klant", "Nom de l'entreprise/du client", "Company or customer name",
        required=True, width=30,
-       synonyms=("Naam", "Bedrijfsnaam", "Bedrijf", "Firmanaam", "Klantnaam", "Klant",
-                 "Raison sociale", "Nom de l'entreprise", "Société", "Entreprise",
-                 "Company", "Company name", "Customer name", "Name", "Naam klant",
-                 "Relatienaam", "Handelsnaam")),
+       synonyms=("Bedrijfsnaam", "Firmanaam", "Raison sociale", "Nom de l'entreprise",
+                 "Company name", "Handelsnaam", "Relatienaam", "Klantnaam", "Naam klant",
+                 "Customer name", "Bedrijf", "Klant", "Société", "Entreprise", "Company")),
     _f("last_name", "Familienaam", "Nom de famille", "Last name", "text",
        "Familienaam van de klant", "Nom de famille du client", "Customer's last name",
        required=True, width=18,
-       synonyms=("Achternaam", "Nom", "Surname", "Family name", "Lastname")),
+       synonyms=("Achternaam", "Surname", "Family name", "Lastname")),
     _f("first_name", "Voornaam", "Prénom", "First name", "text",
        "Voornaam van de klant", "Prénom du client", "Customer's first name", width=14,
        synonyms=("Firstname", "Given name", "Prenom")),
@@ -330,6 +342,13 @@ FIELDS: tuple[Field, ...] = (
        "Sorteervolgorde (een getal)", "Ordre de tri (un nombre)", "Sort order (a number)",
        width=10, synonyms=("Volgorde", "Sortering", "Ordre", "Sort")),
 )
+
+#: Header names that can mean more than one field, with the fields in order of preference:
+#: "Naam" is the company name, unless another column already is (then it is the last name).
+AMBIGUOUS_HEADERS: dict[str, tuple[str, ...]] = {
+    "Naam": ("title", "last_name"), "Name": ("title", "last_name"),
+    "Nom": ("last_name", "title"),
+}
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS)

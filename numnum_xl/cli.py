@@ -14,7 +14,7 @@ from numnum_xl import __version__
 
 #: Subcommand modules (``numnum_xl.commands.<name>``), in the order ``--help`` lists them.
 #: Each defines ``register(subparsers)`` that adds its parser and sets ``func``.
-COMMANDS = ("template", "map", "header", "validate", "clear")
+COMMANDS = ("template", "map", "validate", "clear", "sandbox")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ReadError, UsageError) as exc:
         print(f"numnum-xl: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `numnum-xl ... | head`: the reader left; not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("numnum-xl: afgebroken", file=sys.stderr)
         return 130

@@ -224,9 +224,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Legal form “{value}” is written differently in NumNum.",
     ),
     "email.invalid": (
-        "E-mailadres «{value}» is ongeldig: {reason}",
-        "L'adresse e-mail « {value} » est invalide : {reason}",
-        "Email address “{value}” is invalid: {reason}",
+        "E-mailadres «{value}» is ongeldig: {reason}.",
+        "L'adresse e-mail « {value} » est invalide : {reason}.",
+        "Email address “{value}” is invalid: {reason}.",
     ),
     "email.multiple": (
         "Er staan meerdere e-mailadressen in één cel ({value}). NumNum neemt er één: houd het "
@@ -385,6 +385,23 @@ _HINTS = {
 }
 
 
+#: Words a rule passes as ``reason``, translated when the message is rendered.
+TERMS: dict[str, tuple[str, str, str]] = {
+    "checksum": ("controlegetal klopt niet", "chiffres de contrôle incorrects",
+                 "check digits do not match"),
+    "length": ("verkeerde lengte", "longueur incorrecte", "wrong length"),
+    "format": ("ongeldige tekens of opmaak", "caractères ou format invalides",
+               "invalid characters or layout"),
+    "no_at": ("er staat geen @ in", "il n'y a pas de @", "there is no @"),
+    "many_at": ("er staat meer dan één @ in", "il y a plus d'un @", "there is more than one @"),
+    "space": ("er staan spaties in", "il contient des espaces", "it contains spaces"),
+    "domain": ("het deel na de @ is geen geldig domein", "la partie après @ n'est pas un "
+               "domaine valide", "the part after the @ is not a valid domain"),
+    "local": ("het deel voor de @ is ongeldig", "la partie avant @ est invalide",
+              "the part before the @ is invalid"),
+}
+
+
 class _Params(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -403,6 +420,12 @@ def render(code: str, lang: str, params: dict[str, Any] | None = None,
         p.setdefault("key", key)
         p.setdefault("hint", _HINTS.get(key, (FIELD_BY_KEY[key].label_nl.lower(),) * 3)[i]
                      if key in _HINTS else FIELD_BY_KEY[key].description(LANGS[i]).lower())
+    if isinstance(p.get("country"), str) and len(p["country"]) == 2:
+        from numnum_xl.rules.country import name
+
+        p["country"] = name(p["country"], LANGS[i])
+    if p.get("reason") in TERMS:
+        p["reason"] = TERMS[p["reason"]][i]
     text = MESSAGES[code][i].format_map(p)
     if suggestion is not None and suggestion != "":
         text += _SUGGEST[LANGS[i]].format(suggestion)

@@ -1,0 +1,60 @@
+"""Options and helpers shared by the commands that read a customer sheet."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+LANG_CHOICES = ("nl", "fr", "en")
+
+
+def add_input_options(p: argparse.ArgumentParser) -> None:
+    """FILE, --sheet, --profile, --map, --skip: which sheet and how its columns map."""
+    p.add_argument("file", metavar="FILE", help="klantenlijst: .xlsx, .xlsm, .xls of .csv")
+    p.add_argument("--sheet", help="naam van het blad (standaard: het eerste zichtbare blad)")
+    p.add_argument("--profile", metavar="NAAM",
+                   help="bewaard koppelingsprofiel (naam of pad naar .json)")
+    p.add_argument("--map", dest="maps", action="append", default=[], metavar="KOLOM=VELD",
+                   help='koppel een kolom aan een NumNum-veld, bv. "BTW nr=vat_id"; '
+                        'herhaal voor een combinatie: "Voornaam=title" "Naam=title"')
+    p.add_argument("--skip", dest="skips", action="append", default=[], metavar="KOLOM",
+                   help="kolom niet importeren")
+    p.add_argument("--lang", choices=LANG_CHOICES, default="nl",
+                   help="taal van de meldingen (nl, fr, en)")
+
+
+def mapping_inputs(args: argparse.Namespace) -> tuple[dict | None, dict[str, Any]]:
+    """(profile, overrides) from the command line; UsageError when they are malformed."""
+    from numnum_xl.cli import UsageError
+    from numnum_xl.mapping import SKIP, load_profile
+
+    profile = None
+    if args.profile:
+        try:
+            profile = load_profile(args.profile)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    overrides: dict[str, Any] = {}
+    for item in args.maps:
+        header, sep, key = item.rpartition("=")
+        if not sep or not header.strip() or not key.strip():
+            raise UsageError(f'--map verwacht KOLOM=VELD, bv. "BTW nr=vat_id" (kreeg {item!r})')
+        overrides.setdefault(key.strip(), []).append(header.strip())
+    for header in args.skips:
+        overrides.setdefault(SKIP, []).append(header)
+    return profile, overrides
+
+
+def load_and_map(args: argparse.Namespace):
+    """Read the file and map its columns: (table, mapping)."""
+    from numnum_xl.cli import UsageError
+    from numnum_xl.mapping import propose
+    from numnum_xl.readers import read_table
+
+    profile, overrides = mapping_inputs(args)
+    table = read_table(args.file, args.sheet)
+    try:
+        mapping = propose(table.headers, profile=profile, overrides=overrides)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return table, mapping

@@ -1,0 +1,112 @@
+"""``numnum-xl validate FILE``: check every cell, write an annotated copy (or JSON)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from numnum_xl.commands._common import add_input_options, load_and_map
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` command."""
+    p = sub.add_parser(
+        "validate", help="controleer een klantenlijst en markeer elke fout in een kopie",
+        description="Controleer elke cel zoals NumNum ze zou importeren. Schrijft een "
+                    "gecontroleerde kopie (rood = fout, oranje = waarschuwing, met uitleg in "
+                    "een notitie) of, met --json, de bevindingen als JSON.")
+    add_input_options(p)
+    p.add_argument("--json", action="store_true",
+                   help="bevindingen als JSON op stdout (schrijft geen werkmap tenzij -o)")
+    p.add_argument("-o", "--output", help="pad van de gecontroleerde kopie "
+                                          "(standaard NAAM.gecontroleerd.xlsx)")
+    p.add_argument("--in-place", action="store_true",
+                   help="markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)")
+    p.add_argument("--fix", action="store_true",
+                   help="pas de veilige correcties toe (BTW-opmaak, landnamen, spaties, "
+                        "hoofdletters) en toon elke wijziging")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate, fix if asked, annotate, report; exit 1 when errors remain."""
+    from numnum_xl.validate import validate_table
+
+    table, mapping = load_and_map(args)
+    changes = []
+    if args.fix:
+        from numnum_xl.fix import fix_table
+
+        table, changes = fix_table(table, mapping)
+    report = validate_table(table, mapping)
+    out = None
+    if not args.json or args.output or args.in_place:
+        out = _write(args, report, changes)
+    if args.json:
+        data = report.as_json(args.lang)
+        if changes:
+            data["changes"] = [{"row": c.row, "column": c.column, "cell": c.cell,
+                                "old": _plain(c.old), "new": _plain(c.new), "code": c.code}
+                               for c in changes]
+        if out:
+            data["summary"]["output"] = str(out)
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print_report(report, changes, out, args.lang)
+    return 1 if report.errors else 0
+
+
+def _write(args: argparse.Namespace, report, changes):
+    from numnum_xl.annotate import annotate, default_output
+
+    out = args.file if args.in_place else (args.output or default_output(args.file))
+    extra = {"values": {c.cell: c.new for c in changes}} if changes else {}
+    result = annotate(args.file, report.table, report.findings, out, lang=args.lang,
+                      in_place=args.in_place, **extra)
+    for notice in result.notices:
+        print(f"let op: {notice}", file=sys.stderr)
+    if result.backup_path:
+        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
+    return out
+
+
+def _plain(value):
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+
+
+_LIMIT = 25
+_WORDS = {
+    "nl": ("klanten gelezen uit", "blad", "kopregel op rij", "fouten", "waarschuwingen",
+           "rijen met fouten", "Gecontroleerde kopie", "Geen fouten: klaar om te importeren.",
+           "Correcties", "en nog", "bevindingen: zie het blad NumNum-controle"),
+    "fr": ("clients lus dans", "feuille", "en-tête en ligne", "erreurs", "avertissements",
+           "lignes avec erreurs", "Copie contrôlée", "Aucune erreur : prêt à importer.",
+           "Corrections", "et encore", "constats : voir la feuille NumNum-controle"),
+    "en": ("customers read from", "sheet", "header on row", "errors", "warnings",
+           "rows with errors", "Checked copy", "No errors: ready to import.",
+           "Fixes", "and", "more findings: see the NumNum-controle sheet"),
+}
+
+
+def print_report(report, changes, out, lang: str) -> None:
+    """A short human report: counts, the first findings, the fixes, the output file."""
+    w = _WORDS[lang]
+    s = report.summary()
+    print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
+          f"{w[2]} {s['header_row']})")
+    print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}, {s['rows_with_errors']} {w[5]}")
+    for f in report.findings[:_LIMIT]:
+        mark = "FOUT" if f.severity == "error" else "let op"
+        print(f"  {f.cell or '-':>7}  {mark:6}  {f.message(lang)}")
+    if len(report.findings) > _LIMIT:
+        print(f"  … {w[9]} {len(report.findings) - _LIMIT} {w[10]}")
+    if changes:
+        print(f"{w[8]} ({len(changes)}):")
+        for c in changes:
+            print(f"  {c.cell:>7}  {c.old!s} → {c.new!s}")
+    if out:
+        print(f"{w[6]}: {out}")
+    if not report.errors:
+        print(w[7])

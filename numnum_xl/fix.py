@@ -1,0 +1,87 @@
+"""Safe fixes: the suggestions that only rewrite what the cell already says.
+
+VAT numbers written with prefix or dots, country names and lower-case codes, spaces around
+text, letter case of fixed values, IBAN/BIC layout, postcode layout, leading zeros Excel
+dropped. Every change is listed; nothing else is touched.
+
+>>> from numnum_xl.table import Table
+>>> from numnum_xl.validate import validate_table
+>>> t = Table("x.csv", "", "csv", 1, 1, ["title", "last_name", "vat_id", "vat_country_code"],
+...           [["Bakkerij", "Janssen", "BE 0403.019.261", "belgië"]], [2])
+>>> fixed, changes = fix_table(t)
+>>> [(c.cell, c.old, c.new) for c in changes]
+[('C2', 'BE 0403.019.261', '0403019261'), ('D2', 'belgië', 'BE')]
+>>> validate_table(fixed).findings
+[]
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from numnum_xl.cells import column_index_of
+from numnum_xl.findings import Finding
+from numnum_xl.mapping import Mapping, propose
+from numnum_xl.table import Table
+
+#: code -> the field the suggestion is for (None: the finding's own column).
+SAFE_FIXES: dict[str, str | None] = {
+    "text.whitespace": None, "text.control_chars": None, "vat.written": None,
+    "country.case": None, "country.name": None, "iban.written": None, "bic.written": None,
+    "choice.written": None, "legal_form.written": None, "zip.written": None,
+    "number.leading_zero_lost": None, "scheme_id.written": None,
+    "iban.country_missing": "iban_country_code",
+}
+#: Codes that only describe the text around the value; another code's fix wins over them.
+_LAYOUT = {"text.whitespace", "text.control_chars"}
+MAX_PASSES = 3
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell rewritten by a safe fix."""
+
+    row: int
+    column: str
+    cell: str
+    old: Any
+    new: Any
+    code: str
+
+
+def safe_fixes(findings: list[Finding]) -> dict[str, Finding]:
+    """The one fix to apply per cell: a value fix over a layout fix."""
+    chosen: dict[str, Finding] = {}
+    for f in findings:
+        if f.code not in SAFE_FIXES or f.suggestion in (None, "") or f.cell is None:
+            continue
+        target = SAFE_FIXES[f.code]
+        if target is not None and f.column != target:
+            continue  # the column the fix is for is not in the sheet
+        if f.cell not in chosen or chosen[f.cell].code in _LAYOUT:
+            chosen[f.cell] = f
+    return chosen
+
+
+def fix_table(table: Table, mapping: Mapping | None = None) -> tuple[Table, list[Change]]:
+    """A copy of ``table`` with every safe fix applied, and the list of changes."""
+    from numnum_xl.validate import validate_table
+
+    mapping = mapping or propose(table.headers)
+    fixed = copy.copy(table)
+    fixed.rows = [list(r) for r in table.rows]
+    row_index = {n: i for i, n in enumerate(table.row_numbers)}
+    changes: dict[str, Change] = {}
+    for _ in range(MAX_PASSES):
+        todo = safe_fixes(validate_table(fixed, mapping).findings)
+        if not todo:
+            break
+        for cell, f in todo.items():
+            r, c = row_index[f.row], column_index_of(cell) - table.first_col
+            old = table.rows[r][c]
+            fixed.rows[r][c] = f.suggestion
+            changes[cell] = Change(f.row, f.column, cell, old, f.suggestion, f.code)
+    ordered = sorted(changes.values(), key=lambda ch: (ch.row, len(ch.cell), ch.cell))
+    return fixed, ordered

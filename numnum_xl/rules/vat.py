@@ -1,0 +1,118 @@
+"""VAT numbers, checked against the VAT country code with python-stdnum.
+
+NumNum wants the number only: no country prefix, no dots or spaces ("0123456789", not
+"BE0123456789" or "0123.456.789"). A valid number written another way is a warning with the
+exact value to write instead.
+
+>>> compact("BE 0403.019.261", "BE")
+'0403019261'
+>>> [i.code for i in check("0403019261", "BE")]
+[]
+>>> [i.code for i in check("0123456789", "BE")]
+['vat.checksum']
+>>> [i.code for i in check("9876543210", "BE")]
+['vat.be_first_digit']
+>>> i = check("BE 0403.019.261", "BE")[0]; (i.code, i.suggestion)
+('vat.written', '0403019261')
+>>> [(i.code, i.field, i.suggestion) for i in check("0403019261", None)]
+[('vat.country_missing', 'vat_country_code', 'BE')]
+>>> [i.code for i in check("NL0403019261", "BE")]
+['vat.prefix_mismatch']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from types import ModuleType
+
+from stdnum import get_cc_module
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidLength,
+    ValidationError,
+)
+
+from numnum_xl.rules import country as countries
+from numnum_xl.rules.base import Issue, error, warning
+
+_SEPARATORS = re.compile(r"[\s.\-/,_]")
+#: Prefixes that VAT numbers carry which are not the ISO code (Greece writes EL).
+_PREFIX_TO_ISO = {"EL": "GR", "XI": "GB"}
+
+
+@lru_cache(maxsize=64)
+def module(cc: str) -> ModuleType | None:
+    """python-stdnum's VAT module for country ``cc`` (ISO alpha-2), or None."""
+    if not re.fullmatch(r"[A-Z]{2}", cc or ""):
+        return None
+    return get_cc_module(cc.lower(), "vat")
+
+
+def split_prefix(value: str) -> tuple[str | None, str]:
+    """(ISO country of a leading 2-letter prefix or None, the rest without separators)."""
+    raw = _SEPARATORS.sub("", value).upper()
+    head = raw[:2]
+    if len(raw) > 2 and head.isalpha():
+        iso = _PREFIX_TO_ISO.get(head, head)
+        if iso in countries.codes():
+            return iso, raw[2:]
+    return None, raw
+
+
+def compact(value: str, cc: str) -> str:
+    """The number as NumNum wants it: stdnum's compact form without the country prefix."""
+    mod = module(cc)
+    number = mod.compact(value) if mod else split_prefix(value)[1]
+    prefix, rest = split_prefix(number)
+    return rest if prefix else number
+
+
+def _guess_country(number: str) -> str | None:
+    """A country whose VAT rules accept ``number`` (Belgium first: NumNum is Belgian)."""
+    for cc in ("BE", "NL", "LU", "FR", "DE"):
+        mod = module(cc)
+        if mod and mod.is_valid(number):
+            return cc
+    return None
+
+
+@lru_cache(maxsize=65536)
+def check(value: str, cc: str | None) -> tuple[Issue, ...]:
+    """Issues with VAT number ``value`` (stripped, non-empty) for VAT country code ``cc``.
+
+    ``cc`` is the sheet's vat_country_code when it is a valid code, else None.
+    """
+    prefix, _ = split_prefix(value)
+    issues: list[Issue] = []
+    if cc is None:
+        guess = prefix or _guess_country(value)
+        issues.append(error("vat.country_missing", guess, field="vat_country_code"))
+        cc = guess
+        if cc is None:
+            return tuple(issues)
+    elif prefix and prefix != cc:
+        return (error("vat.prefix_mismatch", value=value, prefix=prefix, country=cc),)
+    mod = module(cc)
+    if mod is None:
+        return (*issues, warning("vat.unchecked", value=value, country=cc))
+    number = compact(value, cc)
+    try:
+        mod.validate(number if cc != "GR" else "EL" + number)
+    except ValidationError as exc:
+        issues.append(_invalid(exc, value, cc))
+        return tuple(issues)
+    if value != number:
+        issues.append(warning("vat.written", number, value=value))
+    return tuple(issues)
+
+
+def _invalid(exc: ValidationError, value: str, cc: str) -> Issue:
+    if cc == "BE" and isinstance(exc, InvalidComponent):
+        return error("vat.be_first_digit", value=value)
+    if isinstance(exc, InvalidChecksum):
+        return error("vat.checksum", value=value)
+    if isinstance(exc, InvalidLength):
+        return error("vat.length", value=value, country=cc)
+    return error("vat.format", value=value, country=cc)
