@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
 from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
@@ -72,6 +72,16 @@ class Report:
         return {f.row for f in self.findings if f.severity == ERROR and f.row is not None}
 
 
+def clear_caches() -> None:
+    """Forget every rule's remembered answers (for benchmarks that must start cold)."""
+    for module in (bank, choice, contact, countries, phone, postcode, scheme, vat):
+        for name in dir(module):
+            cached = getattr(getattr(module, name), "cache_clear", None)
+            if cached:
+                cached()
+    bank._BANKS.clear()
+
+
 def validate_file(path: str, sheet: str | None = None, *, profile: dict | None = None,
                   overrides: dict[str, str] | None = None) -> Report:
     """Read ``path`` (xlsx, xls or csv) and validate it."""
@@ -81,19 +91,80 @@ def validate_file(path: str, sheet: str | None = None, *, profile: dict | None =
     return validate_table(table, propose(table.headers, profile=profile, overrides=overrides))
 
 
-def validate_table(table: Table, mapping: Mapping | None = None) -> Report:
-    """Every finding for ``table`` under ``mapping`` (proposed from the headers if None)."""
+#: Below this many rows a second process costs more than it saves.
+PARALLEL_MIN_ROWS = 20_000
+
+
+def validate_table(table: Table, mapping: Mapping | None = None, *,
+                   workers: int | None = None) -> Report:
+    """Every finding for ``table`` under ``mapping`` (proposed from the headers if None).
+
+    Large sheets are checked by ``workers`` processes (default: one per CPU, on platforms
+    that fork; rows are independent, so the result is the same).
+    """
     mapping = mapping or propose(table.headers)
     findings = _sheet_findings(table, mapping)
     checker = _RowChecker(table, mapping)
-    values: list[dict[str, Any]] = []
-    for r, row in enumerate(table.rows):
-        vals, found = checker.check(r, row)
-        values.append(vals)
-        findings.extend(found)
+    if workers is None:
+        workers = _default_workers(len(table.rows))
+    if workers > 1:
+        values, found = _check_parallel(checker, workers)
+    else:
+        values, found = _check_rows(checker, 0, len(table.rows))
+    findings.extend(found)
     findings.extend(checker.unique_external_ids(values))
     findings.sort(key=sort_key)
     return Report(table, mapping, findings, values)
+
+
+def _check_rows(checker: _RowChecker, start: int, stop: int
+                ) -> tuple[list[dict[str, Any]], list[Finding]]:
+    values: list[dict[str, Any]] = []
+    findings: list[Finding] = []
+    rows = checker.table.rows
+    for r in range(start, stop):
+        vals, found = checker.check(r, rows[r])
+        values.append(vals)
+        if found:
+            findings.extend(found)
+    return values, findings
+
+
+def _default_workers(rows: int) -> int:
+    import multiprocessing
+    import os
+
+    if rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+_FORKED: _RowChecker | None = None
+
+
+def _forked_chunk(bounds: tuple[int, int]) -> tuple[list[dict[str, Any]], list[Finding]]:
+    assert _FORKED is not None
+    return _check_rows(_FORKED, *bounds)
+
+
+def _check_parallel(checker: _RowChecker, workers: int
+                    ) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """Check row ranges in forked processes (they inherit the table: nothing to send)."""
+    import multiprocessing
+
+    global _FORKED
+    n = len(checker.table.rows)
+    step = -(-n // (workers * 2))
+    chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
+    _FORKED = checker
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_forked_chunk, chunks)
+    finally:
+        _FORKED = None
+    values = [v for part in parts for v in part[0]]
+    findings = [f for part in parts for f in part[1]]
+    return values, findings
 
 
 def _sheet_findings(table: Table, mapping: Mapping) -> list[Finding]:
@@ -136,6 +207,60 @@ def _sheet_findings(table: Table, mapping: Mapping) -> list[Finding]:
     return out
 
 
+class _Context(NamedTuple):
+    """What a rule may need from the rest of the row."""
+
+    values: dict[str, Any]
+    resolved: dict[str, str | None]  #: the three country columns as valid codes (or None)
+    region: str  #: the customer's country, for phone numbers and postcodes
+    issues: list[tuple[str, Issue]]
+
+
+def _vat(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
+    cc = ctx.resolved["vat_country_code"]
+    if ctx.values.get("vat_country_code") is None or cc is not None:
+        return vat.check(value, cc)
+    return ()  # an unreadable country code is reported on its own cell
+
+
+def _scheme(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
+    found = scheme.check_scheme(value)
+    if ctx.values.get(SCHEME_PAIRS[key]) is None:
+        found = (*found, error("scheme.id_missing"))
+    return found
+
+
+def _scheme_id(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
+    return scheme.check_id(value, ctx.values.get(_SCHEME_OF[key]))
+
+
+def _bic(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
+    iban_ok = _valid(ctx.issues, "iban", ctx.values)
+    return bank.check_bic(value, ctx.values["iban"] if iban_ok else None)
+
+
+_SCHEME_OF = {v: k for k, v in SCHEME_PAIRS.items()}
+#: kind -> rule(key, value, context); kinds checked while reading the cell are absent.
+_RULES = {
+    "legal_form": lambda k, v, c: choice.check_legal_form(str(v)),
+    "vat": _vat,
+    "zip": lambda k, v, c: postcode.check(v, c.region,
+                                          c.resolved["address_country"] is not None),
+    "email": lambda k, v, c: contact.check_email(v),
+    "url": lambda k, v, c: contact.check_url(v),
+    "phone": lambda k, v, c: phone.check(v, c.region),
+    "iban": lambda k, v, c: bank.check_iban(v, c.resolved["iban_country_code"]),
+    "bic": _bic,
+    "language": lambda k, v, c: choice.check_choice(v, k),
+    "vat_rate": lambda k, v, c: choice.check_choice(v, k),
+    "yesno": lambda k, v, c: choice.check_choice(v, k),
+    "integer": lambda k, v, c: choice.check_integer(v, k),
+    "number": lambda k, v, c: choice.check_number(v, k),
+    "scheme": _scheme,
+    "scheme_id": _scheme_id,
+}
+
+
 class _RowChecker:
     """Checks one row at a time; holds what is the same for every row."""
 
@@ -144,6 +269,17 @@ class _RowChecker:
         self.fields = mapping.fields  # key -> column indices
         self.order = [f.key for f in FIELDS if f.key in self.fields]
         self.present = set(self.fields)
+        #: (key, column index or None when combined, raw kind?, identifier?, text limit)
+        self.plan = [(k, self.fields[k][0] if len(self.fields[k]) == 1 else None,
+                      FIELD_BY_KEY[k].kind in RAW_KINDS, k in _IDENTIFIERS,
+                      text.MAX_LENGTH.get(k, text.DEFAULT_MAX_LENGTH)) for k in self.order]
+        #: (key, rule) for the per-value rules, in catalogue order
+        self.rules = [(k, _RULES[FIELD_BY_KEY[k].kind]) for k in self.order
+                      if FIELD_BY_KEY[k].kind in _RULES]
+        self.countries = [k for k in ("vat_country_code", "address_country",
+                                      "iban_country_code")]
+        self.required = [k for k in REQUIRED if k in self.present]
+        self._cells: dict[tuple[int, str], str] = {}
 
     def cell(self, r: int, key: str) -> str:
         return self.table.cell(r, self.fields[key][0])
@@ -163,17 +299,29 @@ class _RowChecker:
         """(the values NumNum would get, the findings) for data row ``r``."""
         issues: list[tuple[str, Issue]] = []
         vals: dict[str, Any] = {}
-        # 1. read every cell as text (identifiers) or as it is (numbers, choices)
         numbers: dict[str, Any] = {}
-        for key in self.order:
-            value = self.raw(row, key)
-            got, found = self._read(key, value)
-            issues.extend((key, i) for i in found)
-            vals[key] = got
-            if key in _IDENTIFIERS and _is_number(value) and got is not None:
-                numbers[key] = value
+        # 1. read every cell as text (identifiers) or as it is (numbers, choices)
+        for key, col, raw_kind, ident, limit in self.plan:
+            value = row[col] if col is not None else self.raw(row, key)
+            if value is None:
+                vals[key] = None
+            elif type(value) is str:  # the common case, kept short
+                stripped = value.strip()
+                vals[key] = stripped or None
+                if stripped and (stripped is not value or len(stripped) > limit
+                                 or text.has_control(stripped)):
+                    issues.extend((key, i) for i in text.check_text(value, key))
+            else:
+                got, found = self._read(key, value, raw_kind, ident)
+                vals[key] = got
+                if found:
+                    issues.extend((key, i) for i in found)
+                if ident and got is not None and _is_number(value):
+                    numbers[key] = value
         # 2. the rules, with what the other columns of the row say
         self._rules(vals, numbers, issues)
+        if not issues:
+            return vals, []
         row_no = self.table.row_numbers[r]
         out: list[Finding] = []
         for origin, issue in issues:
@@ -183,27 +331,19 @@ class _RowChecker:
                                params, issue.suggestion))
         return vals, out
 
-    def _read(self, key: str, value: Any) -> tuple[Any, tuple[Issue, ...]]:
-        """The value as NumNum gets it, and the issues of the cell as such."""
-        if value is None:
-            return None, ()
+    @staticmethod
+    def _read(key: str, value: Any, raw_kind: bool, ident: bool
+              ) -> tuple[Any, tuple[Issue, ...]]:
+        """The value of a cell that is not plain text as NumNum gets it, and its issues."""
         if isinstance(value, ErrorValue):
             return None, (error("cell.error_value", value=value.code),)
         if isinstance(value, (dt.date, dt.datetime)):
             return None, (error("text.unexpected_date", value=value.isoformat()),)
-        kind = FIELD_BY_KEY[key].kind
-        if kind in RAW_KINDS:
-            if isinstance(value, str):
-                stripped = value.strip()
-                found = text.check_text(value, key) if stripped else ()
-                return (stripped or None), found
+        if raw_kind:
             return value, ()
-        if isinstance(value, str):
-            stripped = value.strip()
-            return (stripped or None), (text.check_text(value, key) if stripped else ())
         if isinstance(value, bool):
             return ("ja" if value else "nee"), ()
-        if key in _IDENTIFIERS:
+        if ident:
             digits = text.digits_of(value)
             if digits is None:
                 if isinstance(value, float) and not value.is_integer():
@@ -217,61 +357,35 @@ class _RowChecker:
         def add(key: str, found: tuple[Issue, ...] | list[Issue]) -> None:
             issues.extend((key, i) for i in found)
 
-        for key in REQUIRED:
-            if key in self.present and v.get(key) is None and not _flagged(issues, key):
+        for key in self.required:
+            if v[key] is None and not _flagged(issues, key):
                 add(key, (error("required.missing"),))
         # countries first: the other rules use them
         resolved: dict[str, str | None] = {}
-        for key in ("vat_country_code", "address_country", "iban_country_code"):
+        for key in self.countries:
             value = v.get(key)
             if value is not None:
-                add(key, countries.check(value))
-                resolved[key] = value if countries.is_valid(value) else countries.lookup(value)
+                found = countries.check(value)
+                if found:
+                    add(key, found)
+                    resolved[key] = countries.lookup(value)
+                else:
+                    resolved[key] = value
             else:
                 resolved[key] = None
-        region = resolved["address_country"] or "BE"
+        ctx = _Context(v, resolved, resolved["address_country"] or "BE", issues)
         # numbers that lost leading zeros in Excel
         for key, number in numbers.items():
-            restored = _restore(key, v[key], v, resolved, region)
+            restored = _restore(key, v[key], v, resolved, ctx.region)
             if restored != v[key]:
                 add(key, (warning("number.leading_zero_lost", restored, value=v[key]),))
                 v[key] = restored
-        for key in self.order:
-            value = v.get(key)
-            if value is None:
-                continue
-            kind = FIELD_BY_KEY[key].kind
-            if kind == "legal_form":
-                add(key, choice.check_legal_form(str(value)))
-            elif kind == "vat":
-                cc = resolved["vat_country_code"]
-                if v.get("vat_country_code") is None or cc is not None:
-                    add(key, vat.check(value, cc))
-            elif kind == "zip":
-                add(key, postcode.check(value, region, resolved["address_country"] is not None))
-            elif kind == "email":
-                add(key, contact.check_email(value))
-            elif kind == "url":
-                add(key, contact.check_url(value))
-            elif kind == "phone":
-                add(key, phone.check(value, region))
-            elif kind == "iban":
-                add(key, bank.check_iban(value, resolved["iban_country_code"]))
-            elif kind == "bic":
-                add(key, bank.check_bic(value, v["iban"] if _valid(issues, "iban", v) else None))
-            elif kind in ("language", "vat_rate", "yesno"):
-                add(key, choice.check_choice(value, key))
-            elif kind == "integer":
-                add(key, choice.check_integer(value, key))
-            elif kind == "number":
-                add(key, choice.check_number(value, key))
-            elif kind == "scheme":
-                add(key, scheme.check_scheme(value))
-                if v.get(SCHEME_PAIRS[key]) is None:
-                    add(key, (error("scheme.id_missing"),))
-            elif kind == "scheme_id":
-                scheme_key = next(s for s, i in SCHEME_PAIRS.items() if i == key)
-                add(key, scheme.check_id(value, v.get(scheme_key)))
+        for key, rule in self.rules:
+            value = v[key]
+            if value is not None:
+                found = rule(key, value, ctx)
+                if found:
+                    add(key, found)
         if v.get("vat_country_code") is not None and v.get("vat_id") is None \
                 and "vat_id" in self.present:
             add("vat_country_code", (warning("vat.number_missing",

@@ -26,6 +26,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u00a0\r\n\t]")
 _MULTILINE_OK = {"private_notes", "address"}
 
 
+def has_control(value: str) -> bool:
+    """Whether ``value`` holds a line break, tab, control character or odd space."""
+    return _CONTROL.search(value) is not None
+
+
 def check_text(value: str, key: str) -> tuple[Issue, ...]:
     """Issues with a text value as it stands in the cell (not stripped)."""
     issues: list[Issue] = []

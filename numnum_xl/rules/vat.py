@@ -97,12 +97,13 @@ def check(value: str, cc: str | None) -> tuple[Issue, ...]:
     mod = module(cc)
     if mod is None:
         return (*issues, warning("vat.unchecked", value=value, country=cc))
-    number = compact(value, cc)
     try:
-        mod.validate(number if cc != "GR" else "EL" + number)
+        number = mod.validate(value)  # returns stdnum's compact form
     except ValidationError as exc:
         issues.append(_invalid(exc, value, cc))
         return tuple(issues)
+    head, rest = split_prefix(number)
+    number = rest if head else number
     if value != number:
         issues.append(warning("vat.written", number, value=value))
     return tuple(issues)
