@@ -9,12 +9,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 
-@lru_cache(maxsize=None)
+@cache
 def column_letter(index: int) -> str:
     """Letter(s) of the 1-based column ``index``."""
     return get_column_letter(index)

@@ -102,7 +102,8 @@ def customer(rng: random.Random, n: int) -> dict[str, Any]:
         "vat_id": be_vat(rng) if company else None, "vat_country_code": "BE" if company else None,
         "address": f"{rng.choice(STREETS)} {rng.randrange(1, 250)}", "address_zip": zip_code,
         "address_city": city, "address_country": "BE",
-        "email": f"info@{domain}" if company else f"{first}.{last}@mail.be".lower().replace(" ", ""),
+        "email": f"info@{domain}" if company
+        else f"{first}.{last}@mail.be".lower().replace(" ", ""),
         "telephone": landline(rng),
         "cellphone": f"+32 47{rng.randrange(0, 9)} {rng.randrange(10, 99)} "
                      f"{rng.randrange(10, 99)} {rng.randrange(10, 99)}"

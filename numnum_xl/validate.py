@@ -299,7 +299,7 @@ class _RowChecker:
         """(the values NumNum would get, the findings) for data row ``r``."""
         issues: list[tuple[str, Issue]] = []
         vals: dict[str, Any] = {}
-        numbers: dict[str, Any] = {}
+        numbers: list[str] = []  # identifiers Excel stored as numbers
         # 1. read every cell as text (identifiers) or as it is (numbers, choices)
         for key, col, raw_kind, ident, limit in self.plan:
             value = row[col] if col is not None else self.raw(row, key)
@@ -317,7 +317,7 @@ class _RowChecker:
                 if found:
                     issues.extend((key, i) for i in found)
                 if ident and got is not None and _is_number(value):
-                    numbers[key] = value
+                    numbers.append(key)
         # 2. the rules, with what the other columns of the row say
         self._rules(vals, numbers, issues)
         if not issues:
@@ -352,7 +352,7 @@ class _RowChecker:
             return digits, ()
         return _as_text(value), ()
 
-    def _rules(self, v: dict[str, Any], numbers: dict[str, Any],
+    def _rules(self, v: dict[str, Any], numbers: list[str],
                issues: list[tuple[str, Issue]]) -> None:
         def add(key: str, found: tuple[Issue, ...] | list[Issue]) -> None:
             issues.extend((key, i) for i in found)
@@ -375,7 +375,7 @@ class _RowChecker:
                 resolved[key] = None
         ctx = _Context(v, resolved, resolved["address_country"] or "BE", issues)
         # numbers that lost leading zeros in Excel
-        for key, number in numbers.items():
+        for key in numbers:
             restored = _restore(key, v[key], v, resolved, ctx.region)
             if restored != v[key]:
                 add(key, (warning("number.leading_zero_lost", restored, value=v[key]),))

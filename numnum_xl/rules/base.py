@@ -3,8 +3,9 @@
 ``field`` names another column when the issue belongs there (a missing VAT country code is
 reported on the ``vat_country_code`` cell even though the VAT check found it).
 
->>> error("vat.checksum", value="0123456789")
-Issue(severity='error', code='vat.checksum', params={'value': '0123456789'}, suggestion=None, field=None)
+>>> error("vat.checksum", value="0123456789")  # doctest: +NORMALIZE_WHITESPACE
+Issue(severity='error', code='vat.checksum', params={'value': '0123456789'},
+      suggestion=None, field=None)
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def _reason(value: str) -> str:
         return "many_at"
     if re.search(r"\s", value):
         return "space"
-    local, _, domain = value.partition("@")
+    domain = value.partition("@")[2]
     try:
         validate_email(f"x@{domain}", check_deliverability=False)
     except EmailNotValidError:
