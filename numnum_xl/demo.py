@@ -170,8 +170,14 @@ def write_xlsx(path: str, rows: list[dict[str, Any]]) -> None:
     """Write ``rows`` as a NumNum sample-file sheet (header = field keys), fast."""
     from openpyxl import Workbook
 
+    from numnum_xl.catalogue import FIELDS
+    from numnum_xl.cells import column_letter
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Klanten")
+    for n, f in enumerate(FIELDS, start=1):
+        ws.column_dimensions[column_letter(n)].width = f.width
+    ws.freeze_panes = "A2"
     ws.append(list(KEYS))
     for row in rows:
         ws.append([row.get(k) for k in KEYS])
