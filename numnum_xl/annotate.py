@@ -52,7 +52,7 @@ import secrets
 import shutil
 import warnings
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -783,7 +783,8 @@ def _write_values(ws: Worksheet, values: Mapping[str, Any]) -> list[str]:
 
 # --- public entry points ---------------------------------------------------------------------
 
-def annotate(source_path: str | os.PathLike[str], table: Table, findings: Iterable[Finding],
+def annotate(source_path: str | os.PathLike[str], table: Table,
+             findings: Iterable[Finding] | Callable[[], Iterable[Finding]],
              out_path: str | os.PathLike[str] | None = None, *, lang: str = "nl",
              in_place: bool = False,
              values: Mapping[str, Any] | None = None) -> AnnotateResult:
@@ -795,10 +796,10 @@ def annotate(source_path: str | os.PathLike[str], table: Table, findings: Iterab
     :mod:`numnum_xl.fix`); text stays text, and a cell holding a formula is never overwritten.
     Fixes are meant to stay: :func:`clear` removes marks, not fixes. Raises
     :class:`~numnum_xl.table.ReadError` (one Dutch sentence) when the work cannot be done
-    safely.
+    safely. ``findings`` may be a function returning them: it is called only once the
+    workbook is loaded, so validation can run elsewhere meanwhile.
     """
     source = Path(source_path)
-    findings = list(findings)
     is_book = source.suffix.lower() in BOOK_SUFFIXES
     notices: list[str] = []
     if in_place:
@@ -839,6 +840,7 @@ def annotate(source_path: str | os.PathLike[str], table: Table, findings: Iterab
         wb, ws = _workbook_from_table(table, source)
     wb.template = out.suffix.lower() in (".xltx", ".xltm")
 
+    findings = list(findings() if callable(findings) else findings)
     skipped = _write_values(ws, values or {})
     if skipped:
         notices.append(f"{len(skipped)} correctie(s) niet toegepast omdat de cel een formule "

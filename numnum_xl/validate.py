@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -115,6 +116,45 @@ def validate_table(table: Table, mapping: Mapping | None = None, *,
     findings.extend(checker.unique_external_ids(values))
     findings.sort(key=sort_key)
     return Report(table, mapping, findings, values)
+
+
+def validate_in_background(table: Table, mapping: Mapping
+                           ) -> Callable[[], list[Finding]]:
+    """Start validating ``table`` in a forked process; returns a function that waits for
+    the findings. The caller meanwhile does its own slow work (loading the workbook to
+    annotate): the two use both cores. Without fork (Windows, macOS) the findings are
+    computed when asked for.
+    """
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods() or len(table.rows) < 1000:
+        return lambda: validate_table(table, mapping).findings
+    global _PENDING
+    from concurrent.futures import ProcessPoolExecutor
+
+    _PENDING = (table, mapping)
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        future = pool.submit(_pending_findings)
+    finally:
+        _PENDING = None
+
+    def wait() -> list[Finding]:
+        try:
+            return future.result()
+        finally:
+            pool.shutdown()
+
+    return wait
+
+
+_PENDING: tuple[Table, Mapping] | None = None
+
+
+def _pending_findings() -> list[Finding]:
+    assert _PENDING is not None
+    table, mapping = _PENDING
+    return validate_table(table, mapping, workers=1).findings
 
 
 def _check_rows(checker: _RowChecker, start: int, stop: int

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate, fix if asked, annotate, report; exit 1 when errors remain."""
-    from numnum_xl.validate import validate_table
+    from numnum_xl.validate import Report, validate_in_background, validate_table
 
     table, mapping = load_and_map(args)
     changes = []
@@ -39,10 +39,23 @@ def run(args: argparse.Namespace) -> int:
         from numnum_xl.fix import fix_table
 
         table, changes = fix_table(table, mapping)
-    report = validate_table(table, mapping)
     out = None
-    if not args.json or args.output or args.in_place:
-        out = _write(args, report, changes)
+    if args.json and not (args.output or args.in_place):
+        report = validate_table(table, mapping)
+    elif changes:
+        report = validate_table(table, mapping)
+        out = _write(args, report.table, report.findings, changes)
+    else:
+        # validate in a second process while this one loads the workbook to annotate
+        pending = validate_in_background(table, mapping)
+        got: list = []
+
+        def findings():
+            got.extend(pending())
+            return got
+
+        out = _write(args, table, findings, changes)
+        report = Report(table, mapping, got)
     if args.json:
         data = report.as_json(args.lang)
         if changes:
@@ -58,12 +71,12 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
-def _write(args: argparse.Namespace, report, changes):
+def _write(args: argparse.Namespace, table, findings, changes):
     from numnum_xl.annotate import annotate, default_output
 
     out = args.file if args.in_place else (args.output or default_output(args.file))
     extra = {"values": {c.cell: c.new for c in changes}} if changes else {}
-    result = annotate(args.file, report.table, report.findings, out, lang=args.lang,
+    result = annotate(args.file, table, findings, out, lang=args.lang,
                       in_place=args.in_place, **extra)
     for notice in result.notices:
         print(f"let op: {notice}", file=sys.stderr)

@@ -55,7 +55,7 @@ def check_legal_form(value: str) -> tuple[Issue, ...]:
     guess = _ALIASES.get(squashed)
     if guess is None and len(squashed) >= 5:
         hit = process.extractOne(squashed, list(_BY_SQUASH) + list(_ALIASES),
-                                 scorer=Levenshtein.normalized_similarity, score_cutoff=0.8)
+                                 scorer=Levenshtein.normalized_similarity, score_cutoff=0.79)
         if hit:
             guess = _BY_SQUASH.get(hit[0]) or _ALIASES[hit[0]]
     return (error("legal_form.unknown", guess, value=value),)
