@@ -90,7 +90,7 @@ def lookup(value: str) -> str | None:
         return _names()[key]
     if len(key) >= 5:  # a typo in a name ("Belguim"); never guess short strings
         hit = process.extractOne(key, _names().keys(), scorer=Levenshtein.normalized_similarity,
-                                 score_cutoff=0.8)
+                                 score_cutoff=0.79)
         if hit:
             return _names()[hit[0]]
     return None
