@@ -14,7 +14,7 @@ from numnum_xl import __version__
 
 #: Subcommand modules (``numnum_xl.commands.<name>``), in the order ``--help`` lists them.
 #: Each defines ``register(subparsers)`` that adds its parser and sets ``func``.
-COMMANDS = ("template", "map", "header", "validate", "clear", "sandbox", "addin")
+COMMANDS = ("template", "map", "header", "validate", "clear", "push", "sandbox", "addin", "exact")
 
 
 def build_parser() -> argparse.ArgumentParser:

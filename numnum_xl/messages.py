@@ -370,6 +370,295 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "External ID “{value}” occurs more than once (also row {other}). Each external ID must "
         "be unique.",
     ),
+    # --- duplicates (numnum-xl duplicates; numnum_xl.duplicates) -------------------------------
+    "duplicate.external_id": (
+        "Duplicaat van rij {other}: zelfde extern ID ({value}).",
+        "Doublon de la ligne {other} : même ID externe ({value}).",
+        "Duplicate of row {other}: same external ID ({value}).",
+    ),
+    "duplicate.vat_id": (
+        "Duplicaat van rij {other}: zelfde BTW-nummer ({value}).",
+        "Doublon de la ligne {other} : même numéro de TVA ({value}).",
+        "Duplicate of row {other}: same VAT number ({value}).",
+    ),
+    "duplicate.email": (
+        "Mogelijk duplicaat van rij {other}: zelfde e-mailadres ({value}).",
+        "Doublon possible de la ligne {other} : même adresse e-mail ({value}).",
+        "Possible duplicate of row {other}: same email address ({value}).",
+    ),
+    "duplicate.name": (
+        "Mogelijk duplicaat van rij {other}: zelfde naam op dezelfde postcode of plaats.",
+        "Doublon possible de la ligne {other} : même nom au même code postal ou à la même "
+        "localité.",
+        "Possible duplicate of row {other}: same name at the same postcode or city.",
+    ),
+    "duplicate.name_similar": (
+        "Mogelijk duplicaat van rij {other}: bijna dezelfde naam («{name}», {score} % gelijk) "
+        "op dezelfde postcode of plaats.",
+        "Doublon possible de la ligne {other} : nom presque identique (« {name} », {score} % "
+        "de similitude) au même code postal ou à la même localité.",
+        "Possible duplicate of row {other}: nearly the same name (“{name}”, {score}% alike) "
+        "at the same postcode or city.",
+    ),
+    "duplicate.chain": (
+        "Via andere rijen ook verbonden met rij {other}: controleer of het dezelfde klant is.",
+        "Liée aussi à la ligne {other} par d'autres lignes : vérifiez s'il s'agit du même "
+        "client.",
+        "Also linked to row {other} through other rows: check whether it is the same customer.",
+    ),
+    "existing.external_id": (
+        "Bestaat al in NumNum: klant {id} ({name}) heeft hetzelfde extern ID ({value}).",
+        "Existe déjà dans NumNum : le client {id} ({name}) a le même ID externe ({value}).",
+        "Already exists in NumNum: contact {id} ({name}) has the same external ID ({value}).",
+    ),
+    "existing.vat_id": (
+        "Bestaat al in NumNum: klant {id} ({name}) heeft hetzelfde BTW-nummer ({value}).",
+        "Existe déjà dans NumNum : le client {id} ({name}) a le même numéro de TVA ({value}).",
+        "Already exists in NumNum: contact {id} ({name}) has the same VAT number ({value}).",
+    ),
+    "existing.email": (
+        "Bestaat mogelijk al in NumNum: klant {id} ({name}) heeft hetzelfde e-mailadres "
+        "({value}).",
+        "Existe peut-être déjà dans NumNum : le client {id} ({name}) a la même adresse e-mail "
+        "({value}).",
+        "May already exist in NumNum: contact {id} ({name}) has the same email address "
+        "({value}).",
+    ),
+    "existing.name": (
+        "Bestaat mogelijk al in NumNum: klant {id} ({name}) heeft (bijna) dezelfde naam op "
+        "dezelfde postcode of plaats.",
+        "Existe peut-être déjà dans NumNum : le client {id} ({name}) a (presque) le même nom "
+        "au même code postal ou à la même localité.",
+        "May already exist in NumNum: contact {id} ({name}) has (nearly) the same name at the "
+        "same postcode or city.",
+    ),
+    # --- Exact Online (numnum_xl.exact) -----------------------------------------------------
+    "exact.header.missing": (
+        "Er is geen kolom «{value}»; Exact heeft ze nodig. Voeg ze toe (de kolomnamen staan in "
+        "het sjabloon: numnum-xl exact sjabloon).",
+        "Il n'y a pas de colonne « {value} » ; Exact en a besoin. Ajoutez-la (les noms de "
+        "colonnes sont dans le modèle : numnum-xl exact sjabloon).",
+        "There is no column “{value}”; Exact needs it. Add it (the column names are in the "
+        "template: numnum-xl exact sjabloon).",
+    ),
+    "exact.header.unmapped": (
+        "Kolom «{value}» hoort bij geen enkel veld van de Exact-verkoopboeking en wordt niet "
+        "geëxporteerd.",
+        "La colonne « {value} » ne correspond à aucun champ de l'écriture de vente Exact et "
+        "ne sera pas exportée.",
+        "Column “{value}” matches no field of the Exact sales entry and will not be exported.",
+    ),
+    "exact.sheet.no_data": (
+        "Het blad heeft alleen een kopregel en geen boekingsregels.",
+        "La feuille n'a qu'une ligne d'en-tête et aucune ligne d'écriture.",
+        "The sheet has only a header row and no entry lines.",
+    ),
+    "exact.required": (
+        "{label} is leeg; Exact heeft dit nodig op elke regel.",
+        "{label} est vide ; Exact en a besoin sur chaque ligne.",
+        "{label} is empty; Exact needs it on every line.",
+    ),
+    "exact.date.invalid": (
+        "{label}: «{value}» is geen datum. Schrijf ze als {example} of gebruik een datumcel.",
+        "{label} : « {value} » n'est pas une date. Écrivez-la comme {example} ou utilisez une "
+        "cellule date.",
+        "{label}: “{value}” is not a date. Write it as {example} or use a date cell.",
+    ),
+    "exact.code.invalid": (
+        "{label} «{value}» is geen relatiecode voor Exact: alleen cijfers, hoogstens 18 "
+        "(bv. 934).",
+        "{label} « {value} » n'est pas un code relation pour Exact : chiffres uniquement, 18 "
+        "au plus (p.ex. 934).",
+        "{label} “{value}” is not an Exact relation code: digits only, at most 18 (e.g. 934).",
+    ),
+    "exact.entry_number.invalid": (
+        "{label} «{value}» is geen nummer: Exact wil het factuurnummer zonder tekst "
+        "(bv. 202400005).",
+        "{label} « {value} » n'est pas un numéro : Exact veut le numéro de facture sans texte "
+        "(p.ex. 202400005).",
+        "{label} “{value}” is not a number: Exact wants the invoice number without text "
+        "(e.g. 202400005).",
+    ),
+    "exact.entry_number.too_large": (
+        "{label} {value} is te groot voor Exact (hoogstens {max}).",
+        "{label} {value} est trop grand pour Exact (au plus {max}).",
+        "{label} {value} is too large for Exact (at most {max}).",
+    ),
+    "exact.year.invalid": (
+        "{label} «{value}» is geen boekjaar (4 cijfers, bv. 2024).",
+        "{label} « {value} » n'est pas un exercice (4 chiffres, p.ex. 2024).",
+        "{label} “{value}” is not a financial year (4 digits, e.g. 2024).",
+    ),
+    "exact.period.invalid": (
+        "{label} «{value}» is geen periode: een geheel getal van 1 tot {high}.",
+        "{label} « {value} » n'est pas une période : un nombre entier de 1 à {high}.",
+        "{label} “{value}” is not a period: a whole number from 1 to {high}.",
+    ),
+    "exact.year.mismatch": (
+        "Boekjaar {value} past niet bij de factuurdatum {date}.",
+        "L'exercice {value} ne correspond pas à la date de facture {date}.",
+        "Financial year {value} does not match the invoice date {date}.",
+    ),
+    "exact.period.mismatch": (
+        "Periode {value} past niet bij de factuurdatum {date}: de periode is de maand "
+        "({expected}).",
+        "La période {value} ne correspond pas à la date de facture {date} : la période est "
+        "le mois ({expected}).",
+        "Period {value} does not match the invoice date {date}: the period is the month "
+        "({expected}).",
+    ),
+    "exact.period.mismatch_quarter": (
+        "Periode {value} past niet bij de factuurdatum {date}: de periode is het kwartaal "
+        "({expected}).",
+        "La période {value} ne correspond pas à la date de facture {date} : la période est "
+        "le trimestre ({expected}).",
+        "Period {value} does not match the invoice date {date}: the period is the quarter "
+        "({expected}).",
+    ),
+    "exact.invoice.differs": (
+        "{label} «{value}» verschilt van de eerste regel van factuur {number} (rij {other}: "
+        "«{expected}»). Alle regels van één factuur hebben dezelfde kopgegevens.",
+        "{label} « {value} » diffère de la première ligne de la facture {number} (ligne "
+        "{other} : « {expected} »). Toutes les lignes d'une facture ont le même en-tête.",
+        "{label} “{value}” differs from the first line of invoice {number} (row {other}: "
+        "“{expected}”). All lines of one invoice share the same header data.",
+    ),
+    "exact.invoice.split": (
+        "De regels van factuur {number} staan niet onder elkaar (eerste regel op rij {other}). "
+        "Exact begint een nieuwe boeking telkens het factuurnummer verandert; de export zet "
+        "de regels van één factuur samen.",
+        "Les lignes de la facture {number} ne se suivent pas (première ligne en ligne "
+        "{other}). Exact commence une nouvelle écriture à chaque changement de numéro ; "
+        "l'export regroupe les lignes d'une facture.",
+        "The lines of invoice {number} are not together (first line on row {other}). Exact "
+        "starts a new entry whenever the invoice number changes; the export groups the lines "
+        "of one invoice.",
+    ),
+    "exact.invoice.exported": (
+        "Factuur {value} zat al in een eerdere export ({when}, {file}): ze zou dubbel "
+        "geïmporteerd worden. Verwijder deze regels, of gebruik --opnieuw {value} als die "
+        "import in Exact mislukte.",
+        "La facture {value} figurait déjà dans un export précédent ({when}, {file}) : elle "
+        "serait importée deux fois. Supprimez ces lignes, ou utilisez --opnieuw {value} si "
+        "cet import dans Exact a échoué.",
+        "Invoice {value} was already in an earlier export ({when}, {file}): it would be "
+        "imported twice. Remove these lines, or use --opnieuw {value} if that import into "
+        "Exact failed.",
+    ),
+    "exact.relation.unknown": (
+        "Debiteur (code) onbekend: relatiecode {value} staat niet in {file}. Importeer eerst "
+        "de relaties (numnum-xl exact relaties) of verbeter de code.",
+        "Débiteur (code) inconnu : le code relation {value} ne figure pas dans {file}. "
+        "Importez d'abord les relations (numnum-xl exact relaties) ou corrigez le code.",
+        "Debtor (code) unknown: relation code {value} is not in {file}. Import the relations "
+        "first (numnum-xl exact relaties) or correct the code.",
+    ),
+    "exact.relation.zeros": (
+        "Relatiecode {value} staat niet letterlijk in {file}, wel als {expected}: controleer "
+        "de voorloopnullen.",
+        "Le code relation {value} ne figure pas tel quel dans {file}, mais bien comme "
+        "{expected} : vérifiez les zéros initiaux.",
+        "Relation code {value} is not in {file} as written, but {expected} is: check the "
+        "leading zeros.",
+    ),
+    "exact.account.unknown": (
+        "Grootboekrekening {value} niet gevonden in {file}. Gebruik een omzetrekening die in "
+        "Exact bestaat.",
+        "Compte général {value} introuvable dans {file}. Utilisez un compte de produits qui "
+        "existe dans Exact.",
+        "G/L account {value} not found in {file}. Use a revenue account that exists in Exact.",
+    ),
+    "exact.vat_code.unknown": (
+        "Ongeldige btw-code {value}: ze staat niet in {file}.",
+        "Code TVA {value} invalide : il ne figure pas dans {file}.",
+        "Invalid VAT code {value}: it is not in {file}.",
+    ),
+    "exact.amount.invalid": (
+        "{label}: «{value}» is geen bedrag.",
+        "{label} : « {value} » n'est pas un montant.",
+        "{label}: “{value}” is not an amount.",
+    ),
+    "exact.amount.notation": (
+        "{label} «{value}» is niet geschreven in de gekozen notatie (decimaalteken «{sep}»).",
+        "{label} « {value} » n'est pas écrit dans la notation choisie (séparateur décimal "
+        "« {sep} »).",
+        "{label} “{value}” is not written in the chosen notation (decimal separator “{sep}”).",
+    ),
+    "exact.amount.ambiguous": (
+        "{label} «{value}» is dubbelzinnig: het kan {first} of {second} zijn. Schrijf het "
+        "bedrag zonder scheidingsteken voor duizendtallen.",
+        "{label} « {value} » est ambigu : ce peut être {first} ou {second}. Écrivez le "
+        "montant sans séparateur de milliers.",
+        "{label} “{value}” is ambiguous: it can be {first} or {second}. Write the amount "
+        "without a thousands separator.",
+    ),
+    "exact.amount.written": (
+        "{label} «{value}» bevat een muntteken, spaties of scheidingstekens voor duizendtallen;"
+        " het wordt geëxporteerd als getal.",
+        "{label} « {value} » contient un symbole monétaire, des espaces ou des séparateurs de "
+        "milliers ; il est exporté comme nombre.",
+        "{label} “{value}” holds a currency sign, spaces or thousands separators; it is "
+        "exported as a number.",
+    ),
+    "exact.amount.decimals": (
+        "{label} {value} heeft meer dan 2 decimalen; het wordt afgerond geëxporteerd.",
+        "{label} {value} a plus de 2 décimales ; il est exporté arrondi.",
+        "{label} {value} has more than 2 decimals; it is exported rounded.",
+    ),
+    "exact.code.duplicate": (
+        "Deze klant krijgt dezelfde relatiecode {value} als rij {other} (zelfde Extern ID, "
+        "btw-nummer of naam en postcode). In Exact wordt dat één relatie: verwijder de dubbele "
+        "rij of geef elk een eigen numeriek Extern ID.",
+        "Ce client reçoit le même code relation {value} que la ligne {other} (même ID externe, "
+        "numéro de TVA ou nom et code postal). Dans Exact ce serait une seule relation : "
+        "supprimez le doublon ou donnez à chacun son propre ID externe numérique.",
+        "This customer gets the same relation code {value} as row {other} (same external ID, "
+        "VAT number or name and postcode). In Exact that is one relation: remove the "
+        "duplicate or give each its own numeric external ID.",
+    ),
+    "exact.customer.duplicate": (
+        "Deze klant lijkt dezelfde als die in rij {other} (zelfde btw-nummer, Extern ID of naam "
+        "en postcode). In Exact komen er anders twee relaties voor één klant: verwijder de "
+        "dubbele rij, of geef elk een eigen btw-nummer of Extern ID als het echt twee klanten "
+        "zijn.",
+        "Ce client semble être le même qu'à la ligne {other} (même numéro de TVA, ID externe "
+        "ou nom et code postal). Sinon Exact aurait deux relations pour un client : supprimez "
+        "le doublon, ou donnez à chacun son numéro de TVA ou ID externe s'il s'agit vraiment "
+        "de deux clients.",
+        "This customer looks the same as the one in row {other} (same VAT number, external ID "
+        "or name and postcode). Otherwise Exact gets two relations for one customer: remove "
+        "the duplicate, or give each its own VAT number or external ID if they really are two "
+        "customers.",
+    ),
+    "exact.code.taken": (
+        "Relatiecode {value} werd bij een vorige export gegeven aan «{name}»; Exact zou die "
+        "relatie overschrijven. Kies een ander Extern ID (of pas {file} aan als het dezelfde "
+        "klant is).",
+        "Le code relation {value} a été attribué lors d'un export précédent à « {name} » ; "
+        "Exact écraserait cette relation. Choisissez un autre ID externe (ou adaptez {file} "
+        "s'il s'agit du même client).",
+        "Relation code {value} was given to “{name}” in an earlier export; Exact would "
+        "overwrite that relation. Choose another external ID (or edit {file} if it is the "
+        "same customer).",
+    ),
+    "exact.code.changed": (
+        "Deze klant kreeg bij een vorige export relatiecode {old}; nu wordt het {value} (uit "
+        "Extern ID). In Exact komt er dan een tweede relatie bij.",
+        "Ce client avait le code relation {old} lors d'un export précédent ; maintenant ce "
+        "sera {value} (ID externe). Exact aura alors une deuxième relation.",
+        "This customer had relation code {old} in an earlier export; now it becomes {value} "
+        "(from the external ID). Exact will then have a second relation.",
+    ),
+    "exact.csv.neutralised": (
+        "{label} begint met «{first}»: in het CSV-bestand staat er een ' voor, zodat Excel het "
+        "niet als formule uitvoert. Exact neemt die ' mee; haal het teken weg als het geen "
+        "deel van de tekst is.",
+        "{label} commence par « {first} » : dans le fichier CSV, un ' est ajouté devant pour "
+        "qu'Excel ne l'exécute pas comme formule. Exact garde ce ' ; retirez le signe s'il "
+        "ne fait pas partie du texte.",
+        "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
+        "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
+    ),
 }
 
 _SUGGEST = {"nl": " Voorstel: {}", "fr": " Suggestion : {}", "en": " Suggestion: {}"}

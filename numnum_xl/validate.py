@@ -93,7 +93,7 @@ def validate_file(path: str, sheet: str | None = None, *, profile: dict | None =
 
 
 #: Below this many rows a second process costs more than it saves.
-PARALLEL_MIN_ROWS = 20_000
+PARALLEL_MIN_ROWS = 5_000
 
 
 def validate_table(table: Table, mapping: Mapping | None = None, *,
