@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import doctest
-import importlib
 from decimal import Decimal
 
 import pytest
 
 from numnum_xl.exact.csvout import CsvFormat, neutralise, read_csv, render, write_csv
 from numnum_xl.readers import read_table
-
-EXACT_MODULES = ("schema", "csvout", "codes", "lists", "journal", "entries", "relations",
-                 "sjabloon")
-
-
-@pytest.mark.parametrize("name", EXACT_MODULES)
-def test_doctests(name):
-    """The package's doctests run here too (pytest collects tests/ only)."""
-    module = importlib.import_module(f"numnum_xl.exact.{name}")
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
-
 
 # --- formula injection -----------------------------------------------------------------------
 
