@@ -3,7 +3,8 @@
 :func:`annotate` marks every flagged cell of the validated sheet - red fill (``FFC7CE``) for an
 error, light orange (``FFEB9C``) for warnings only, and a note (author ``NumNum``) with every
 message for that cell - and adds a summary sheet ``NumNum-controle`` listing each finding with
-a link to its cell.
+a link to its cell. ``numnum-xl duplicates`` uses a third kind of mark, :data:`DUPLICATE`
+(lavender ``CCC0DA``), for rows that are (probably) the same customer.
 
 * An ``.xlsx``/``.xlsm`` source is loaded with openpyxl as is (formulas stay formulas, macros
   stay in an ``.xlsm``); an ``.xls``/``.csv`` source becomes a new ``.xlsx`` whose sheet holds
@@ -85,6 +86,13 @@ SUMMARY_SHEET = "NumNum-controle"
 STATE_SHEET = "_numnum"
 ERROR_RGB = "FFFFC7CE"
 WARNING_RGB = "FFFFEB9C"
+#: The mark of ``numnum-xl duplicates``: not a severity of ``validate`` (whose findings are
+#: errors or warnings) but a third kind of finding, with its own colour: lavender, apart from
+#: red and orange (also for red-green colour blindness) and from Excel's grey-blue selection.
+DUPLICATE = "duplicate"
+DUPLICATE_RGB = "FFCCC0DA"
+#: Which mark a cell with several kinds of finding gets (lowest first).
+_KIND_RANK = {ERROR: 0, DUPLICATE: 1, WARNING: 2}
 #: Files openpyxl can load and save.
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _MACRO_SUFFIXES = (".xlsm", ".xltm")
@@ -121,12 +129,13 @@ DROPPED_PARTS: tuple[tuple[str, str], ...] = (
 
 _TEXT: dict[str, dict[str, str]] = {
     "nl": {
-        ERROR: "Fout", WARNING: "Waarschuwing", "colon": ": ",
+        ERROR: "Fout", WARNING: "Waarschuwing", DUPLICATE: "Dubbel", "colon": ": ",
         "title": "NumNum-controle van blad «{sheet}» ({file})",
         "data_rows": "Gegevensrijen", "errors": "Fouten", "warnings": "Waarschuwingen",
         "rows_with_errors": "Rijen met fouten",
         "rows_with_warnings_only": "Rijen met alleen waarschuwingen",
-        "clean_rows": "Rijen zonder opmerkingen", "count": "Aantal", "code": "Code",
+        "clean_rows": "Rijen zonder opmerkingen",
+        "rows_with_duplicates": "Rijen met dubbele klanten", "count": "Aantal", "code": "Code",
         "legend": "Legende", "legend_note": "De uitleg staat in de notitie van de cel.",
         "legend_clear": "Markeringen wissen: numnum-xl clear BESTAND",
         "row": "Rij", "column": "Kolom", "cell": "Cel", "severity": "Ernst",
@@ -134,12 +143,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "more": "… en nog {count} meldingen die niet op dit blad passen.",
     },
     "fr": {
-        ERROR: "Erreur", WARNING: "Avertissement", "colon": " : ",
+        ERROR: "Erreur", WARNING: "Avertissement", DUPLICATE: "Doublon", "colon": " : ",
         "title": "Contrôle NumNum de la feuille « {sheet} » ({file})",
         "data_rows": "Lignes de données", "errors": "Erreurs", "warnings": "Avertissements",
         "rows_with_errors": "Lignes avec erreurs",
         "rows_with_warnings_only": "Lignes avec avertissements seulement",
-        "clean_rows": "Lignes sans remarque", "count": "Nombre", "code": "Code",
+        "clean_rows": "Lignes sans remarque",
+        "rows_with_duplicates": "Lignes avec doublons", "count": "Nombre", "code": "Code",
         "legend": "Légende", "legend_note": "L'explication se trouve dans la note de la cellule.",
         "legend_clear": "Effacer les marques : numnum-xl clear FICHIER",
         "row": "Ligne", "column": "Colonne", "cell": "Cellule", "severity": "Gravité",
@@ -147,12 +157,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "more": "… et encore {count} messages qui ne tiennent pas sur cette feuille.",
     },
     "en": {
-        ERROR: "Error", WARNING: "Warning", "colon": ": ",
+        ERROR: "Error", WARNING: "Warning", DUPLICATE: "Duplicate", "colon": ": ",
         "title": "NumNum check of sheet “{sheet}” ({file})",
         "data_rows": "Data rows", "errors": "Errors", "warnings": "Warnings",
         "rows_with_errors": "Rows with errors",
         "rows_with_warnings_only": "Rows with warnings only",
-        "clean_rows": "Rows without remarks", "count": "Count", "code": "Code",
+        "clean_rows": "Rows without remarks",
+        "rows_with_duplicates": "Rows with duplicates", "count": "Count", "code": "Code",
         "legend": "Legend", "legend_note": "The explanation is in the cell's note.",
         "legend_clear": "Remove the marks: numnum-xl clear FILE",
         "row": "Row", "column": "Column", "cell": "Cell", "severity": "Severity",
@@ -177,6 +188,8 @@ class AnnotateResult:
     backup_path: Path | None = None
     #: things the user must know (parts of the workbook missing from the copy), in Dutch
     notices: list[str] = field(default_factory=list)
+    #: duplicate findings (``numnum-xl duplicates``)
+    duplicates: int = 0
 
 
 @dataclass
@@ -202,12 +215,19 @@ def _normal_ref(ref: str) -> str:
     return ref.replace("$", "").upper()
 
 
+def _kind(f: Finding) -> str:
+    """The mark a finding gets: error, duplicate or (anything else) warning."""
+    return f.severity if f.severity in (ERROR, DUPLICATE) else WARNING
+
+
 def marks_by_cell(findings: Iterable[Finding], lang: str = "nl") -> dict[str, tuple[str, str]]:
     """Per flagged cell (A1 address): its severity (error wins) and its note text.
 
     The note has one line per message, errors first, each starting with "Fout: " or
     "Waarschuwing: " (in ``lang``); the message includes the suggested fix. Findings without
-    a cell (row or sheet level) are not marked: they belong in the summary only.
+    a cell (row or sheet level) are not marked: they belong in the summary only. Duplicate
+    findings (:data:`DUPLICATE`) come between errors and warnings, without a prefix (their
+    message says it), and colour a cell unless it has an error.
     """
     text = _TEXT.get(lang, _TEXT["nl"])
     groups: dict[str, list[Finding]] = {}
@@ -216,14 +236,15 @@ def marks_by_cell(findings: Iterable[Finding], lang: str = "nl") -> dict[str, tu
             groups.setdefault(_normal_ref(f.cell), []).append(f)
     marks: dict[str, tuple[str, str]] = {}
     for ref, group in groups.items():
-        group.sort(key=lambda f: f.severity != ERROR)
+        group.sort(key=lambda f: _KIND_RANK[_kind(f)])
         lines: list[str] = []
         for f in group:
-            sev = ERROR if f.severity == ERROR else WARNING
-            line = text[sev] + text["colon"] + f.message(lang)
+            sev = _kind(f)
+            prefix = "" if sev == DUPLICATE else text[sev] + text["colon"]
+            line = prefix + f.message(lang)
             if line not in lines:
                 lines.append(line)
-        severity = ERROR if any(f.severity == ERROR for f in group) else WARNING
+        severity = _kind(group[0])
         marks[ref] = (severity, "\n".join(lines))
     return marks
 
@@ -506,9 +527,18 @@ class _Styles:
 
     def __init__(self) -> None:
         self.fills = {ERROR: PatternFill("solid", fgColor=ERROR_RGB),
-                      WARNING: PatternFill("solid", fgColor=WARNING_RGB)}
-        self.ours = {tostring(f.to_tree()).decode() for f in self.fills.values()}
+                      WARNING: PatternFill("solid", fgColor=WARNING_RGB),
+                      DUPLICATE: PatternFill("solid", fgColor=DUPLICATE_RGB)}
+        #: (pattern, colour) of our fills: Excel re-saves them with an extra bgColor, so the
+        #: whole XML is no test of "still ours"
+        self.our_colours = {("solid", f.fgColor.rgb) for f in self.fills.values()}
         self._xml: dict[int, str] = {}
+
+    def is_ours(self, cell: Cell) -> bool:
+        """Whether the cell's fill is one of ours (as we wrote it, or as Excel re-saved it)."""
+        fill = cell.fill
+        return (getattr(fill, "patternType", None), getattr(getattr(fill, "fgColor", None),
+                                                            "rgb", None)) in self.our_colours
 
     def fill_xml(self, cell: Cell) -> str:
         key = cell._style.fillId if cell._style is not None else 0
@@ -545,7 +575,7 @@ def _mark(ws: Worksheet, marks: dict[str, tuple[str, str]]) -> list[tuple]:
         pos = _target(ws, *coordinate_to_tuple(ref))
         if pos in targets:
             old_sev, old_text = targets[pos]
-            severity = ERROR if ERROR in (severity, old_sev) else WARNING
+            severity = min(severity, old_sev, key=_KIND_RANK.__getitem__)
             text = old_text + "\n" + text
         targets[pos] = (severity, text)
     styles = _Styles()
@@ -622,7 +652,7 @@ def _clear_workbook(wb: Workbook) -> tuple[int, list[str]]:
             cell = ws._cells.get((row, col))
             if not isinstance(cell, Cell):
                 continue
-            if styles.fill_xml(cell) in styles.ours and fill_xml:
+            if styles.is_ours(cell) and fill_xml:
                 cell.fill = Fill.from_tree(fromstring(fill_xml))
             cell.comment = _restored_comment(cell.comment, json.loads(original or "null"),
                                              json.loads(written or '""'))
@@ -683,8 +713,16 @@ def _write_summary(wb: Workbook, ws: Worksheet, table: Table, findings: list[Fin
         bold=True, size=14)
 
     counts = summarize(findings, table.data_rows)
-    for i, key in enumerate(("data_rows", "errors", "warnings", "rows_with_errors",
-                             "rows_with_warnings_only", "clean_rows")):
+    lines = ["data_rows", "errors", "warnings", "rows_with_errors", "rows_with_warnings_only",
+             "clean_rows"]
+    duplicate_rows = {f.row for f in findings if f.severity == DUPLICATE and f.row is not None}
+    if duplicate_rows:
+        data = set(table.row_numbers)
+        flagged = {f.row for f in findings if f.row in data}
+        counts["rows_with_duplicates"] = len(duplicate_rows)
+        counts["clean_rows"] = max(table.data_rows - len(flagged), 0)
+        lines.insert(5, "rows_with_duplicates")
+    for i, key in enumerate(lines):
         _put(sh, 3 + i, 2, t[key])
         _put(sh, 3 + i, 3, counts[key])
     _put(sh, 3, 4, t["count"]).font = bold
@@ -696,10 +734,14 @@ def _write_summary(wb: Workbook, ws: Worksheet, table: Table, findings: list[Fin
     _put(sh, 3, 7, t["legend"]).font = bold
     _put(sh, 4, 7, t[ERROR]).fill = fills[ERROR]
     _put(sh, 5, 7, t[WARNING]).fill = fills[WARNING]
-    _put(sh, 6, 7, t["legend_note"])
-    _put(sh, 7, 7, t["legend_clear"])
+    extra = 0
+    if any(f.severity == DUPLICATE for f in findings):
+        _put(sh, 6, 7, t[DUPLICATE]).fill = fills[DUPLICATE]
+        extra = 1
+    _put(sh, 6 + extra, 7, t["legend_note"])
+    _put(sh, 7 + extra, 7, t["legend_clear"])
 
-    header = 3 + max(6, 1 + len(by_code)) + 1
+    header = 3 + max(len(lines), 1 + len(by_code)) + 1
     for c, key in enumerate(("row", "column", "cell", "severity", "code", "message",
                              "suggestion"), start=1):
         _put(sh, header, c, t[key]).font = bold
@@ -718,7 +760,7 @@ def _write_summary(wb: Workbook, ws: Worksheet, table: Table, findings: list[Fin
             c = _put(sh, row, 3, ref)
             c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{sheet_ref}!{ref}")
             c.font = link_font
-        sev = ERROR if f.severity == ERROR else WARNING
+        sev = _kind(f)
         _put(sh, row, 4, t[sev]).fill = fills[sev]
         _put(sh, row, 5, f.code)
         _put(sh, row, 6, f.message(lang)).alignment = wrap
@@ -855,8 +897,9 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
     return AnnotateResult(
         out_path=out, sheet=ws.title, marked_cells=len(records),
         errors=sum(f.severity == ERROR for f in findings),
-        warnings=sum(f.severity != ERROR for f in findings),
-        previous_marks_cleared=cleared, backup_path=backup, notices=notices)
+        warnings=sum(_kind(f) == WARNING for f in findings),
+        previous_marks_cleared=cleared, backup_path=backup, notices=notices,
+        duplicates=sum(f.severity == DUPLICATE for f in findings))
 
 
 def clear(path: str | os.PathLike[str], out_path: str | os.PathLike[str] | None = None, *,

@@ -56,7 +56,7 @@ from urllib.parse import unquote
 from numnum_xl.cells import cell_ref, column_index_of
 from numnum_xl.table import EXCEL_ERRORS, ErrorValue, ReadError, Table
 
-__all__ = ["MAX_FILE_BYTES", "list_sheets", "read_table"]
+__all__ = ["MAX_FILE_BYTES", "list_sheets", "read_table", "table_from_grid"]
 
 #: Files larger than this are refused before reading.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -139,6 +139,37 @@ def list_sheets(path: str | os.PathLike[str]) -> list[str]:
         raise
     except Exception as exc:
         raise ReadError(_corrupt(p, exc)) from None
+
+
+def table_from_grid(grid: Iterable[Iterable[Any]], first_row: int, first_col: int, *,
+                    source: str, sheet: str) -> Table:
+    """A :class:`Table` from cell values already read, e.g. by xlwings from a live workbook.
+
+    ``grid`` holds the rows of a rectangular block whose top-left cell is at 1-based
+    ``first_row``/``first_col`` (xlwings: ``used_range.options(ndim=2, err_to_str=True).value``
+    with ``used_range.row`` / ``.column``). Values are taken as the other readers take them
+    (empty text → empty, whole float → int, midnight datetime → date) and an Excel error
+    literal (``"#N/A"``, as xlwings gives it with ``err_to_str=True``) becomes an
+    :class:`~numnum_xl.table.ErrorValue`. ``fmt`` is ``"xlsx"``, ``info["reader"]``
+    ``"grid"``; hidden rows and merged cells are not known from values alone.
+
+    >>> t = table_from_grid([[None, None, None], [None, "title", "vat_id"],
+    ...                      [None, "Bakkerij", "#N/A"], [None, None, None],
+    ...                      [None, "Slagerij", 403019261.0]], 3, 2, source="Map1", sheet="Blad1")
+    >>> t.header_row, t.first_col, t.headers, t.row_numbers
+    (4, 3, ['title', 'vat_id'], [5, 7])
+    >>> t.rows
+    [['Bakkerij', ErrorValue(code='#N/A')], ['Slagerij', 403019261]]
+    """
+    errors = _ERROR_VALUES
+
+    def cleaned() -> Iterable[list[Any]]:
+        for raw in grid:
+            yield [errors.get(v, v) if v.__class__ is str and v[:1] == "#" else v for v in raw]
+
+    rows, nums = _normalise(cleaned(), first_row)
+    return _build(rows, nums, first_col, source=source, sheet=sheet, fmt="xlsx",
+                  info={"reader": "grid"})
 
 
 # --------------------------------------------------------------------------------------------

@@ -122,12 +122,12 @@ def validate_in_background(table: Table, mapping: Mapping
                            ) -> Callable[[], list[Finding]]:
     """Start validating ``table`` in a forked process; returns a function that waits for
     the findings. The caller meanwhile does its own slow work (loading the workbook to
-    annotate): the two use both cores. Without fork (Windows, macOS) the findings are
-    computed when asked for.
+    annotate): the two use both cores. Where forking is not safe (see :func:`_can_fork`) the
+    findings are computed when asked for.
     """
     import multiprocessing
 
-    if "fork" not in multiprocessing.get_all_start_methods() or len(table.rows) < 1000:
+    if not _can_fork() or len(table.rows) < 1000:
         return lambda: validate_table(table, mapping).findings
     global _PENDING
     from concurrent.futures import ProcessPoolExecutor
@@ -170,11 +170,18 @@ def _check_rows(checker: _RowChecker, start: int, stop: int
     return values, findings
 
 
+def _can_fork() -> bool:
+    """Only on Linux: Windows has no fork, and on macOS it is unsafe once a framework such as
+    CoreFoundation is loaded (xlwings' Mac engine loads it in the add-in's Python)."""
+    import sys
+
+    return sys.platform.startswith("linux")
+
+
 def _default_workers(rows: int) -> int:
-    import multiprocessing
     import os
 
-    if rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+    if rows < PARALLEL_MIN_ROWS or not _can_fork():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 

@@ -457,3 +457,31 @@ def test_excel_2010_dropdowns_are_kept_and_sparklines_reported(source, tmp_path)
     clear(out, tmp_path / "schoon.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "schoon.xlsx")["Klanten"]
     assert len(ws.data_validations.dataValidation) == 1
+
+
+def test_clear_recognises_our_fill_after_excel_resaved_it(tmp_path):
+    """Excel writes a solid fill back with an extra ``<bgColor indexed="64"/>``: still ours."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import PatternFill
+
+    from numnum_xl.annotate import ERROR_RGB, annotate, clear
+    from numnum_xl.findings import Finding
+    from numnum_xl.readers import read_table
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["title", "last_name"])
+    ws.append(["Bakkerij", None])
+    src = tmp_path / "k.xlsx"
+    wb.save(src)
+    out = tmp_path / "k.gecontroleerd.xlsx"
+    finding = Finding(2, "last_name", "B2", "error", "required.missing", {"field": "last_name"})
+    annotate(src, read_table(str(src)), [finding], out)
+    book = load_workbook(out)
+    cell = book.active["B2"]
+    assert cell.fill.fgColor.rgb == ERROR_RGB
+    cell.fill = PatternFill("solid", fgColor=ERROR_RGB, bgColor="FF000000")  # as Excel saves it
+    book.save(out)
+    clear(out, backup=False)
+    cell = load_workbook(out).active["B2"]
+    assert cell.fill.fgColor.rgb != ERROR_RGB and cell.comment is None

@@ -1,0 +1,222 @@
+"""The Python side of the NumNum tab in Excel (``numnum.xlam``).
+
+Every ribbon button runs, through xlwings' ``RunPython``::
+
+    import numnum_xl.addin as a; a.on_ribbon('<button id>')
+
+:data:`BUTTONS` maps each id of ``ribbon/customUI.xml`` to one thin function taking the
+workbook; the work is in :mod:`numnum_xl.addin.buttons` (imported on the first click, so that
+this module imports in milliseconds) on top of :mod:`numnum_xl.addin.excel` (reading and
+writing a sheet with few xlwings calls) and the pure :mod:`numnum_xl.sheetmarks`.
+
+A button never shows a Python traceback: a problem it foresees is one alert in Dutch; anything
+else is one alert saying what failed, with the traceback written to the log file
+(:func:`log_path`).
+
+>>> sorted(BUTTONS)[:3]
+['nnAbout', 'nnClear', 'nnDryRun']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+#: Title of every alert.
+TITLE = "NumNum"
+
+
+class Stop(Exception):
+    """A button stops with this message for the user (not an error of ours)."""
+
+    def __init__(self, message: str, mode: str | None = "info") -> None:
+        super().__init__(message)
+        self.mode = mode
+
+
+def _buttons() -> Any:
+    from numnum_xl.addin import buttons
+
+    return buttons
+
+
+def new_sheet(book: Any) -> None:
+    """nnNewSheet: a customer sheet with NumNum's header, dropdowns and text formats."""
+    _buttons().new_sheet(book)
+
+
+def insert_header(book: Any) -> None:
+    """nnInsertHeader: NumNum's column names above (or in) the active sheet's first row."""
+    _buttons().insert_header(book)
+
+
+def map_columns(book: Any) -> None:
+    """nnMapColumns: show how the columns map onto NumNum's fields (sheet NumNum-koppeling)."""
+    _buttons().map_columns(book)
+
+
+def validate(book: Any) -> None:
+    """nnValidate: mark every cell NumNum would reject (red) or that looks wrong (orange)."""
+    _buttons().validate(book)
+
+
+def duplicates(book: Any) -> None:
+    """nnDuplicates: mark customers that occur twice."""
+    _buttons().duplicates(book)
+
+
+def fix(book: Any) -> None:
+    """nnFix: apply the safe fixes, then validate again."""
+    _buttons().fix(book)
+
+
+def clear(book: Any) -> None:
+    """nnClear: remove our marks; the user's own fills and notes come back."""
+    _buttons().clear(book)
+
+
+def dry_run(book: Any) -> None:
+    """nnDryRun: what an import would do, without sending anything."""
+    _buttons().dry_run(book)
+
+
+def push(book: Any) -> None:
+    """nnPush: send the valid rows to NumNum; the result per row goes back into the sheet."""
+    _buttons().push(book)
+
+
+def settings(book: Any) -> None:
+    """nnSettings: the import options, on a sheet that travels with the workbook."""
+    _buttons().settings(book)
+
+
+def exact_relations(book: Any) -> None:
+    """nnExactRelations: the sheet as an Exact Online relations CSV beside the workbook."""
+    _buttons().exact_relations(book)
+
+
+def exact_entries(book: Any) -> None:
+    """nnExactEntries: check a sheet of sales entries for Exact Online."""
+    _buttons().exact_entries(book)
+
+
+def exact_export(book: Any) -> None:
+    """nnExactExport: the checked sales entries as an Exact Online import CSV."""
+    _buttons().exact_export(book)
+
+
+def help_(book: Any) -> None:
+    """nnHelp: short help in Dutch and French."""
+    _buttons().help_(book)
+
+
+def about(book: Any) -> None:
+    """nnAbout: the version of numnum-xl (and of xlwings)."""
+    _buttons().about(book)
+
+
+#: Ribbon button id → its function (exactly the ids of ``ribbon/customUI.xml``).
+BUTTONS: dict[str, Callable[[Any], None]] = {
+    "nnNewSheet": new_sheet,
+    "nnInsertHeader": insert_header,
+    "nnMapColumns": map_columns,
+    "nnValidate": validate,
+    "nnDuplicates": duplicates,
+    "nnFix": fix,
+    "nnClear": clear,
+    "nnDryRun": dry_run,
+    "nnPush": push,
+    "nnSettings": settings,
+    "nnExactRelations": exact_relations,
+    "nnExactEntries": exact_entries,
+    "nnExactExport": exact_export,
+    "nnHelp": help_,
+    "nnAbout": about,
+}
+
+
+def log_path() -> Path:
+    """The add-in's log file: ``NUMNUM_XL_LOG_DIR`` or the user log folder, ``addin.log``."""
+    base = os.environ.get("NUMNUM_XL_LOG_DIR")
+    if not base:
+        from platformdirs import user_log_dir
+
+        base = user_log_dir("numnum-xl", appauthor=False)
+    return Path(base) / "addin.log"
+
+
+def _log(control_id: str, text: str) -> Path | None:
+    """Append ``text`` to the log (kept under 1 MB: the old half moves to ``addin.log.1``)."""
+    import datetime as dt
+
+    try:
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.stat().st_size > 1_000_000:
+            os.replace(path, path.with_name(path.name + ".1"))
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {control_id}\n")
+            fh.write(text.rstrip("\n") + "\n")
+        return path
+    except OSError:
+        return None
+
+
+def _alert(app: Any, message: str, mode: str | None = "info") -> None:
+    try:
+        app.alert(message, title=TITLE, buttons="ok", mode=mode)
+    except Exception:  # no way left to tell the user: the log has it
+        _log("alert", message)
+
+
+def on_ribbon(control_id: str, book: Any = None) -> None:
+    """Run ribbon button ``control_id`` on ``book`` (default: the workbook that clicked,
+    ``xlwings.Book.caller()``). Never raises: every outcome is an alert."""
+    if book is None:
+        import xlwings
+
+        book = xlwings.Book.caller()
+    app = book.app
+    function = BUTTONS.get(control_id)
+    if function is None:
+        _alert(app, f"Deze knop ({control_id}) kent numnum-xl {_version()} niet. Werk "
+                    "numnum-xl en de add-in bij (numnum-xl addin install).", "critical")
+        return
+    try:
+        function(book)
+    except Stop as stop:
+        _alert(app, str(stop), stop.mode)
+    except Exception as exc:
+        _failed(app, control_id, exc)
+    finally:
+        _restore(app)
+
+
+def _failed(app: Any, control_id: str, exc: Exception) -> None:
+    import traceback
+
+    from numnum_xl.table import ReadError
+
+    if isinstance(exc, ReadError):
+        _alert(app, str(exc), "critical")
+        return
+    where = _log(control_id, traceback.format_exc())
+    text = (f"Er ging iets mis bij deze knop: {type(exc).__name__}: {exc}"[:600]
+            + ("\n\nDe details staan in " + str(where) if where else ""))
+    _alert(app, text, "critical")
+
+
+def _restore(app: Any) -> None:
+    """Screen updating on and the status bar back to Excel, whatever happened."""
+    for name, value in (("screen_updating", True), ("status_bar", False)):
+        with suppress(Exception):
+            setattr(app, name, value)
+
+
+def _version() -> str:
+    from numnum_xl import __version__
+
+    return __version__

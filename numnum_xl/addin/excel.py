@@ -1,0 +1,453 @@
+"""Reading and writing a live workbook through xlwings, with as few calls as possible.
+
+Every function takes xlwings objects (or the fakes of ``tests/xlfakes.py``) and uses only
+xlwings 0.37.8's public API, plus ``.api`` in three places that xlwings does not cover on the
+desktop (very hidden sheets, frozen panes, a dropdown's warning style), each behind a
+``try`` with a fallback. What costs how many calls:
+
+* a sheet is read with one ``used_range.options(ndim=2, err_to_str=True).value``;
+* colours are written per colour, as multi-area addresses of single cells of at most 255
+  characters (about 40 cells a call; :func:`numnum_xl.sheetmarks.address_chunks`);
+* the fills of the cells about to be marked are read per column, one rectangular block at a
+  time, split in halves only where fills differ (:func:`read_fills`): a sheet without fills
+  costs one call per column with flagged cells. (``Range.get_colors()`` would be one call per
+  10,000 cells, but xlwings 0.37.8 implements it for xlwings Lite only.)
+* notes are read and written per flagged cell (there is no bulk call for notes);
+* the state sheet and the summary sheet are written with one ``.value`` each.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+from numnum_xl import sheetmarks as sm
+from numnum_xl.addin import Stop
+from numnum_xl.annotate import STATE_SHEET, SUMMARY_SHEET
+from numnum_xl.findings import ERROR
+from numnum_xl.table import Table
+
+Color = sm.Color
+#: Excel's ``xlSheetVeryHidden``.
+XL_SHEET_VERY_HIDDEN = 2
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+@contextmanager
+def busy(app: Any, message: str) -> Iterator[Any]:
+    """Screen updating off and ``message`` on the status bar while writing; both restored."""
+    app.status_bar = f"NumNum: {message}"
+    app.screen_updating = False
+    try:
+        yield app
+    finally:
+        try:
+            app.screen_updating = True
+        finally:
+            app.status_bar = False
+
+
+def status(app: Any, message: str) -> None:
+    """Show progress on the status bar."""
+    app.status_bar = f"NumNum: {message}"
+
+
+# --- sheets ------------------------------------------------------------------------------------
+
+def find_sheet(book: Any, name: str) -> Any | None:
+    """The sheet called ``name`` (any case), or ``None``."""
+    names = book.sheet_names
+    match = next((n for n in names if n.lower() == name.lower()), None)
+    return book.sheets[match] if match is not None else None
+
+
+def data_sheet(book: Any) -> Any:
+    """The active sheet, unless it is one the add-in made."""
+    sheet = book.sheets.active
+    if sheet.name in sm.OWN_SHEETS or sheet.name.lower() in {s.lower() for s in sm.OWN_SHEETS}:
+        raise Stop(f"Het blad «{sheet.name}» is een blad van NumNum. Klik eerst op het blad "
+                   f"met de klanten en dan opnieuw op de knop.")
+    return sheet
+
+
+def add_sheet(book: Any, name: str, *, before: Any = None, after: Any = None) -> Any:
+    """A new sheet (Excel activates it; callers activate the user's sheet again)."""
+    if before is None and after is None:
+        after = book.sheets[-1]
+    return book.sheets.add(name, before=before, after=after)
+
+
+def fresh_sheet(book: Any, name: str, *, before: Any = None) -> Any:
+    """The sheet ``name`` emptied, or a new one (after the last sheet / ``before``)."""
+    sheet = find_sheet(book, name)
+    if sheet is not None:
+        sheet.clear()
+        return sheet
+    return add_sheet(book, name, before=before)
+
+
+def very_hide(sheet: Any) -> None:
+    """Hide ``sheet`` so that only VBA can show it again (falls back to plainly hidden)."""
+    try:
+        if sys.platform == "darwin":
+            from xlwings._xlmac import kw
+
+            sheet.api.visible.set(kw.sheet_very_hidden)
+        else:
+            sheet.api.Visible = XL_SHEET_VERY_HIDDEN
+    except Exception:
+        sheet.visible = False
+
+
+def delete_sheet(sheet: Any) -> None:
+    """Delete a sheet, hidden or not (xlwings turns Excel's confirmation off for it)."""
+    with suppress(Exception):
+        sheet.visible = True
+    sheet.delete()
+
+
+def freeze_top_row(book: Any, sheet: Any) -> bool:
+    """Freeze row 1 of the (active) ``sheet``. xlwings 0.37.8 implements ``freeze_panes`` for
+    xlwings Server/Lite only; on the desktop the window is set through ``.api``."""
+    try:
+        sheet.freeze_panes.freeze_at("A2")
+        return True
+    except NotImplementedError:
+        pass
+    except Exception:
+        return False
+    try:
+        if sys.platform == "darwin":
+            window = book.app.api.active_window
+            window.freeze_panes.set(False)
+            window.split_row.set(1)
+            window.split_column.set(0)
+            window.freeze_panes.set(True)
+        else:
+            window = book.app.api.ActiveWindow
+            window.FreezePanes = False
+            window.SplitColumn = 0
+            window.SplitRow = 1
+            window.FreezePanes = True
+        return True
+    except Exception:
+        return False
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+@dataclass
+class SheetData:
+    """One bulk read of a sheet and the table made of it."""
+
+    sheet: Any
+    name: str
+    grid: list[list[Any]]
+    first_row: int
+    first_col: int
+    table: Table
+
+    def value_at(self, row: int, col: int) -> Any:
+        """The value read at 1-based ``row``/``col`` (``None`` outside the block)."""
+        i, j = row - self.first_row, col - self.first_col
+        if 0 <= i < len(self.grid) and 0 <= j < len(self.grid[i]):
+            return self.grid[i][j]
+        return None
+
+
+def read_block(sheet: Any) -> tuple[list[list[Any]], int, int]:
+    """The used range's values (2-D, errors as ``"#N/A"`` text) and its top-left cell."""
+    used = sheet.used_range
+    grid = used.options(ndim=2, err_to_str=True).value
+    return grid or [], used.row, used.column
+
+
+def read_sheet(book: Any, sheet: Any) -> SheetData:
+    """Read ``sheet`` in one call and make a :class:`~numnum_xl.table.Table` of it."""
+    from numnum_xl.readers import table_from_grid
+
+    name = sheet.name
+    grid, row0, col0 = read_block(sheet)
+    table = table_from_grid(grid, row0, col0, source=book.name, sheet=name)
+    return SheetData(sheet, name, grid, row0, col0, table)
+
+
+# --- colours -----------------------------------------------------------------------------------
+
+def paint(sheet: Any, by_color: Mapping[Color | None, Iterable[str]]) -> int:
+    """Give every listed cell its colour: one call per ≤255-character address; returns the
+    number of calls."""
+    calls = 0
+    for color, refs in by_color.items():
+        for address in sm.address_chunks(refs):
+            sheet.range(address).color = color
+            calls += 1
+    return calls
+
+
+def _block_color(sheet: Any, col: int, top: int, bottom: int) -> tuple[bool, Color | None]:
+    """(uniform?, colour) of the cells ``top..bottom`` of column ``col``. Several cells with
+    mixed fills raise in xlwings; mixed "no fill" and white read as white: not uniform."""
+    rng = sheet.range((top, col)) if top == bottom else sheet.range((top, col), (bottom, col))
+    try:
+        color = rng.color
+    except Exception:
+        return False, None
+    if top != bottom and color is not None and tuple(color) == sm.WHITE:
+        return False, None
+    return True, (tuple(color) if color is not None else None)
+
+
+def read_fills(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int],
+                                                                     Color | None]:
+    """The fill of each (row, column), read in rectangular blocks per column: the block from
+    the first to the last listed row; where its cells differ, each half again."""
+    out: dict[tuple[int, int], Color | None] = {}
+    for col, rows in sm.column_runs(cells).items():
+        stack = [rows]
+        while stack:
+            part = stack.pop()
+            uniform, color = _block_color(sheet, col, part[0], part[-1])
+            if uniform or len(part) == 1:
+                for r in part:
+                    out[(r, col)] = color
+                continue
+            mid = len(part) // 2
+            stack += [part[mid:], part[:mid]]
+    return out
+
+
+def read_colors_expecting(sheet: Any, refs: Iterable[str], expected: Color
+                          ) -> dict[str, Color | None]:
+    """The fill of each cell, read per multi-area chunk when the whole chunk has the
+    ``expected`` colour (one call), else per cell."""
+    out: dict[str, Color | None] = {}
+    for address in sm.address_chunks(refs):
+        try:
+            color = sheet.range(address).color
+        except Exception:
+            color = None
+        if color is not None and tuple(color) == expected:
+            out.update(dict.fromkeys(address.split(","), expected))
+            continue
+        for ref in address.split(","):
+            try:
+                c = sheet.range(ref).color
+            except Exception:
+                c = None
+            out[ref] = tuple(c) if c is not None else None
+    return out
+
+
+# --- the state sheet ---------------------------------------------------------------------------
+
+def read_state(book: Any) -> tuple[Any | None, list[sm.StateRecord]]:
+    """The state sheet (or ``None``) and its records."""
+    state = find_sheet(book, STATE_SHEET)
+    if state is None:
+        return None, []
+    grid, _, _ = read_block(state)
+    return state, sm.parse_state(grid)
+
+
+def write_state(book: Any, state: Any | None, records: list[sm.StateRecord]) -> Any | None:
+    """Replace the state sheet's content with ``records`` (one bulk write); without records
+    the sheet goes. Returns the state sheet."""
+    if not records:
+        if state is not None:
+            delete_sheet(state)
+        return None
+    if state is None:
+        state = add_sheet(book, STATE_SHEET)
+        very_hide(state)
+    else:
+        state.clear()
+    state.range("A:B").number_format = "@"  # sheet names and cells stay text
+    state.range("D:G").number_format = "@"
+    state.range("A1").value = sm.state_grid(records)
+    return state
+
+
+# --- marking -----------------------------------------------------------------------------------
+
+@dataclass
+class MarkResult:
+    """What :func:`apply_marks` did."""
+
+    marked: int = 0
+    restored: int = 0
+    color_calls: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+def _note_text(note: Any) -> str | None:
+    if note is None:
+        return None
+    text = note.text
+    return text if text else None
+
+
+def _restore_note(rng: Any, note: Any, record: sm.StateRecord) -> None:
+    current = _note_text(note)
+    target = sm.restored_note(current, record.original, record.written)
+    if target == current:
+        return
+    if target is None:
+        note.delete()
+    elif note is not None:
+        note.text = target
+    else:
+        rng.add_note(target)
+
+
+def restore_cells(sheet: Any, records: list[sm.StateRecord], *, notes: bool = True) -> int:
+    """Undo our marks on ``records`` of ``sheet``: the fill comes back where it is still ours
+    (a fill the user changed since is kept), the note as :func:`sheetmarks.restored_note`
+    says. Returns the number of cells."""
+    by_sev: dict[str, list[str]] = {}
+    for rec in records:
+        by_sev.setdefault(rec.severity, []).append(rec.cell)
+    current: dict[str, Color | None] = {}
+    for sev, refs in by_sev.items():
+        current.update(read_colors_expecting(sheet, refs, sm.SEVERITY_COLOR[sev]))
+    back: dict[str, Color | None] = {}
+    for rec in records:
+        if current.get(rec.cell) == sm.SEVERITY_COLOR[rec.severity]:
+            back[rec.cell] = rec.color
+    paint(sheet, sm.group_by_color(back))
+    if notes:
+        for rec in records:
+            rng = sheet.range(rec.cell)
+            _restore_note(rng, rng.note, rec)
+    return len(records)
+
+
+def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]], *,
+                state: tuple[Any | None, list[sm.StateRecord]] | None = None) -> MarkResult:
+    """Mark ``marks`` (cell → severity, note text) on the sheet of ``data``; our earlier marks
+    on that sheet go first. The user's fills and notes are recorded in the state sheet.
+    ``state``: :func:`read_state`'s answer when the caller has it already."""
+    sheet, name = data.sheet, data.name
+    result = MarkResult()
+    state_sheet, records = state if state is not None else read_state(book)
+    old = {r.cell: r for r in records if r.sheet == name}
+    others = [r for r in records if r.sheet != name]
+    marks = {sm.normal_ref(k): v for k, v in marks.items()}
+
+    # 1. our old fills go (the notes are dealt with per cell below)
+    if old:
+        result.restored = restore_cells(sheet, list(old.values()), notes=False)
+        for ref in set(old) - set(marks):
+            rng = sheet.range(ref)
+            _restore_note(rng, rng.note, old[ref])
+
+    # 2. the user's own fills of the cells to mark
+    cells = {ref: sm.parse_ref(ref) for ref in marks}
+    own_fill = read_fills(sheet, cells.values()) if cells else {}
+
+    # 3. notes, per cell
+    new_records: list[sm.StateRecord] = []
+    for ref in sorted(marks, key=sm.sheet_order):
+        severity, ours = marks[ref]
+        rng = sheet.range(ref)
+        note = rng.note
+        current = _note_text(note)
+        rec = old.get(ref)
+        if rec is not None:
+            user_text = sm.restored_note(current, rec.original, rec.written)
+            if user_text is None:
+                original = None
+            elif rec.original is not None and user_text == rec.original[0]:
+                original = list(rec.original)
+            else:
+                original = [user_text, note.author if note is not None else ""]
+        else:
+            user_text = current
+            original = None if current is None else [current, note.author]
+        written = sm.compose_note(user_text, ours)
+        if note is not None:
+            if current != written:
+                note.text = written
+        else:
+            rng.add_note(written)
+        row, col = cells[ref]
+        color = own_fill.get((row, col))
+        existed = data.value_at(row, col) is not None or color is not None \
+            or original is not None
+        new_records.append(sm.StateRecord(name, ref, existed, sm.fill_xml(color), original,
+                                          written, severity))
+
+    # 4. our fills
+    by_color: dict[Color | None, list[str]] = {}
+    for ref, (severity, _) in marks.items():
+        by_color.setdefault(sm.SEVERITY_COLOR[severity], []).append(ref)
+    result.color_calls = paint(sheet, by_color)
+    result.marked = len(new_records)
+    write_state(book, state_sheet, others + new_records)
+    return result
+
+
+def clear_marks(book: Any) -> tuple[int, list[str]]:
+    """Remove every mark of ours in ``book`` and the sheets we made for a check; returns
+    (cells restored, sheets removed)."""
+    state, records = read_state(book)
+    restored = 0
+    names = set(book.sheet_names)
+    by_sheet: dict[str, list[sm.StateRecord]] = {}
+    for rec in records:
+        by_sheet.setdefault(rec.sheet, []).append(rec)
+    for name, recs in by_sheet.items():
+        if name in names:
+            restored += restore_cells(book.sheets[name], recs)
+    removed = []
+    for name in (*sm.REPORT_SHEETS, STATE_SHEET):
+        sheet = state if name == STATE_SHEET else find_sheet(book, name)
+        if sheet is not None:
+            delete_sheet(sheet)
+            removed.append(name)
+    return restored, removed
+
+
+# --- writing values ----------------------------------------------------------------------------
+
+def write_values(sheet: Any, values: Mapping[str, Any]) -> int:
+    """Write new cell values (fixes), one call per cell; text Excel would turn into a number,
+    date or formula goes into cells formatted as text first (one call per ~40 cells).
+    Returns the number of cells written."""
+    as_text = [ref for ref, v in values.items() if sm.needs_text_format(v)]
+    for address in sm.address_chunks(as_text):
+        sheet.range(address).number_format = "@"
+    for ref in sorted(values, key=sm.sheet_order):
+        sheet.range(ref).value = values[ref]
+    return len(values)
+
+
+# --- the summary sheet -------------------------------------------------------------------------
+
+def write_summary(book: Any, data: SheetData, findings: list[Any], lang: str) -> Any:
+    """The sheet ``NumNum-controle``: one bulk write plus a few formatting calls."""
+    plan = sm.summary_plan(data.table, findings, data.name, book.name, lang)
+    state = find_sheet(book, STATE_SHEET)
+    summary = fresh_sheet(book, SUMMARY_SHEET, before=state)
+    for col in plan.text_columns:
+        summary.range(f"{col}:{col}").number_format = "@"
+    summary.range("A1").value = plan.grid
+    title = summary.range("A1").font
+    title.bold = True
+    title.size = 14
+    summary.range(",".join(plan.bold_cells)).font.bold = True
+    paint(summary, {sm.SEVERITY_COLOR[sev]: refs for sev, refs in plan.severity_cells.items()})
+    for i, width in enumerate(plan.widths, start=1):
+        summary.range((1, i)).column_width = width
+    return summary
+
+
+def severity_counts(findings: Iterable[Any]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    findings = list(findings)
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    return errors, len(findings) - errors
