@@ -602,17 +602,26 @@ def about(book: Any) -> None:
 # --- NumNum: dry run and push ----------------------------------------------------------------
 
 def _import_options(settings: dict[str, str]) -> Any:
-    from numnum_xl.client import ImportOptions
+    """The settings sheet's choices (NumNum's own wording) as import options; a value that
+    is none of the choices stops the button rather than being guessed."""
+    from numnum_xl.client import (
+        AS_CHOICES,
+        DELETE_CHOICES,
+        DUPLICATE_CHOICES,
+        YES_NO_CHOICES,
+        ImportOptions,
+        choose,
+    )
 
-    as_ = {"Klant": "klant", "Leverancier": "leverancier", "Beide": "beide"}
-    dup = {"Overslaan": "overslaan", "Overschrijven": "overschrijven",
-           "Nieuw aanmaken": "nieuw"}
-    delete = {"Nee": "nee", "Verwijder de eerder geïmporteerde items": "eerder",
-              "Verwijder alles": "alles"}
-    return ImportOptions(as_=as_.get(settings["as_"], "klant"),
-                         contact_persons=settings["contact_persons"] != "Niet importeren",
-                         duplicates=dup.get(settings["duplicates"], "overslaan"),
-                         delete=delete.get(settings["delete"], "nee"))
+    try:
+        return ImportOptions(
+            as_=choose(settings["as_"], AS_CHOICES),
+            contact_persons=choose(settings["contact_persons"], YES_NO_CHOICES) == "ja",
+            duplicates=choose(settings["duplicates"], DUPLICATE_CHOICES),
+            delete=choose(settings["delete"], DELETE_CHOICES))
+    except ValueError as exc:
+        raise Stop(f"Blad {sm.SETTINGS_SHEET}: {exc}. Kies een waarde uit de keuzelijst.") \
+            from None
 
 
 def _workbook_path(book: Any, *, required: bool) -> Path:
