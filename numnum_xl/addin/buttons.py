@@ -547,15 +547,13 @@ def settings(book: Any) -> None:
 
 
 def _token_hint() -> str:
-    try:
-        from numnum_xl.client import ENV_API_TOKEN, KEYRING_SERVICE
-    except ImportError:  # pragma: no cover - the client module is part of the package
-        return sm.TOKEN_HINT
+    from numnum_xl.client import ENV_API_TOKEN
+
     return ("Het API-token komt nooit in de werkmap. Bewaar het één keer op deze computer in "
-            f"de sleutelhanger van het besturingssysteem (dienst «{KEYRING_SERVICE}», gebruiker "
-            f"= het API-adres; bv. in een terminal: keyring set {KEYRING_SERVICE} "
-            f"https://…/api/v1) of zet de omgevingsvariabele {ENV_API_TOKEN}. Zonder adres en "
-            "token gaat alles naar de lokale oefenomgeving (sandbox).")
+            "de sleutelhanger van het besturingssysteem: in een terminal "
+            "«numnum-xl token set --api-url https://…/api/v1» (het token wordt gevraagd en niet "
+            f"getoond), of zet de omgevingsvariabele {ENV_API_TOKEN}. Zonder adres en token gaat "
+            "alles naar de lokale oefenomgeving (sandbox).")
 
 
 def help_(book: Any) -> None:
