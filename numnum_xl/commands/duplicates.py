@@ -1,0 +1,337 @@
+"""``numnum-xl duplicates FILE``: find customers that occur more than once - within the sheet
+and, with a NumNum account, customers that already exist there - and mark them in a copy.
+
+The matcher is :mod:`numnum_xl.duplicates` (the same one ``push`` uses to decide which rows
+already exist). Every row of a group gets a lavender mark (:data:`numnum_xl.annotate.DUPLICATE`)
+on the cell of the key that matched (external ID, VAT number, email; the name for a name
+match) with a note naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde
+BTW-nummer (0403019261)."; a row that matches a contact of the account gets "Bestaat al in
+NumNum: klant 123 (…) heeft hetzelfde BTW-nummer". These are findings with their own codes
+(``duplicate.*``, ``existing.*``) and kind ``duplicate``: ``validate``'s contract (severity
+error or warning) does not change.
+
+``--json`` prints this contract (and writes no workbook unless ``-o`` or ``--in-place``)::
+
+    {"groups": [{"rows": [5, 17], "reason": "vat_id", "confidence": "certain",
+                 "existing_id": null}]}
+
+``rows``: real sheet rows, ascending; ``reason``: ``external_id``, ``vat_id``, ``email`` or
+``name`` - of the weakest link holding the group together, the link to the account included;
+``confidence``: ``certain`` (external ID, VAT number) or ``probable``; ``existing_id``: the id
+of the NumNum contact the group already exists as, else ``null`` (a group of one row is a row
+that only matches the account). Groups are ordered by their first row.
+
+Exit status: 0 no duplicates, 1 duplicates found, 2 the file (or the account) could not be
+read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from numnum_xl.commands._common import add_input_options, load_and_map
+
+#: The fields the matcher reads (and what their values depend on: leading zeros are restored
+#: per country).
+NEEDED = ("title", "first_name", "last_name", "external_id", "vat_id", "vat_country_code",
+          "email", "address_zip", "address_city", "address_country")
+#: The cell that carries a mark, per reason (a name: the first of these that is mapped).
+KEY_FIELDS = {"external_id": ("external_id",), "vat_id": ("vat_id",), "email": ("email",),
+              "name": ("title", "last_name", "first_name")}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``duplicates`` command."""
+    p = sub.add_parser(
+        "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in je NumNum-account)",
+        description="Zoek rijen die dezelfde klant zijn: zelfde extern ID of BTW-nummer "
+                    "(zeker), zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode "
+                    "of plaats (mogelijk). Met een NumNum-account ook de rijen die daar al "
+                    "bestaan. Schrijft een kopie met die rijen in lila, met uitleg in een "
+                    "notitie, of met --json de groepen als JSON.")
+    add_input_options(p)
+    p.add_argument("--json", action="store_true",
+                   help="de groepen als JSON op stdout (schrijft geen werkmap tenzij -o)")
+    p.add_argument("-o", "--output", help="pad van de gemarkeerde kopie "
+                                          "(standaard NAAM.duplicaten.xlsx)")
+    p.add_argument("--in-place", action="store_true",
+                   help="markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)")
+    acc = p.add_argument_group("NumNum-account")
+    which = acc.add_mutually_exclusive_group()
+    which.add_argument("--account", action="store_true",
+                       help="vergelijk ook met de klanten in je NumNum-account (gebeurt vanzelf "
+                            "als er een account is ingesteld)")
+    which.add_argument("--sandbox", action="store_true",
+                       help="vergelijk met de lokale oefenomgeving (numnum-xl sandbox)")
+    which.add_argument("--no-account", action="store_true",
+                       help="vergelijk alleen de rijen van het blad onderling")
+    acc.add_argument("--api-url", metavar="URL",
+                     help="adres van de NumNum-API (standaard NUMNUM_API_URL of de instellingen); "
+                          "het token komt uit NUMNUM_API_TOKEN of de sleutelhanger")
+    p.set_defaults(func=run)
+
+
+def default_output(path: str | os.PathLike[str]) -> Path:
+    """``NAME.duplicaten.xlsx`` beside ``path`` (an ``.xlsm`` stays ``.xlsm``): not the name
+    ``validate`` writes, so the two copies do not overwrite each other.
+
+    >>> default_output("/data/klanten.csv").as_posix()
+    '/data/klanten.duplicaten.xlsx'
+    """
+    p = Path(path)
+    suffix = ".xlsm" if p.suffix.lower() in (".xlsm", ".xltm") else ".xlsx"
+    return p.with_name(f"{p.stem}.duplicaten{suffix}")
+
+
+def row_values(table, mapping) -> list[dict[str, Any]]:
+    """Per data row the values NumNum would get (:attr:`Report.values
+    <numnum_xl.validate.Report.values>`) for the fields the matcher reads: the same reading as
+    ``validate`` (leading zeros restored, combined columns joined), without the other rules."""
+    from numnum_xl.mapping import Mapping
+    from numnum_xl.validate import validate_table
+
+    fields = {k: idx for k, idx in mapping.fields.items() if k in NEEDED}
+    return validate_table(table, Mapping(columns=mapping.columns, fields=fields)).values
+
+
+def _account(args: argparse.Namespace):
+    """The account to compare with, or None (no account configured, or --no-account)."""
+    from numnum_xl import client
+    from numnum_xl.cli import UsageError
+
+    if args.no_account:
+        if args.api_url:
+            raise UsageError("--api-url en --no-account gaan niet samen.")
+        return None
+    configured = (args.api_url or os.environ.get(client.ENV_API_URL, "").strip()
+                  or client.load_settings().api_url)
+    if not (args.sandbox or configured):
+        if args.account:
+            raise UsageError("Geen NumNum-account ingesteld: geef --api-url, zet "
+                             f"{client.ENV_API_URL} en {client.ENV_API_TOKEN}, of gebruik "
+                             "--sandbox.")
+        return None
+    try:
+        return client.resolve_account(args.api_url, sandbox=args.sandbox)
+    except client.AccountError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _contacts(account, lang: str) -> list[dict[str, Any]]:
+    from numnum_xl.cli import UsageError
+    from numnum_xl.client import ApiError
+    from numnum_xl.duplicates import fetch_contacts
+
+    try:
+        return fetch_contacts(account.base_url, account.token, lang=lang)
+    except ApiError as exc:
+        raise UsageError(exc.message(lang)) from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Find the groups, mark them, report; exit 1 when there are any."""
+    from numnum_xl.duplicates import (
+        find_groups,
+        match_existing,
+        record_from_contact,
+        record_from_values,
+    )
+
+    table, mapping = load_and_map(args)
+    account = _account(args)
+    values = row_values(table, mapping)
+    records = [record_from_values(i, v) for i, v in enumerate(values)]
+    groups = find_groups(records)
+    contacts: dict[str, dict[str, Any]] = {}
+    existing: dict[int, Any] = {}
+    if account is not None:
+        for c in _contacts(account, args.lang):
+            if c.get("id") is not None:
+                contacts[str(c["id"])] = c
+        theirs = [record_from_contact({**c, "id": cid}) for cid, c in contacts.items()]
+        existing = match_existing(records, theirs)
+    result = as_json(table, groups, existing)
+    out = None
+    if not args.json or args.output or args.in_place:
+        found = findings(table, mapping, values, groups, existing, contacts)
+        out = _write(args, table, found)
+    if args.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        print_report(table, result, out, account, len(contacts), args.lang)
+    return 1 if result["groups"] else 0
+
+
+def _weaker(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
+    from numnum_xl.duplicates import REASONS
+
+    return a if REASONS.index(a[0]) >= REASONS.index(b[0]) else b
+
+
+def as_json(table, groups, existing: dict[int, Any]) -> dict[str, Any]:
+    """The ``--json`` contract (see the module docstring)."""
+    from numnum_xl.duplicates import REASONS
+
+    numbers = table.row_numbers
+    out = []
+    grouped: set[int] = set()
+    for g in groups:
+        grouped.update(g.refs)
+        matches = [(REASONS.index(existing[i].reason), -existing[i].score, i)
+                   for i in g.refs if i in existing]
+        reason, confidence, existing_id = g.reason, g.confidence, None
+        if matches:
+            m = existing[min(matches)[2]]
+            existing_id = str(m.ref)
+            reason, confidence = _weaker((reason, confidence), (m.reason, m.confidence))
+        out.append({"rows": sorted(numbers[i] for i in g.refs), "reason": reason,
+                    "confidence": confidence, "existing_id": existing_id})
+    for i, m in existing.items():
+        if i not in grouped:
+            out.append({"rows": [numbers[i]], "reason": m.reason, "confidence": m.confidence,
+                        "existing_id": str(m.ref)})
+    out.sort(key=lambda g: g["rows"][0])
+    return {"groups": out}
+
+
+def _key_cell(table, mapping, reason: str, r: int) -> tuple[str | None, str | None]:
+    """(field key, A1 cell) that carries the mark of a match by ``reason`` in data row ``r``."""
+    for key in KEY_FIELDS[reason]:
+        if key in mapping.fields:
+            return key, table.cell(r, mapping.fields[key][0])
+    return None, None
+
+
+def _title(values: dict[str, Any]) -> str:
+    title = values.get("title")
+    if title not in (None, ""):
+        return str(title)
+    return " ".join(str(values[k]) for k in ("first_name", "last_name")
+                    if values.get(k) not in (None, "")) or "?"
+
+
+def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dict[int, Any],
+             contacts: dict[str, dict[str, Any]]) -> list:
+    """One finding (kind ``duplicate``) per row and reason: which other rows, which contact."""
+    from numnum_xl.annotate import DUPLICATE
+    from numnum_xl.findings import Finding, sort_key
+
+    numbers = table.row_numbers
+    out: list[Finding] = []
+
+    def add(r: int, reason: str, code: str, params: dict[str, Any]) -> None:
+        key, cell = _key_cell(table, mapping, reason, r)
+        if reason != "name" and key is not None:
+            params.setdefault("value", values[r].get(key))
+        out.append(Finding(numbers[r], key, cell, DUPLICATE, code, params))
+
+    for g in groups:
+        direct: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+        for a, m in g.links:
+            direct[a].append((m.ref, m))
+            direct[m.ref].append((a, m))
+        for r in g.refs:
+            same: dict[str, list[int]] = defaultdict(list)
+            for other, m in sorted(direct[r], key=lambda t: numbers[t[0]]):
+                if m.reason == "name" and m.score < 1.0:
+                    add(r, "name", "duplicate.name_similar",
+                        {"other": numbers[other], "name": _title(values[other]),
+                         "score": int(m.score * 100)})
+                else:
+                    same[m.reason].append(numbers[other])
+            for reason, rows in same.items():
+                add(r, reason, f"duplicate.{reason}",
+                    {"other": ", ".join(map(str, sorted(set(rows))))})
+            linked = {o for o, _m in direct[r]} | {r}
+            rest = sorted(numbers[o] for o in g.refs if o not in linked)
+            if rest:
+                add(r, "name", "duplicate.chain", {"other": ", ".join(map(str, rest))})
+    for r, m in existing.items():
+        contact = contacts.get(str(m.ref), {})
+        add(r, m.reason, f"existing.{m.reason}", {"id": m.ref, "name": _title(contact)})
+    out.sort(key=sort_key)
+    return out
+
+
+def _write(args: argparse.Namespace, table, found) -> Path | str:
+    from numnum_xl.annotate import annotate
+
+    out = args.file if args.in_place else (args.output or default_output(args.file))
+    result = annotate(args.file, table, found, out, lang=args.lang, in_place=args.in_place)
+    for notice in result.notices:
+        print(f"let op: {notice}", file=sys.stderr)
+    if result.backup_path:
+        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
+    return out
+
+
+_LIMIT = 25
+_WORDS = {
+    "nl": {"read": "{n} klanten gelezen uit {file} (blad {sheet})",
+           "account": "vergeleken met {n} klanten in NumNum ({url})",
+           "groups": "{g} groep(en) dubbele klanten: {c} zeker, {p} mogelijk",
+           "existing": "{e} rij(en) bestaan al in NumNum",
+           "row": "rij", "certain": "zeker", "probable": "mogelijk",
+           "exists": "bestaat al in NumNum als klant {id}",
+           "more": "… en nog {n} groep(en)", "copy": "Gemarkeerde kopie",
+           "none": "Geen dubbele klanten gevonden.",
+           "external_id": "zelfde extern ID", "vat_id": "zelfde BTW-nummer",
+           "email": "zelfde e-mailadres", "name": "(bijna) dezelfde naam en plaats"},
+    "fr": {"read": "{n} clients lus dans {file} (feuille {sheet})",
+           "account": "comparés aux {n} clients dans NumNum ({url})",
+           "groups": "{g} groupe(s) de clients en double : {c} certain(s), {p} possible(s)",
+           "existing": "{e} ligne(s) existent déjà dans NumNum",
+           "row": "ligne", "certain": "certain", "probable": "possible",
+           "exists": "existe déjà dans NumNum comme client {id}",
+           "more": "… et encore {n} groupe(s)", "copy": "Copie marquée",
+           "none": "Aucun client en double.",
+           "external_id": "même ID externe", "vat_id": "même numéro de TVA",
+           "email": "même adresse e-mail", "name": "nom (presque) identique, même localité"},
+    "en": {"read": "{n} customers read from {file} (sheet {sheet})",
+           "account": "compared with {n} customers in NumNum ({url})",
+           "groups": "{g} group(s) of duplicate customers: {c} certain, {p} probable",
+           "existing": "{e} row(s) already exist in NumNum",
+           "row": "row", "certain": "certain", "probable": "probable",
+           "exists": "already exists in NumNum as contact {id}",
+           "more": "… and {n} more group(s)", "copy": "Marked copy",
+           "none": "No duplicate customers found.",
+           "external_id": "same external ID", "vat_id": "same VAT number",
+           "email": "same email address", "name": "(nearly) the same name and place"},
+}
+
+
+def print_report(table, result: dict[str, Any], out, account, n_contacts: int,
+                 lang: str) -> None:
+    """A short human report: counts, the first groups, the output file."""
+    w = _WORDS.get(lang, _WORDS["nl"])
+    groups = result["groups"]
+    print(w["read"].format(n=table.data_rows, file=table.source, sheet=table.sheet or "-"))
+    if account is not None:
+        print(w["account"].format(n=n_contacts, url=account.base_url))
+    if not groups:
+        print(w["none"])
+    else:
+        certain = sum(g["confidence"] == "certain" for g in groups)
+        line = w["groups"].format(g=len(groups), c=certain, p=len(groups) - certain)
+        existing = sum(len(g["rows"]) for g in groups if g["existing_id"] is not None)
+        if account is not None:
+            line += "; " + w["existing"].format(e=existing)
+        print(line)
+        for g in groups[:_LIMIT]:
+            rows = ", ".join(map(str, g["rows"]))
+            what = w[g["reason"]]
+            if g["existing_id"] is not None:
+                what = w["exists"].format(id=g["existing_id"]) + f", {what}"
+            print(f"  {w['row']} {rows}: {what} ({w[g['confidence']]})")
+        if len(groups) > _LIMIT:
+            print("  " + w["more"].format(n=len(groups) - _LIMIT))
+    if out:
+        print(f"{w['copy']}: {out}")
