@@ -25,6 +25,21 @@ def cell_ref(row: int, column: int) -> str:
     return f"{column_letter(column)}{row}"
 
 
+def text_of(value: object) -> str | None:
+    """A cell value as stripped text (a whole float without ".0"), or None when empty.
+
+    >>> text_of(700000.0), text_of("  934 "), text_of(None), text_of(True), text_of("  ")
+    ('700000', '934', None, None, None)
+    """
+    if type(value) is str:
+        return value.strip() or None
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() or None
+
+
 _LETTERS = re.compile(r"^\$?([A-Za-z]{1,3})")
 
 

@@ -68,6 +68,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
+from numnum_xl.cells import text_of
 
 EXTERNAL_ID, VAT_ID, EMAIL, NAME = "external_id", "vat_id", "email", "name"
 #: The keys in NumNum's order of priority (index = level: lower is stronger).
@@ -190,18 +191,6 @@ def _strip_forms(words: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
-def _text(value: Any) -> str | None:
-    """A cell value as stripped text (whole floats without ".0"), or None when empty."""
-    if type(value) is str:
-        return value.strip() or None
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
 def normalise_name(value: Any) -> str | None:
     """A company or person name without case, accents, punctuation and legal forms.
 
@@ -212,7 +201,7 @@ def normalise_name(value: Any) -> str | None:
     >>> normalise_name("Janssens & Zonen comm.v"), normalise_name("BV")
     ('janssens zonen', 'bv')
     """
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     words = _strip_forms(_words(text))
@@ -221,7 +210,7 @@ def normalise_name(value: Any) -> str | None:
 
 def normalise_city(value: Any) -> str | None:
     """A city name without case, accents and punctuation: "Sint-Niklaas" = "sint niklaas"."""
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     return " ".join(_words(text)) or None
@@ -236,7 +225,7 @@ def normalise_postcode(value: Any) -> str | None:
     >>> normalise_postcode("B-9000"), normalise_postcode(9000), normalise_postcode("1012 ab")
     ('9000', '9000', '1012AB')
     """
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     text = re.sub(r"[\s\-.]", "", text.upper())
@@ -246,7 +235,7 @@ def normalise_postcode(value: Any) -> str | None:
 
 def normalise_email(value: Any) -> str | None:
     """The address casefolded and stripped (``mailto:`` too); text without @ is no address."""
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     text = text.casefold()
@@ -257,7 +246,7 @@ def normalise_email(value: Any) -> str | None:
 
 def normalise_external_id(value: Any) -> str | None:
     """The external ID as stripped text (a number without ".0")."""
-    return _text(value)
+    return text_of(value)
 
 
 _BE_SEPARATORS = re.compile(r"[\s.\-/]")
@@ -314,10 +303,10 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
     >>> normalise_vat("0123456789", "BE") is None
     True
     """
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
-    cc = _text(country)
+    cc = text_of(country)
     if cc is not None and len(cc) == 2:
         cc = cc.upper()
     if (cc == "BE" and not text[:2].isalpha()) or text[:2].upper() == "BE":
@@ -328,7 +317,7 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
 def _person_or_title(title: Any, first: Any, last: Any) -> str | None:
     name = normalise_name(title)
     if name is None:
-        parts = [t for t in (_text(first), _text(last)) if t]
+        parts = [t for t in (text_of(first), text_of(last)) if t]
         name = normalise_name(" ".join(parts)) if parts else None
     return name
 

@@ -42,8 +42,9 @@ import os
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -280,22 +281,29 @@ def _text_format(ws: Worksheet, col: int, first_row: int, last_row: int) -> None
             cell.number_format = TEXT_FORMAT
 
 
+def write_header_row(ws: Worksheet, fields: Sequence[Any], texts: Sequence[str],
+                     notes: Sequence[str]) -> None:
+    """Row 1 of a template: one header per field (``texts``), required ones bold on their own
+    fill, a note on each, the field's width, and the header row frozen."""
+    bold = Font(bold=True)
+    center = Alignment(vertical="center")
+    for col, (field, text, note) in enumerate(zip(fields, texts, notes, strict=True), start=1):
+        cell = ws.cell(row=1, column=col, value=text)
+        if field.required:
+            cell.font = bold
+        cell.fill = REQUIRED_FILL if field.required else OPTIONAL_FILL
+        cell.alignment = center
+        cell.comment = make_note(note)
+        ws.column_dimensions[column_letter(col)].width = field.width
+    ws.freeze_panes = "A2"
+
+
 def build_workbook() -> Workbook:
     """The template as an openpyxl workbook (not yet saved)."""
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    bold = Font(bold=True)
-    center = Alignment(vertical="center")
-    for col, field in enumerate(FIELDS, start=1):
-        cell = ws.cell(row=1, column=col, value=field.key)
-        if field.required:
-            cell.font = bold
-        cell.fill = REQUIRED_FILL if field.required else OPTIONAL_FILL
-        cell.alignment = center
-        cell.comment = make_note(header_note(field))
-        ws.column_dimensions[column_letter(col)].width = field.width
-    ws.freeze_panes = "A2"
+    write_header_row(ws, FIELDS, [f.key for f in FIELDS], [header_note(f) for f in FIELDS])
     apply_template_formats(ws, dict(enumerate(FIELDS, start=1)), FIRST_DATA_ROW, LAST_DATA_ROW)
     wb.active = 0
     props = wb.properties

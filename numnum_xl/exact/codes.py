@@ -32,13 +32,13 @@ The register is written only after a successful export (:meth:`CodeRegister.save
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from numnum_xl.exact import jsonfile
 from numnum_xl.exact.schema import CODE_MAX_DIGITS
 
 REGISTER_SUFFIX = ".exact-relatiecodes.json"
@@ -113,12 +113,9 @@ class CodeRegister:
         Raises ValueError with a Dutch sentence when the file is not a register.
         """
         p = Path(path)
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        data = jsonfile.read(p, "coderegister")
+        if data is None:
             return cls(p)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"coderegister {p} is onleesbaar: {exc}") from None
         entries = data.get("relaties") if isinstance(data, dict) else None
         if not isinstance(entries, list) or not all(
                 isinstance(e, dict) and isinstance(e.get("code"), str) for e in entries):
@@ -179,10 +176,7 @@ class CodeRegister:
             "bijgewerkt": dt.datetime.now().isoformat(timespec="seconds"),
             "relaties": self.entries,
         }
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, out)
-        self.path = out
+        self.path = jsonfile.write(out, data)
         return out
 
 

@@ -20,11 +20,12 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from numnum_xl.exact import jsonfile
 
 JOURNAL_SUFFIX = ".exact-geexporteerd.json"
 JOURNAL_VERSION = 1
@@ -59,12 +60,9 @@ class ExportJournal:
         Raises ValueError with a Dutch sentence when the file is not a journal.
         """
         p = Path(path)
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        data = jsonfile.read(p, "exportjournaal")
+        if data is None:
             return cls(p)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"exportjournaal {p} is onleesbaar: {exc}") from None
         exports = data.get("exports") if isinstance(data, dict) else None
         if not isinstance(exports, list) or not all(
                 isinstance(e, dict) and isinstance(e.get("nummers"), list)
@@ -95,8 +93,5 @@ class ExportJournal:
                 "uitleg": "numnum-xl: de factuurnummers die al naar Exact Online werden "
                           "geëxporteerd. Zo wordt geen factuur dubbel geïmporteerd.",
                 "exports": self.exports}
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, out)
-        self.path = out
+        self.path = jsonfile.write(out, data)
         return out

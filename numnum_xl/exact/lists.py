@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from numnum_xl.cells import text_of
 from numnum_xl.exact.codes import code_key
 from numnum_xl.exact.schema import CODE_HEADERS, ENTRY_BY_KEY
 from numnum_xl.mapping import normalise
@@ -51,12 +52,7 @@ def code_text(value: Any) -> str | None:
     >>> code_text(700000), code_text(700000.0), code_text("  934 "), code_text(None)
     ('700000', '700000', '934', None)
     """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
+    return text_of(value)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from numnum_xl.annotate import make_note
 from numnum_xl.cells import column_letter
 from numnum_xl.exact.schema import ENTRY_FIELDS, ExactField
 from numnum_xl.template import (
@@ -35,10 +34,9 @@ from numnum_xl.template import (
     FIXED_DATE,
     LAST_DATA_ROW,
     NOTE_AUTHOR,
-    OPTIONAL_FILL,
-    REQUIRED_FILL,
     apply_template_formats,
     normalize_zip,
+    write_header_row,
 )
 
 DATA_SHEET = "Verkoopboekingen"
@@ -118,22 +116,12 @@ def build_workbook() -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    bold = Font(bold=True)
-    center = Alignment(vertical="center")
+    write_header_row(ws, ENTRY_FIELDS, [f.header for f in ENTRY_FIELDS],
+                     [header_note(f) for f in ENTRY_FIELDS])
     for col, f in enumerate(ENTRY_FIELDS, start=1):
-        cell = ws.cell(row=1, column=col, value=f.header)
-        if f.required:
-            cell.font = bold
-        cell.fill = REQUIRED_FILL if f.required else OPTIONAL_FILL
-        cell.alignment = center
-        cell.comment = make_note(header_note(f))
-        letter = column_letter(col)
-        ws.column_dimensions[letter].width = f.width
-        if f.kind == "date":
-            ws.column_dimensions[letter].number_format = DATE_FORMAT
-        elif f.kind == "amount":
-            ws.column_dimensions[letter].number_format = AMOUNT_FORMAT
-    ws.freeze_panes = "A2"
+        formats = {"date": DATE_FORMAT, "amount": AMOUNT_FORMAT}
+        if f.kind in formats:
+            ws.column_dimensions[column_letter(col)].number_format = formats[f.kind]
     apply_template_formats(ws, {c: f.template_field() for c, f in enumerate(ENTRY_FIELDS, 1)},
                            FIRST_DATA_ROW, LAST_DATA_ROW)
     _help_sheet(wb.create_sheet(HELP_SHEET))
