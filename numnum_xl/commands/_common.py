@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 LANG_CHOICES = ("nl", "fr", "en")
@@ -43,6 +44,40 @@ def mapping_inputs(args: argparse.Namespace) -> tuple[dict | None, dict[str, Any
     for header in args.skips:
         overrides.setdefault(SKIP, []).append(header)
     return profile, overrides
+
+
+def write_marked_copy(args: argparse.Namespace, table, findings, *, in_place: bool = False,
+                      default=None, values: dict[str, Any] | None = None):
+    """Annotate a copy of ``args.file`` (``-o``, else ``default(file)``, else
+    ``NAME.gecontroleerd.xlsx``; the file itself with ``in_place``), print what the user must
+    know on stderr, and return the path written."""
+    from numnum_xl.annotate import annotate, default_output
+
+    out = args.file if in_place else (args.output or (default or default_output)(args.file))
+    extra = {"values": values} if values else {}
+    result = annotate(args.file, table, findings, out, lang=args.lang, in_place=in_place,
+                      **extra)
+    for notice in result.notices:
+        print(f"let op: {notice}", file=sys.stderr)
+    if result.backup_path:
+        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
+    return out
+
+
+#: The first findings a command prints; the rest are on the summary sheet.
+FINDINGS_SHOWN = 25
+_MORE = {"nl": "… en nog {n} bevindingen: zie het blad NumNum-controle",
+         "fr": "… et encore {n} constats : voir la feuille NumNum-controle",
+         "en": "… and {n} more findings: see the NumNum-controle sheet"}
+
+
+def print_findings(findings, lang: str) -> None:
+    """The first :data:`FINDINGS_SHOWN` findings, one line each: cell, kind, message."""
+    for f in findings[:FINDINGS_SHOWN]:
+        mark = "FOUT" if f.severity == "error" else "let op"
+        print(f"  {f.cell or '-':>7}  {mark:6}  {f.message(lang)}")
+    if len(findings) > FINDINGS_SHOWN:
+        print(f"  {_MORE[lang].format(n=len(findings) - FINDINGS_SHOWN)}")
 
 
 def load_and_map(args: argparse.Namespace):

@@ -262,15 +262,10 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
 
 
 def _write(args: argparse.Namespace, table, found) -> Path | str:
-    from numnum_xl.annotate import annotate
+    from numnum_xl.commands._common import write_marked_copy
 
-    out = args.file if args.in_place else (args.output or default_output(args.file))
-    result = annotate(args.file, table, found, out, lang=args.lang, in_place=args.in_place)
-    for notice in result.notices:
-        print(f"let op: {notice}", file=sys.stderr)
-    if result.backup_path:
-        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
-    return out
+    return write_marked_copy(args, table, found, in_place=args.in_place,
+                             default=default_output)
 
 
 _LIMIT = 25

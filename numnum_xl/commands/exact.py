@@ -259,17 +259,15 @@ def run_sjabloon(args: argparse.Namespace) -> int:
 
 # --- reporting -------------------------------------------------------------------------------
 
-_LIMIT = 25
 _WORDS = {
     "nl": ("rijen gelezen uit", "blad", "kopregel op rij", "fouten", "waarschuwingen",
-           "Gecontroleerde kopie", "Geen fouten.", "en nog", "bevindingen: zie het blad "
-           "NumNum-controle", "Er is niets geëxporteerd: verbeter eerst de fouten."),
+           "Gecontroleerde kopie", "Geen fouten.",
+           "Er is niets geëxporteerd: verbeter eerst de fouten."),
     "fr": ("lignes lues dans", "feuille", "en-tête en ligne", "erreurs", "avertissements",
-           "Copie contrôlée", "Aucune erreur.", "et encore", "constats : voir la feuille "
-           "NumNum-controle", "Rien n'a été exporté : corrigez d'abord les erreurs."),
+           "Copie contrôlée", "Aucune erreur.",
+           "Rien n'a été exporté : corrigez d'abord les erreurs."),
     "en": ("rows read from", "sheet", "header on row", "errors", "warnings", "Checked copy",
-           "No errors.", "and", "more findings: see the NumNum-controle sheet",
-           "Nothing was exported: fix the errors first."),
+           "No errors.", "Nothing was exported: fix the errors first."),
 }
 
 
@@ -297,16 +295,9 @@ def _finish(args: argparse.Namespace, report: Any, written: Path | None,
 
 
 def _annotate(args: argparse.Namespace, report: Any, in_place: bool) -> Path:
-    from numnum_xl.annotate import annotate, default_output
+    from numnum_xl.commands._common import write_marked_copy
 
-    out = args.file if in_place else (args.output or default_output(args.file))
-    result = annotate(args.file, report.table, report.findings, out, lang=args.lang,
-                      in_place=in_place)
-    for notice in result.notices:
-        print(f"let op: {notice}", file=sys.stderr)
-    if result.backup_path:
-        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
-    return Path(out)
+    return Path(write_marked_copy(args, report.table, report.findings, in_place=in_place))
 
 
 def _print(report: Any, out: Path | None, lang: str, blocked: bool) -> None:
@@ -315,14 +306,12 @@ def _print(report: Any, out: Path | None, lang: str, blocked: bool) -> None:
     print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
           f"{w[2]} {s['header_row']})")
     print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}")
-    for f in report.findings[:_LIMIT]:
-        mark = "FOUT" if f.severity == "error" else "let op"
-        print(f"  {f.cell or '-':>7}  {mark:6}  {f.message(lang)}")
-    if len(report.findings) > _LIMIT:
-        print(f"  … {w[7]} {len(report.findings) - _LIMIT} {w[8]}")
+    from numnum_xl.commands._common import print_findings
+
+    print_findings(report.findings, lang)
     if out:
         print(f"{w[5]}: {out}")
     if not report.errors:
         print(w[6])
     elif blocked:
-        print(w[9])
+        print(w[7])

@@ -6,7 +6,12 @@ import argparse
 import json
 import sys
 
-from numnum_xl.commands._common import add_input_options, load_and_map
+from numnum_xl.commands._common import (
+    add_input_options,
+    load_and_map,
+    print_findings,
+    write_marked_copy,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,34 +77,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(args: argparse.Namespace, table, findings, changes):
-    from numnum_xl.annotate import annotate, default_output
-
-    out = args.file if args.in_place else (args.output or default_output(args.file))
-    extra = {"values": {c.cell: c.new for c in changes}} if changes else {}
-    result = annotate(args.file, table, findings, out, lang=args.lang,
-                      in_place=args.in_place, **extra)
-    for notice in result.notices:
-        print(f"let op: {notice}", file=sys.stderr)
-    if result.backup_path:
-        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
-    return out
+    return write_marked_copy(args, table, findings, in_place=args.in_place,
+                             values={c.cell: c.new for c in changes})
 
 
 def _plain(value):
     return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
 
 
-_LIMIT = 25
 _WORDS = {
     "nl": ("klanten gelezen uit", "blad", "kopregel op rij", "fouten", "waarschuwingen",
            "rijen met fouten", "Gecontroleerde kopie", "Geen fouten: klaar om te importeren.",
-           "Correcties", "en nog", "bevindingen: zie het blad NumNum-controle"),
+           "Correcties"),
     "fr": ("clients lus dans", "feuille", "en-tête en ligne", "erreurs", "avertissements",
            "lignes avec erreurs", "Copie contrôlée", "Aucune erreur : prêt à importer.",
-           "Corrections", "et encore", "constats : voir la feuille NumNum-controle"),
+           "Corrections"),
     "en": ("customers read from", "sheet", "header on row", "errors", "warnings",
            "rows with errors", "Checked copy", "No errors: ready to import.",
-           "Fixes", "and", "more findings: see the NumNum-controle sheet"),
+           "Fixes"),
 }
 
 
@@ -110,11 +105,7 @@ def print_report(report, changes, out, lang: str) -> None:
     print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
           f"{w[2]} {s['header_row']})")
     print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}, {s['rows_with_errors']} {w[5]}")
-    for f in report.findings[:_LIMIT]:
-        mark = "FOUT" if f.severity == "error" else "let op"
-        print(f"  {f.cell or '-':>7}  {mark:6}  {f.message(lang)}")
-    if len(report.findings) > _LIMIT:
-        print(f"  … {w[9]} {len(report.findings) - _LIMIT} {w[10]}")
+    print_findings(report.findings, lang)
     if changes:
         print(f"{w[8]} ({len(changes)}):")
         for c in changes:
