@@ -138,41 +138,164 @@ LEGAL_FORM_ALIASES: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Scheme:
-    """A Peppol / ISO 6523 identification scheme and how its identifiers are checked.
+    """A Peppol participant identifier scheme (EAS / ISO 6523 ICD) and how its identifiers
+    are checked.
 
     ``stdnum`` names the python-stdnum module that validates the identifier (``None``: only
-    non-empty is checked); ``prefix`` is a country prefix such identifiers carry (9925: ``BE``).
+    non-empty is checked); ``prefix`` is a country prefix such identifiers carry (9925: ``BE``);
+    ``eas`` the scheme's short name in the code list; ``state`` "active", "deprecated" or
+    "removed"; ``removal`` the date (ISO) after which the Peppol network no longer accepts it;
+    ``replacement`` the code to use instead.
     """
 
     code: str
     name: str
     stdnum: str | None
     prefix: str = ""
+    eas: str = ""
+    state: str = "active"
+    removal: str | None = None
+    replacement: str | None = None
 
+
+#: Where :data:`SCHEMES` comes from: the Peppol participant identifier scheme list (the EAS
+#: codes allowed in the Peppol network), one entry per row, with the list's state and removal
+#: date. A replacement is the one the list's "usage" column names (0193, 9908, 9917, 9954,
+#: 9958) or, where the list names none, the successor scheme of the same issuer: 0037→0216
+#: (Finnish OVT), 9906→0211 and 9907→0210 (Italian VAT and fiscal code), 9956→0208 (Belgian
+#: enterprise number), 9902→0184 (Danish CVR), 9955→0007 (Swedish organisation number).
+SCHEMES_SOURCE = ("OpenPeppol eDEC Code Lists - Participant identifier schemes v9.7 "
+                  "(2026-07, docs.peppol.eu/edelivery/codelists)")
+SCHEMES_VERSION = "9.7"
 
 SCHEMES: tuple[Scheme, ...] = (
-    Scheme("0208", "Belgisch ondernemingsnummer (KBO/BCE)", "be.vat"),
-    Scheme("9925", "Belgisch btw-nummer", "be.vat", "BE"),
-    Scheme("0088", "GLN (Global Location Number)", "ean"),
-    Scheme("0060", "DUNS-nummer", None),
-    Scheme("0106", "Nederlands KvK-nummer", None),
-    Scheme("0190", "Nederlands OIN", None),
-    Scheme("9944", "Nederlands btw-nummer", "nl.vat", "NL"),
-    Scheme("0002", "Frans SIREN-nummer", "fr.siren"),
-    Scheme("0009", "Frans SIRET-nummer", "fr.siret"),
-    Scheme("9957", "Frans btw-nummer", "fr.tva", "FR"),
-    Scheme("9930", "Duits btw-nummer", "de.vat", "DE"),
-    Scheme("0204", "Duitse Leitweg-ID", None),
-    Scheme("9938", "Luxemburgs btw-nummer", "lu.tva", "LU"),
-    Scheme("0184", "Deens CVR-nummer", "dk.cvr"),
-    Scheme("0192", "Noors organisatienummer", "no.orgnr"),
-    Scheme("0007", "Zweeds organisatienummer", "se.orgnr"),
-    Scheme("0037", "Fins OVT-nummer", None),
-    Scheme("0211", "Italiaans btw-nummer (partita IVA)", "it.iva"),
-    Scheme("9906", "Italiaans btw-nummer", "it.iva", "IT"),
-    Scheme("9920", "Spaans btw-nummer", "es.nif", "ES"),
-    Scheme("9914", "Oostenrijks btw-nummer", "at.uid", "AT"),
-    Scheme("0151", "Australisch ABN", "au.abn"),
+    Scheme("0002", "Frans SIREN-nummer", "fr.siren", eas="FR:SIRENE"),
+    Scheme("0007", "Zweeds organisatienummer", "se.orgnr", eas="SE:ORGNR"),
+    Scheme("0009", "Frans SIRET-nummer", "fr.siret", eas="FR:SIRET"),
+    Scheme("0037", "Fins OVT-nummer (oud)", None,
+           eas="FI:OVT", state="removed", removal="2024-12-31", replacement="0216"),
+    Scheme("0060", "DUNS-nummer", None, eas="DUNS"),
+    Scheme("0088", "GLN (Global Location Number)", "ean", eas="GLN"),
+    Scheme("0096", "The Danish Business Authority - P-number (DK:P)", None, eas="DK:P"),
+    Scheme("0097", "FTI - Ediforum Italia", None, eas="IT:FTI"),
+    Scheme("0106", "Nederlands KvK-nummer", None, eas="NL:KVK"),
+    Scheme("0130", "Directorates of the European Commission", None, eas="EU:NAL"),
+    Scheme("0135", "SIA Object Identifiers", None, eas="IT:SIA"),
+    Scheme("0142", "SECETI Object Identifiers", None, eas="IT:SECETI"),
+    Scheme("0151", "Australisch ABN", "au.abn", eas="AU:ABN"),
+    Scheme("0158", "Identification number of economic subject (ICO)", None, eas="SK:ICO"),
+    Scheme("0183", "Swiss Unique Business Identification Number (UIDB)", None, eas="CH:UIDB"),
+    Scheme("0184", "Deens CVR-nummer", "dk.cvr", eas="DK:DIGST"),
+    Scheme("0188", "Corporate Number of The Social Security and Tax Number System", None,
+           eas="JP:SST"),
+    Scheme("0190", "Nederlands OIN", None, eas="NL:OINO"),
+    Scheme("0191", "Company code", None, eas="EE:CC"),
+    Scheme("0192", "Noors organisatienummer", "no.orgnr", eas="NO:ORG"),
+    Scheme("0193", "UBL.BE-partij-ID", None,
+           eas="UBLBE", state="deprecated", removal="2026-07-07", replacement="0208"),
+    Scheme("0195", "Singapore Nationwide E-Invoice Framework", None, eas="SG:UEN"),
+    Scheme("0196", "Icelandic identifier", None, eas="IS:KTNR"),
+    Scheme("0198", "The Danish Business Authority - SE-number (DK:SE)", None, eas="DK:ERST"),
+    Scheme("0199", "LEI (Legal Entity Identifier)", "lei", eas="LEI"),
+    Scheme("0200", "Legal entity code", None, eas="LT:LEC"),
+    Scheme("0201", "Codice Univoco Unità Organizzativa iPA", None, eas="IT:CUUO"),
+    Scheme("0204", "Duitse Leitweg-ID", None, eas="DE:LWID"),
+    Scheme("0205", "CODDEST", None, eas="IT:COD"),
+    Scheme("0208", "Belgisch ondernemingsnummer (KBO/BCE)", "be.vat", eas="BE:EN"),
+    Scheme("0209", "GS1 identification keys", None, eas="GS1"),
+    Scheme("0210", "Italiaanse codice fiscale", "it.codicefiscale", eas="IT:CFI"),
+    Scheme("0211", "Italiaans btw-nummer (partita IVA)", "it.iva", eas="IT:IVA"),
+    Scheme("0212", "Finnish Organization Identifier", None,
+           eas="FI:ORG", state="removed", removal="2024-12-31"),
+    Scheme("0213", "Finnish Organization Value Add Tax Identifier", "fi.alv",
+           prefix="FI", eas="FI:VAT", state="removed", removal="2024-12-31"),
+    Scheme("0215", "Net service ID", None, eas="FI:NSI", state="removed", removal="2024-12-31"),
+    Scheme("0216", "Fins OVT-nummer", None, eas="FI:OVT2"),
+    Scheme("0218", "Unified registration number", None, eas="LV:URN"),
+    Scheme("0221", "The registered number of the qualified invoice issuer", None, eas="JP:IIN"),
+    Scheme("0225", "FRCTC Electronic Address", None, eas="FR:CTC"),
+    Scheme("0230", "National e-Invoicing Framework", None, eas="MY:EIF"),
+    Scheme("0235", "UAE Tax Identification Number (TIN)", None, eas="AE:TIN"),
+    Scheme("0240", "Luxemburgs RCS-nummer", None, eas="LU:MAT"),
+    Scheme("0242", "OpenPeppol Service Provider Identification Scheme", None, eas="SPIS"),
+    Scheme("0244", "Tax Identification (Tax ID)", None, eas="NG:TID"),
+    Scheme("0245", "Tax identification number (DIČ)", None, eas="SK:DIC"),
+    Scheme("0246", "German Electronic Business Address", None, eas="DE:GEBA"),
+    Scheme("0248", "Oman Value Added Tax Identification Number (VATIN)", None,
+           prefix="OM", eas="OM:VAT"),
+    Scheme("9901", "Danish Ministry of the Interior and Health", None,
+           eas="DK:CPR", state="removed", removal="2023-11-30"),
+    Scheme("9902", "The Danish Commerce and Companies Agency", None,
+           eas="DK:CVR", state="removed", removal="2023-11-30", replacement="0184"),
+    Scheme("9904", "Danish Ministry of Taxation, Central Customs and Tax Administration", None,
+           eas="DK:SE", state="removed", removal="2023-11-30"),
+    Scheme("9905", "Danish VANS providers", None,
+           eas="DK:VANS", state="removed", removal="2023-11-30"),
+    Scheme("9906", "Italiaans btw-nummer (oud)", "it.iva",
+           eas="IT:VAT", state="removed", removal="2023-05-24", replacement="0211"),
+    Scheme("9907", "Italiaanse codice fiscale (oud)", "it.codicefiscale",
+           eas="IT:CF", state="removed", removal="2023-05-24", replacement="0210"),
+    Scheme("9908", "Enhetsregisteret ved Bronnoysundregisterne", "no.orgnr",
+           eas="NO:ORGNR", state="removed", removal="2023-05-24", replacement="0192"),
+    Scheme("9909", "Norwegian VAT number", "no.mva", prefix="NO", eas="NO:VAT", state="deprecated"),
+    Scheme("9910", "Hungary VAT number", "hu.anum", prefix="HU", eas="HU:VAT"),
+    Scheme("9912", "National ministries of Economy", None, eas="EU:VAT", state="deprecated"),
+    Scheme("9913", "Business Registers Network", None, eas="EU:REID"),
+    Scheme("9914", "Oostenrijks btw-nummer", "at.uid", prefix="AT", eas="AT:VAT"),
+    Scheme("9915", "Österreichisches Verwaltungs bzw. Organisationskennzeichen", None,
+           eas="AT:GOV"),
+    Scheme("9916", "Firmenidentifikationsnummer der Statistik Austria", None,
+           eas="AT:CID", state="deprecated"),
+    Scheme("9917", "Icelandic National Registry", None,
+           eas="IS:KT", state="deprecated", replacement="0196"),
+    Scheme("9918", "IBAN", "iban", eas="IBAN"),
+    Scheme("9919", "Kennziffer des Unternehmensregisters", None, eas="AT:KUR"),
+    Scheme("9920", "Spaans btw-nummer", "es.nif", prefix="ES", eas="ES:VAT"),
+    Scheme("9921", "Indice delle Pubbliche Amministrazioni", None,
+           eas="IT:IPA", state="removed", removal="2023-11-30"),
+    Scheme("9922", "Andorra VAT number", "ad.nrt", prefix="AD", eas="AD:VAT"),
+    Scheme("9923", "Albania VAT number", "al.nipt", prefix="AL", eas="AL:VAT"),
+    Scheme("9924", "Bosnia and Herzegovina VAT number", None, prefix="BA", eas="BA:VAT"),
+    Scheme("9925", "Belgisch btw-nummer", "be.vat", prefix="BE", eas="BE:VAT"),
+    Scheme("9926", "Bulgaria VAT number", "bg.vat", prefix="BG", eas="BG:VAT"),
+    Scheme("9927", "Switzerland VAT number", "ch.vat", prefix="CH", eas="CH:VAT"),
+    Scheme("9928", "Cyprus VAT number", "cy.vat", prefix="CY", eas="CY:VAT"),
+    Scheme("9929", "Czech Republic VAT number", "cz.dic", prefix="CZ", eas="CZ:VAT"),
+    Scheme("9930", "Duits btw-nummer", "de.vat", prefix="DE", eas="DE:VAT"),
+    Scheme("9931", "Estonia VAT number", "ee.kmkr", prefix="EE", eas="EE:VAT"),
+    Scheme("9932", "United Kingdom VAT number", "gb.vat", prefix="GB", eas="GB:VAT"),
+    Scheme("9933", "Greece VAT number", "gr.vat", prefix="EL", eas="GR:VAT"),
+    Scheme("9934", "Croatia VAT number", "hr.oib", prefix="HR", eas="HR:VAT"),
+    Scheme("9935", "Ireland VAT number", "ie.vat", prefix="IE", eas="IE:VAT"),
+    Scheme("9936", "Liechtenstein VAT number", None, prefix="LI", eas="LI:VAT"),
+    Scheme("9937", "Lithuania VAT number", "lt.pvm", prefix="LT", eas="LT:VAT"),
+    Scheme("9938", "Luxemburgs btw-nummer", "lu.tva", prefix="LU", eas="LU:VAT"),
+    Scheme("9939", "Latvia VAT number", "lv.pvn", prefix="LV", eas="LV:VAT"),
+    Scheme("9940", "Monaco VAT number", "mc.tva", prefix="MC", eas="MC:VAT"),
+    Scheme("9941", "Montenegro VAT number", "me.pib", prefix="ME", eas="ME:VAT"),
+    Scheme("9942", "Macedonia, the former Yugoslav Republic of VAT number", "mk.edb",
+           prefix="MK", eas="MK:VAT"),
+    Scheme("9943", "Malta VAT number", "mt.vat", prefix="MT", eas="MT:VAT"),
+    Scheme("9944", "Nederlands btw-nummer", "nl.btw", prefix="NL", eas="NL:VAT"),
+    Scheme("9945", "Poland VAT number", "pl.nip", prefix="PL", eas="PL:VAT"),
+    Scheme("9946", "Portugal VAT number", "pt.nif", prefix="PT", eas="PT:VAT"),
+    Scheme("9947", "Romania VAT number", "ro.cf", prefix="RO", eas="RO:VAT"),
+    Scheme("9948", "Serbia VAT number", "rs.pib", prefix="RS", eas="RS:VAT"),
+    Scheme("9949", "Slovenia VAT number", "si.ddv", prefix="SI", eas="SI:VAT"),
+    Scheme("9950", "Slovakia VAT number", "sk.dph", prefix="SK", eas="SK:VAT"),
+    Scheme("9951", "San Marino VAT number", "sm.coe", prefix="SM", eas="SM:VAT"),
+    Scheme("9952", "Turkey VAT number", "tr.vkn", prefix="TR", eas="TR:VAT"),
+    Scheme("9953", "Holy See (Vatican City State) VAT number", None, prefix="VA", eas="VA:VAT"),
+    Scheme("9954", "Nederlands OIN (oud)", None,
+           eas="NL:OIN", state="removed", removal="2026-03-31", replacement="0190"),
+    Scheme("9955", "Zweeds btw-nummer (oud)", "se.vat",
+           prefix="SE", eas="SE:VAT", state="removed", removal="2023-07-31", replacement="0007"),
+    Scheme("9956", "Belgisch KBO-nummer (oud)", "be.vat",
+           eas="BE:CBE", state="removed", removal="2023-12-31", replacement="0208"),
+    Scheme("9957", "Frans btw-nummer", "fr.tva", prefix="FR", eas="FR:VAT"),
+    Scheme("9958", "Peppol-Leitweg-ID", None,
+           eas="DE:LID", state="removed", removal="2023-07-31", replacement="0204"),
+    Scheme("9959", "US Employer ID Number", "us.ein", eas="US:EIN"),
 )
 
 

@@ -659,6 +659,194 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
         "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
     ),
+    # --- issue 14: Peppol scheme list, Peppol and VIES checks (numnum_xl.peppol, .vies) -------
+    "scheme.deprecated": (
+        "{label} {value} ({scheme_name}) is verouderd in de Peppol-codelijst en wordt "
+        "geschrapt. Kies het schema dat het vervangt.",
+        "{label} {value} ({scheme_name}) est obsolète dans la liste de codes Peppol et sera "
+        "supprimé. Choisissez le schéma qui le remplace.",
+        "{label} {value} ({scheme_name}) is deprecated in the Peppol code list and will be "
+        "removed. Choose the scheme that replaces it.",
+    ),
+    "scheme.removed": (
+        "{label} {value} ({scheme_name}) is geschrapt uit de Peppol-codelijst: facturen naar "
+        "een ID met dit schema komen niet meer aan. Kies het schema dat het vervangt.",
+        "{label} {value} ({scheme_name}) a été supprimé de la liste de codes Peppol : les "
+        "factures vers un ID de ce schéma n'arrivent plus. Choisissez le schéma qui le "
+        "remplace.",
+        "{label} {value} ({scheme_name}) was removed from the Peppol code list: invoices to an "
+        "ID under this scheme no longer arrive. Choose the scheme that replaces it.",
+    ),
+    "scheme.be_9925_only": (
+        "Peppol-schema 9925 (btw-nummer): Belgische afzenders sturen sinds 2026 naar 0208 + het "
+        "ondernemingsnummer. Gebruik schema 0208 met Peppol Endpoint ID {number}.",
+        "Schéma Peppol 9925 (numéro de TVA) : depuis 2026, les expéditeurs belges envoient à "
+        "0208 + le numéro d'entreprise. Utilisez le schéma 0208 avec le Peppol Endpoint ID "
+        "{number}.",
+        "Peppol scheme 9925 (VAT number): since 2026 Belgian senders address 0208 + the "
+        "enterprise number. Use scheme 0208 with Peppol endpoint ID {number}.",
+    ),
+    "peppol.receives": (
+        "Peppol: ontvangt facturen via {participant}",
+        "Peppol : reçoit des factures via {participant}",
+        "Peppol: receives invoices via {participant}",
+    ),
+    "peppol.only_9925": (
+        "Peppol: ontvangt facturen enkel via {participant}, niet via 0208:{number}; vraag de "
+        "klant zich ook onder 0208 te laten registreren",
+        "Peppol : reçoit des factures uniquement via {participant}, pas via 0208:{number} ; "
+        "demandez au client de s'enregistrer aussi sous 0208",
+        "Peppol: receives invoices only via {participant}, not via 0208:{number}; ask the "
+        "customer to register under 0208 as well",
+    ),
+    "peppol.no_invoice": (
+        "Peppol: geregistreerd als {participant}, maar ontvangt geen facturen (BIS Billing 3.0)",
+        "Peppol : enregistré comme {participant}, mais ne reçoit pas de factures (BIS Billing "
+        "3.0)",
+        "Peppol: registered as {participant}, but receives no invoices (BIS Billing 3.0)",
+    ),
+    "peppol.smp_unknown": (
+        "Peppol: {participant} staat in het Peppol-adresboek (SML), maar de SMP {smp} kent het "
+        "niet; facturen komen zo niet aan",
+        "Peppol : {participant} figure dans l'annuaire Peppol (SML), mais le SMP {smp} ne le "
+        "connaît pas ; les factures n'arrivent pas",
+        "Peppol: {participant} is in the Peppol address book (SML), but the SMP {smp} does not "
+        "know it; invoices will not arrive",
+    ),
+    "peppol.not_found": (
+        "Peppol: niet gevonden ({participants}); deze klant kan (nog) geen e-factuur ontvangen",
+        "Peppol : introuvable ({participants}) ; ce client ne peut pas (encore) recevoir de "
+        "facture électronique",
+        "Peppol: not found ({participants}); this customer cannot receive an e-invoice (yet)",
+    ),
+    "peppol.unchecked": (
+        "Peppol: niet gecontroleerd ({reason})",
+        "Peppol : non vérifié ({reason})",
+        "Peppol: not checked ({reason})",
+    ),
+    "peppol.directory_name": (
+        "Peppol Directory: {name}",
+        "Peppol Directory : {name}",
+        "Peppol Directory: {name}",
+    ),
+    "vies.valid": (
+        "VIES: geldig op {date}",
+        "VIES : valide le {date}",
+        "VIES: valid on {date}",
+    ),
+    "vies.valid_consultation": (
+        "VIES: geldig op {date}, raadplegingsnummer {consultation}",
+        "VIES : valide le {date}, numéro de consultation {consultation}",
+        "VIES: valid on {date}, consultation number {consultation}",
+    ),
+    "vies.invalid": (
+        "VIES: ongeldig op {date}: {vat} is niet (meer) voor btw geregistreerd",
+        "VIES : invalide le {date} : {vat} n'est pas (plus) identifié à la TVA",
+        "VIES: invalid on {date}: {vat} is not (or no longer) registered for VAT",
+    ),
+    "vies.invalid_input": (
+        "VIES: ongeldig: VIES aanvaardt {vat} niet als btw-nummer (INVALID_INPUT)",
+        "VIES : invalide : VIES n'accepte pas {vat} comme numéro de TVA (INVALID_INPUT)",
+        "VIES: invalid: VIES does not accept {vat} as a VAT number (INVALID_INPUT)",
+    ),
+    "vies.unchecked": (
+        "VIES: niet gecontroleerd ({reason})",
+        "VIES : non vérifié ({reason})",
+        "VIES: not checked ({reason})",
+    ),
+    "vies.name_differs": (
+        "geregistreerde naam «{registered}» verschilt duidelijk van «{value}»",
+        "le nom enregistré « {registered} » diffère nettement de « {value} »",
+        "the registered name “{registered}” clearly differs from “{value}”",
+    ),
+    "vies.address_differs": (
+        "geregistreerd adres «{registered}» verschilt duidelijk van «{value}»",
+        "l'adresse enregistrée « {registered} » diffère nettement de « {value} »",
+        "the registered address “{registered}” clearly differs from “{value}”",
+    ),
+    "online.reason.timeout": (
+        "{service} antwoordde niet op tijd", "{service} n'a pas répondu à temps",
+        "{service} did not answer in time",
+    ),
+    "online.reason.offline": (
+        "geen verbinding met {service}; staat de computer online?",
+        "pas de connexion avec {service} ; l'ordinateur est-il en ligne ?",
+        "no connection to {service}; is the computer online?",
+    ),
+    "online.reason.proxy": (
+        "de proxy weigerde de verbinding met {service}",
+        "le proxy a refusé la connexion avec {service}",
+        "the proxy refused the connection to {service}",
+    ),
+    "online.reason.dns_failure": (
+        "de DNS-server kon het Peppol-adresboek niet raadplegen ({detail})",
+        "le serveur DNS n'a pas pu consulter l'annuaire Peppol ({detail})",
+        "the DNS server could not consult the Peppol address book ({detail})",
+    ),
+    "online.reason.http_status": (
+        "{service} antwoordde met HTTP {status}", "{service} a répondu HTTP {status}",
+        "{service} answered HTTP {status}",
+    ),
+    "online.reason.bad_response": (
+        "onleesbaar antwoord van {service}", "réponse illisible de {service}",
+        "unreadable answer from {service}",
+    ),
+    "online.reason.empty": (
+        "leeg antwoord van {service}", "réponse vide de {service}", "empty answer from {service}",
+    ),
+    "online.reason.not_https": (
+        "het SMP-adres {detail} is geen https-adres", "l'adresse SMP {detail} n'est pas en https",
+        "the SMP address {detail} is not https",
+    ),
+    "online.reason.no_smp": (
+        "het Peppol-adresboek geeft geen bruikbaar SMP-adres",
+        "l'annuaire Peppol ne donne pas d'adresse SMP utilisable",
+        "the Peppol address book gives no usable SMP address",
+    ),
+    "online.reason.busy": (
+        "{service} is overbelast ({detail}); probeer later opnieuw",
+        "{service} est surchargé ({detail}) ; réessayez plus tard",
+        "{service} is overloaded ({detail}); try again later",
+    ),
+    "online.reason.vies_down": (
+        "VIES is niet beschikbaar", "VIES n'est pas disponible", "VIES is not available",
+    ),
+    "online.reason.ms_unavailable": (
+        "de btw-databank van {country} is niet beschikbaar",
+        "la base TVA de {country} n'est pas disponible",
+        "the VAT database of {country} is not available",
+    ),
+    "online.reason.requester": (
+        "VIES weigert uw eigen btw-nummer {detail}; controleer de instelling",
+        "VIES refuse votre propre numéro de TVA {detail} ; vérifiez le réglage",
+        "VIES refuses your own VAT number {detail}; check the setting",
+    ),
+    "online.reason.blocked": (
+        "VIES weigert de vraag ({detail})", "VIES refuse la demande ({detail})",
+        "VIES refuses the request ({detail})",
+    ),
+    "online.reason.not_vies": (
+        "{country} zit niet in VIES", "{country} ne fait pas partie de VIES",
+        "{country} is not part of VIES",
+    ),
+    "online.reason.no_vat": (
+        "geen btw-nummer of landcode", "pas de numéro de TVA ni de code pays",
+        "no VAT number or country code",
+    ),
+    "online.reason.vat_invalid": (
+        "het btw-nummer is al zonder internet ongeldig; verbeter het eerst",
+        "le numéro de TVA est déjà invalide hors ligne ; corrigez-le d'abord",
+        "the VAT number is already invalid offline; correct it first",
+    ),
+    "online.reason.no_peppol_id": (
+        "geen Peppol-ID en geen Belgisch ondernemingsnummer in deze rij",
+        "pas d'ID Peppol ni de numéro d'entreprise belge dans cette ligne",
+        "no Peppol ID and no Belgian enterprise number in this row",
+    ),
+    "online.reason.error": (
+        "onverwachte fout bij {service}: {detail}", "erreur inattendue avec {service} : {detail}",
+        "unexpected error with {service}: {detail}",
+    ),
 }
 
 _SUGGEST = {"nl": " Voorstel: {}", "fr": " Suggestion : {}", "en": " Suggestion: {}"}

@@ -271,9 +271,12 @@ def _vat(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
 
 
 def _scheme(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
-    found = scheme.check_scheme(value)
+    peppol = key == "peppol_scheme_id"
+    found = scheme.check_scheme(value, peppol)
     if ctx.values.get(SCHEME_PAIRS[key]) is None:
         found = (*found, error("scheme.id_missing"))
+    elif peppol:
+        found = (*found, *scheme.check_receiving(value, ctx.values.get(SCHEME_PAIRS[key])))
     return found
 
 
