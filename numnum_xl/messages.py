@@ -660,6 +660,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
     ),
     # --- issue 14: Peppol scheme list, Peppol and VIES checks (numnum_xl.peppol, .vies) -------
+    "online.result": ("{text}", "{text}", "{text}"),
     "scheme.deprecated": (
         "{label} {value} ({scheme_name}) is verouderd in de Peppol-codelijst en wordt "
         "geschrapt. Kies het schema dat het vervangt.",
