@@ -198,7 +198,11 @@ class _Checker:
             text = self._msg("peppol.unchecked",
                              reason=reason("online.reason.no_peppol_id", self.lang))
             return OnlineResult(row_no, UNCHECKED, UNCHECKED, text)
-        got = [self.outcome(value) for _, value in wanted]
+        got = []
+        for _, value in wanted:  # 9925 is asked only when 0208 does not receive invoices
+            got.append(self.outcome(value))
+            if got[-1].kind == RECEIVES:
+                break
         details: dict[str, Any] = {"asked": [o.value for o in got],
                                    "answers": {o.value: o.kind for o in got}}
         receiving = [o for o in got if o.kind == RECEIVES]
