@@ -462,7 +462,7 @@ class _Run:
         if answer.kind == FAILED:
             r = self.unchecked(item.row, answer.reason or "online.reason.error",
                                detail=answer.detail, status=answer.detail,
-                               country=item.cc)
+                               country={"EL": "GR", "XI": "GB"}.get(item.cc, item.cc))
             r.details = details
             return r
         if answer.kind == INVALID_INPUT:
