@@ -230,7 +230,7 @@ def test_cache_per_number_per_day(vies, tmp_path):
     rows = [row(2, VALID), row(3, INVALID), row(4, ALWAYS_BUSY)]
     check_values(rows, settings=settings(vies, tmp_path))
     asked = sum(vies.posts.values())
-    again = check_values(rows + [row(5, THROTTLED)], settings=settings(vies, tmp_path))
+    again = check_values([*rows, row(5, THROTTLED)], settings=settings(vies, tmp_path))
     # only the new number and the one VIES could not answer are asked again
     assert sum(vies.posts.values()) - asked == 4 + 2
     assert again[0].details["cached"] and again[0].state == "valid"
