@@ -58,6 +58,22 @@ def join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def country_code(value: Any) -> str | None:
+    """The ISO code a country cell means ("BE", "be", "België" → "BE"), or None.
+
+    >>> country_code("België"), country_code(" be "), country_code(None)
+    ('BE', 'BE', None)
+    """
+    from numnum_xl.rules import country as countries
+
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text.upper() in countries.codes():
+        return text.upper()
+    return countries.lookup(text)
+
+
 def endpoint(option: str | None, env: str, default: str) -> str:
     """The service address: the command-line option, else environment variable ``env``,
     else the real service (tests point these at servers they run on loopback)."""

@@ -55,6 +55,7 @@ from numnum_xl.online import (
     UNCHECKED,
     WARNING,
     OnlineResult,
+    country_code,
     endpoint,
     failure_code,
     join,
@@ -432,7 +433,7 @@ class _Run:
 
         v = item.values
         value = v.get("vat_id")
-        iso = str(v.get("vat_country_code") or "").strip().upper() or None
+        iso = country_code(v.get("vat_country_code"))
         if value is None or str(value).strip() == "":
             item.result = self.unchecked(item.row, "online.reason.no_vat")
             return

@@ -30,7 +30,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from numnum_xl.online import ERROR, OK, UNCHECKED, WARNING, OnlineResult, join, reason
+from numnum_xl.online import (
+    ERROR,
+    OK,
+    UNCHECKED,
+    WARNING,
+    OnlineResult,
+    country_code,
+    join,
+    reason,
+)
 from numnum_xl.peppol import sml, smp
 from numnum_xl.peppol.directory import DEFAULT_URL as DIRECTORY_URL
 from numnum_xl.peppol.directory import Directory
@@ -97,6 +106,8 @@ def candidates(values: dict[str, Any]) -> list[tuple[str, str]]:
     [('0088', '0088:5790002590993')]
     >>> candidates({"vat_id": "NL004495445B01", "vat_country_code": "NL"})
     [('9944', '9944:NL004495445B01')]
+    >>> candidates({"vat_id": "BE0403019261", "vat_country_code": "België"})[0]
+    ('0208', '0208:0403019261')
     >>> candidates({"title": "Jan"})
     []
     """
@@ -107,14 +118,14 @@ def candidates(values: dict[str, Any]) -> list[tuple[str, str]]:
     sch = str(values.get("peppol_scheme_id") or "").strip()
     ep = values.get("peppol_endpoint_id")
     ep = str(ep).strip() if ep is not None else ""
-    cc = str(values.get("vat_country_code") or "").strip().upper()
+    cc = country_code(values.get("vat_country_code")) or ""
     vat = values.get("vat_id")
     number = None
     if sch in ("0208", "9925") and ep:
         number = _be_number(canonical(ep, SCHEME_BY_CODE[sch]))
     if number is None and vat is not None and cc in ("BE", ""):
-        number = _be_number(compact(str(vat), "BE")) if cc == "BE" or \
-            str(vat).strip().upper().startswith("BE") else None
+        # no country: Belgian when it is a valid Belgian number (as validation guesses)
+        number = _be_number(compact(str(vat), "BE"))
     if number:
         return [("0208", f"0208:{number}"), ("9925", f"9925:BE{number}")]
     scheme = SCHEME_BY_CODE.get(sch)
