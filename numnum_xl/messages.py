@@ -714,6 +714,15 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Peppol: {participant} is in the Peppol address book (SML), but the SMP {smp} does not "
         "know it; invoices will not arrive",
     ),
+    "peppol.malformed": (
+        "Peppol: enkel geregistreerd onder de foute ID {participant}; afzenders zoeken {right} "
+        "en vinden de klant niet. Vraag de klant zijn Peppol-registratie te laten verbeteren",
+        "Peppol : enregistré uniquement sous l'ID erroné {participant} ; les expéditeurs "
+        "cherchent {right} et ne trouvent pas le client. Demandez-lui de faire corriger son "
+        "enregistrement Peppol",
+        "Peppol: registered only under the malformed ID {participant}; senders look up {right} "
+        "and do not find the customer. Ask the customer to have the Peppol registration fixed",
+    ),
     "peppol.not_found": (
         "Peppol: niet gevonden ({participants}); deze klant kan (nog) geen e-factuur ontvangen",
         "Peppol : introuvable ({participants}) ; ce client ne peut pas (encore) recevoir de "

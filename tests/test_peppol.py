@@ -93,7 +93,7 @@ NUMBERS = {k: be(n) for k, n in {
     "receives": "04030192", "only9925": "04110001", "order": "04120002", "absent": "04130003",
     "servfail": "04140004", "timeout": "04150005", "smp500": "04160006", "plainhttp": "04170007",
     "missing": "04180008", "empty": "04190009", "offline": "04200000", "drop": "04210001",
-    "garbage": "04220002"}.items()}
+    "garbage": "04220002", "malformed": "04230003"}.items()}
 
 
 def mixed(dns: FakeDns, http: FakeHttp) -> list[tuple[int, dict]]:
@@ -111,6 +111,7 @@ def mixed(dns: FakeDns, http: FakeHttp) -> list[tuple[int, dict]]:
     dns.register(f"0208:{n['drop']}", f"{http.url}/drop")
     dns.register(f"0208:{n['garbage']}", f"{http.url}/garbage")
     dns.register("0088:5790002590993", f"{http.url}/wildcard")
+    dns.register(f"0208:be{n['malformed']}", f"{http.url}/invoice")  # a registration seen live
     rows = [(i + 2, {"title": k, "vat_id": v, "vat_country_code": "BE"})
             for i, (k, v) in enumerate(n.items())]
     rows.append((50, {"title": "GLN-klant", "peppol_scheme_id": "0088",
@@ -119,6 +120,11 @@ def mixed(dns: FakeDns, http: FakeHttp) -> list[tuple[int, dict]]:
     rows.append((52, {"title": "receives again", "vat_id": f"BE {n['receives'][:4]}."
                       f"{n['receives'][4:7]}.{n['receives'][7:]}", "vat_country_code": "BE"}))
     return rows
+
+
+def text_of(results, rows, title):
+    row = next(no for no, v in rows if v.get("title") == title)
+    return next(r.text for r in results if r.row == row)
 
 
 def test_every_state_of_a_mixed_list(net):
@@ -142,6 +148,8 @@ def test_every_state_of_a_mixed_list(net):
         r.text for r in results if title[r.row] == "order")
     assert states["absent"] == ("not_found", "warning")
     assert states["missing"] == ("smp_unknown", "warning")
+    assert states["malformed"] == ("malformed", "warning")
+    assert f"0208:BE{n['malformed']}" in text_of(results, rows, "malformed")
     assert states["GLN-klant"] == ("receives", "ok")
     assert states["receives again"] == ("receives", "ok")
     for key in ("servfail", "timeout", "smp500", "plainhttp", "empty", "offline", "drop",
@@ -339,5 +347,6 @@ def test_big_list_progress_is_cheap(net):
     results = check_values(rows, settings=settings(dns), progress=lambda d, t: calls.append(t))
     assert len(results) == 500 and len(calls) == 500 and set(calls) == {500}
     assert sum(r.state == "receives" for r in results) == 250
-    assert len(set(dns.queries)) == 25 + 25 * 2  # 9925 only asked where 0208 does not receive
+    # 9925 (and the malformed 0208:BE… form) only asked where 0208 does not receive
+    assert len(set(dns.queries)) == 25 + 25 * 3
     assert time.process_time() - t0 < 30

@@ -10,6 +10,8 @@ result per row is an :class:`~numnum_xl.online.OnlineResult` with one of the sta
 ``only_9925``     (warning) a Belgian company reachable only under 9925, not 0208
 ``no_invoice``    (warning) registered, but no BIS Billing 3.0 invoice in its SMP
 ``smp_unknown``   (warning) in the SML, but its SMP does not know it
+``malformed``     (warning) registered only under a malformed id such as ``0208:BE0403019261``
+                  (one of the registrations seen in the network), which senders never ask
 ``not_found``     (warning) no identifier registered: it cannot receive an e-invoice
 ``unchecked``     (unchecked) a lookup failed (timeout, SERVFAIL, offline, HTTP error ...)
 
@@ -47,8 +49,8 @@ from numnum_xl.peppol.ids import PRODUCTION_ZONE
 
 __all__ = ["ERROR", "PeppolSettings", "candidates", "check_report", "check_values"]
 
-RECEIVES, ONLY_9925, NO_INVOICE, SMP_UNKNOWN, NOT_FOUND = (
-    "receives", "only_9925", "no_invoice", "smp_unknown", "not_found")
+RECEIVES, ONLY_9925, NO_INVOICE, SMP_UNKNOWN, NOT_FOUND, MALFORMED = (
+    "receives", "only_9925", "no_invoice", "smp_unknown", "not_found", "malformed")
 ABSENT, FAILED = "absent", "failed"
 
 
@@ -232,6 +234,13 @@ class _Checker:
             fixes = self._fixes(values, best.value)
             text = join(text, self._name(best.value))
             return OnlineResult(row_no, state, severity, text, fixes, details)
+        if not failed and wanted[0][1].startswith("0208:"):
+            wrong = self.outcome("0208:BE" + wanted[0][1][5:])
+            details["answers"][wrong.value] = wrong.kind
+            if wrong.kind in (RECEIVES, NO_INVOICE):
+                text = self._msg("peppol.malformed", participant=wrong.value,
+                                 right=wanted[0][1])
+                return OnlineResult(row_no, MALFORMED, WARNING, text, {}, details)
         if failed:
             return OnlineResult(row_no, UNCHECKED, UNCHECKED,
                                 self._unchecked_text(failed[0]), {}, details)
