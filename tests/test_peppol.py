@@ -350,3 +350,17 @@ def test_big_list_progress_is_cheap(net):
     # 9925 (and the malformed 0208:BE… form) only asked where 0208 does not receive
     assert len(set(dns.queries)) == 25 + 25 * 3
     assert time.process_time() - t0 < 30
+
+
+def test_fix_without_peppol_columns_says_so(net, tmp_path, capsys):
+    from numnum_xl.cli import main
+
+    dns, http = net
+    dns.register(f"0208:{NUMBERS['receives']}", f"{http.url}/invoice")
+    src = tmp_path / "k.csv"
+    src.write_text(f"Naam,Familienaam,BTW nr,BTW land\nA,A,{NUMBERS['receives']},BE\n",
+                   encoding="utf-8")
+    assert main(["peppol", str(src), "--fix", "--dns", dns.address, "--sml-zone", ZONE]) == 0
+    captured = capsys.readouterr()
+    assert "--fix kan niets invullen in Peppol Scheme ID, Peppol Endpoint ID" in captured.err
+    assert (tmp_path / "k.peppol.xlsx").is_file()

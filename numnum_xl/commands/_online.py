@@ -16,6 +16,13 @@ from numnum_xl.commands._common import add_input_options, load_and_map, write_ma
 _MARK = {"nl": {"ok": "OK", "warning": "let op", "error": "FOUT", "unchecked": "?"},
          "fr": {"ok": "OK", "warning": "attention", "error": "ERREUR", "unchecked": "?"},
          "en": {"ok": "OK", "warning": "warning", "error": "ERROR", "unchecked": "?"}}
+_NO_COLUMN = {
+    "nl": "let op: --fix kan niets invullen in {labels}: het blad heeft die kolom niet. Voeg ze "
+          "toe (numnum-xl header) en herhaal.",
+    "fr": "attention : --fix ne peut rien remplir dans {labels} : la feuille n'a pas cette "
+          "colonne. Ajoutez-la (numnum-xl header) et recommencez.",
+    "en": "note: --fix cannot fill in {labels}: the sheet has no such column. Add it "
+          "(numnum-xl header) and run again."}
 _WORDS = {"nl": ("rij", "Kopie met resultaten", "Ingevuld met --fix"),
           "fr": ("ligne", "Copie avec les résultats", "Rempli avec --fix"),
           "en": ("row", "Copy with the results", "Filled in by --fix")}
@@ -69,6 +76,12 @@ def run_check(args: argparse.Namespace, check: Callable, column: str,
     fixes = {}
     if getattr(args, "fix", False):
         fixes = fix_cells(report, results, fix_keys)
+        missing = [k for k in fix_keys if k not in report.mapping.fields]
+        if missing and any(r.fixes for r in results):
+            from numnum_xl.catalogue import FIELD_BY_KEY
+
+            labels = ", ".join(FIELD_BY_KEY[k].label(args.lang) for k in missing)
+            print(_NO_COLUMN[args.lang].format(labels=labels), file=sys.stderr)
     out = None
     if not args.no_copy and (args.output or not args.json):
         out = write_marked_copy(args, table, findings_of(report, results, column),
