@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from numnum_xl.online import (
-    ERROR,
     OK,
     UNCHECKED,
     WARNING,
@@ -47,7 +46,7 @@ from numnum_xl.peppol.directory import DEFAULT_URL as DIRECTORY_URL
 from numnum_xl.peppol.directory import Directory
 from numnum_xl.peppol.ids import PRODUCTION_ZONE
 
-__all__ = ["ERROR", "PeppolSettings", "candidates", "check_report", "check_values"]
+__all__ = ["PeppolSettings", "candidates", "check_report", "check_values", "report_rows"]
 
 RECEIVES, ONLY_9925, NO_INVOICE, SMP_UNKNOWN, NOT_FOUND, MALFORMED = (
     "receives", "only_9925", "no_invoice", "smp_unknown", "not_found", "malformed")
