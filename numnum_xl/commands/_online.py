@@ -16,6 +16,12 @@ from numnum_xl.commands._common import add_input_options, load_and_map, write_ma
 _MARK = {"nl": {"ok": "OK", "warning": "let op", "error": "FOUT", "unchecked": "?"},
          "fr": {"ok": "OK", "warning": "attention", "error": "ERREUR", "unchecked": "?"},
          "en": {"ok": "OK", "warning": "warning", "error": "ERROR", "unchecked": "?"}}
+_SEVERITY = {
+    "nl": {"ok": "in orde", "warning": "let op", "error": "fout",
+           "unchecked": "niet gecontroleerd"},
+    "fr": {"ok": "en ordre", "warning": "attention", "error": "erreur",
+           "unchecked": "non vérifié"},
+    "en": {"ok": "fine", "warning": "warning", "error": "error", "unchecked": "not checked"}}
 _NO_COLUMN = {
     "nl": "let op: --fix kan niets invullen in {labels}: het blad heeft die kolom niet. Voeg ze "
           "toe (numnum-xl header) en herhaal.",
@@ -98,8 +104,9 @@ def run_check(args: argparse.Namespace, check: Callable, column: str,
         w, marks = _WORDS[args.lang], _MARK[args.lang]
         for r in results:
             print(f"  {w[0]} {r.row:>5}  {marks[r.severity]:9} {r.text}")
-        counts = Counter(r.state for r in results)
-        print(", ".join(f"{state}: {n}" for state, n in sorted(counts.items())))
+        counts = Counter(r.severity for r in results)
+        print(", ".join(f"{_SEVERITY[args.lang][sev]}: {counts[sev]}"
+                        for sev in ("ok", "warning", "error", "unchecked") if counts[sev]))
         if fixes:
             print(f"{w[2]}: " + ", ".join(f"{c}={v}" for c, v in sorted(fixes.items())))
         if out:
