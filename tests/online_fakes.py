@@ -45,6 +45,8 @@ class FakeDns:
         self.naptr: dict[str, list[str]] = {}
         self.servfail: set[str] = set()
         self.silent: set[str] = set()
+        #: answer nothing at all (a DNS server that is gone)
+        self.drop_all = False
         self.queries: list[str] = []
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
@@ -82,7 +84,7 @@ class FakeDns:
                 continue
             name = query.question[0].name.to_text().lower()
             self.queries.append(name)
-            if name in self.silent:
+            if self.drop_all or name in self.silent:
                 continue
             resp = dns.message.make_response(query)
             resp.flags |= dns.flags.AA

@@ -154,6 +154,8 @@ class _Checker:
             if settings.directory else None
         self._memo: dict[str, Future] = {}
         self._lock = threading.Lock()
+        self._dns_answers = 0
+        self._dns_failures: list[sml.SmlAnswer] = []
 
     def outcome(self, value: str) -> _Outcome:
         with self._lock:
@@ -170,8 +172,23 @@ class _Checker:
                                         type(exc).__name__))
         return fut.result()
 
+    #: after this many DNS failures without one answer, the DNS is taken to be unreachable
+    #: (an offline machine): the other rows get the same reason without waiting for it
+    BREAKER = 8
+
     def _lookup(self, value: str) -> _Outcome:
+        with self._lock:
+            tripped = self._dns_answers == 0 and len(self._dns_failures) >= self.BREAKER
+        if tripped:
+            last = self._dns_failures[-1]
+            return _Outcome(FAILED, value, last.reason or "online.reason.error", "SML (DNS)",
+                            last.detail)
         answer = self.resolver.lookup(value)
+        with self._lock:
+            if answer.kind == sml.FAILED:
+                self._dns_failures.append(answer)
+            else:
+                self._dns_answers += 1
         if answer.kind == sml.ABSENT:
             return _Outcome(ABSENT, value)
         if answer.kind == sml.FAILED:
