@@ -75,6 +75,7 @@ VIES_COUNTRIES = frozenset((
 RETRYABLE = frozenset({"GLOBAL_MAX_CONCURRENT_REQ", "GLOBAL_MAX_CONCURRENT_REQ_TIME",
                        "MS_MAX_CONCURRENT_REQ", "MS_MAX_CONCURRENT_REQ_TIME",
                        "SERVICE_UNAVAILABLE", "MS_UNAVAILABLE", "TIMEOUT"})
+_TRANSPORT = frozenset({"online.reason.timeout", "online.reason.offline", "online.reason.proxy"})
 #: VIES writes "---" for a field a member state does not publish.
 _NOT_PUBLISHED = {"", "---", "n/a"}
 
@@ -261,6 +262,12 @@ class Client:
             lambda: threading.Semaphore(max(1, settings.per_country)))
         self._lock = threading.Lock()
         self.requests = 0
+        self._answered = 0
+        self._lost: list[Answer] = []
+
+    #: after this many requests lost in transport (timeout, no connection, proxy) without one
+    #: answer from VIES, the rest are not sent: they would only wait for the same timeout
+    BREAKER = 6
 
     def _sem(self, cc: str) -> threading.Semaphore:
         with self._lock:
@@ -299,8 +306,16 @@ class Client:
             body["requesterMemberStateCode"], body["requesterNumber"] = requester
         answer = Answer(FAILED, reason="online.reason.error", detail="-")
         for attempt in range(max(1, self.s.attempts)):
+            with self._lock:
+                if self._answered == 0 and len(self._lost) >= self.BREAKER:
+                    return self._lost[-1]
             with self._sem(cc):
                 answer, again, wait = self._once(body)
+            with self._lock:
+                if answer.reason in _TRANSPORT:
+                    self._lost.append(answer)
+                else:
+                    self._answered += 1
             if not again:
                 return answer
             if attempt + 1 < self.s.attempts:

@@ -263,3 +263,19 @@ def test_cli_vies_json(vies, tmp_path, capsys, monkeypatch):
     assert "consultation number" in data["results"][0]["text"]
     assert main(["vies", str(src), "--eigen-btw", "0403019261", "--vies-url",
                  vies.http.url]) == 2  # own VAT without country code: a usage error
+
+
+def test_vies_that_stops_answering_is_not_waited_for_row_by_row(vies, tmp_path):
+    """check-status answers, then every request hangs up: all rows unchecked (never invalid),
+    and after a few lost requests the rest are not sent."""
+    numbers = [be(f"08{i:06d}") for i in range(30)]
+    orig = vies.answer
+    vies.answer = lambda cc, number, n, body: (0, {}, b"")
+    try:
+        results = check_values([row(i + 2, n) for i, n in enumerate(numbers)],
+                               settings=settings(vies, tmp_path, cache=False, workers=3))
+    finally:
+        vies.answer = orig
+    assert {r.state for r in results} == {"unchecked"}
+    assert all("ongeldig" not in r.text for r in results)
+    assert sum(vies.posts.values()) < 12
