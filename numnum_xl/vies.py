@@ -108,7 +108,7 @@ class ViesSettings:
     def from_env(cls, **overrides: Any) -> ViesSettings:
         """Settings from the environment, then ``overrides`` (None values ignored)."""
         s = cls(url=endpoint(None, ENV_URL, DEFAULT_URL),
-                requester=os.environ.get(ENV_REQUESTER) or None)
+                requester=os.environ.get(ENV_REQUESTER) or stored_requester())
         for k, v in overrides.items():
             if v is not None:
                 setattr(s, k, v)
@@ -227,12 +227,33 @@ class Cache:
 
 def default_cache_dir() -> Path:
     """numnum-xl's config folder (``NUMNUM_XL_CONFIG_DIR`` or the user's config dir)."""
-    base = os.environ.get("NUMNUM_XL_CONFIG_DIR")
-    if base:
-        return Path(base)
-    from platformdirs import user_config_dir
+    from numnum_xl.settings import config_dir
 
-    return Path(user_config_dir("numnum-xl", appauthor=False))
+    return config_dir()
+
+
+#: The VIES settings file in the config folder: the user's own VAT number.
+SETTINGS_FILE = "vies.json"
+
+
+def stored_requester(folder: Path | None = None) -> str | None:
+    """The own VAT number kept with ``numnum-xl vies --eigen-btw … --bewaar``, or None."""
+    try:
+        data = json.loads(((folder or default_cache_dir()) / SETTINGS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("own_vat") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def store_requester(value: str, folder: Path | None = None) -> Path:
+    """Keep ``value`` as the user's own VAT number (atomically); returns the file."""
+    path = (folder or default_cache_dir()) / SETTINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"own_vat": value}) + "\n", "utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 # --- talking to VIES ---------------------------------------------------------------------------

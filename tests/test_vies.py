@@ -263,6 +263,17 @@ def test_cli_vies_json(vies, tmp_path, capsys, monkeypatch):
     assert "consultation number" in data["results"][0]["text"]
     assert main(["vies", str(src), "--eigen-btw", "0403019261", "--vies-url",
                  vies.http.url]) == 2  # own VAT without country code: a usage error
+    capsys.readouterr()
+    # kept as a setting: the next run sends it without the option
+    assert main(["vies", str(src), "--json", "--vies-url", vies.http.url, "--eigen-btw",
+                 "BE0403019261", "--bewaar", "--geen-cache"]) == 1
+    capsys.readouterr()
+    vies.bodies.clear()
+    monkeypatch.delenv("NUMNUM_XL_OWN_VAT", raising=False)
+    main(["vies", str(src), "--json", "--vies-url", vies.http.url, "--geen-cache"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["results"][0]["details"]["consultation"] == "WAPIAAAAZ_test01"
+    assert vies.bodies[0]["requesterNumber"] == "0403019261"
 
 
 def test_vies_that_stops_answering_is_not_waited_for_row_by_row(vies, tmp_path):

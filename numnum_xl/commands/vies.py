@@ -13,12 +13,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "vies", help="controleer elk btw-nummer in VIES (online)",
         description="Vraag VIES (de btw-databank van de EU) of elk btw-nummer geldig is, en "
                     "vergelijk de geregistreerde naam en het adres met het blad. Met uw eigen "
-                    "btw-nummer (--eigen-btw of NUMNUM_XL_OWN_VAT) geeft VIES een "
+                    "btw-nummer (--eigen-btw, onthouden met --bewaar, of NUMNUM_XL_OWN_VAT) "
+                    "geeft VIES een "
                     "raadplegingsnummer als bewijs. Schrijft een kopie met een kolom VIES.")
     add_options(p)
     p.add_argument("--eigen-btw", metavar="BTW", dest="own_vat",
                    help="uw eigen btw-nummer met landcode (bv. BE0403019261), voor het "
                         "raadplegingsnummer")
+    p.add_argument("--bewaar", dest="keep", action="store_true",
+                   help="onthoud --eigen-btw voor de volgende keren (in de instellingenmap)")
     p.add_argument("--vies-url", help="adres van de VIES REST API")
     p.add_argument("--geen-cache", dest="no_cache", action="store_true",
                    help="vraag alles opnieuw, ook wat vandaag al gecontroleerd werd")
@@ -37,6 +40,12 @@ def run(args: argparse.Namespace) -> int:
     if settings.requester and split_requester(settings.requester) is None:
         raise UsageError(f"eigen btw-nummer {settings.requester!r}: schrijf het met landcode, "
                          f"bv. BE0403019261")
+    if args.keep:
+        if not args.own_vat:
+            raise UsageError("--bewaar onthoudt het btw-nummer van --eigen-btw; geef dat mee")
+        from numnum_xl.vies import store_requester
+
+        store_requester(args.own_vat)
 
     def check(report, progress):
         return check_report(report, lang=args.lang, progress=progress, settings=settings)
