@@ -102,6 +102,26 @@ def session():
     return s
 
 
+#: The most an answer may weigh (a service group of a few hundred document types is ~200 kB).
+MAX_BODY = 4 * 1024 * 1024
+
+
+class TooLarge(Exception):
+    """An answer larger than :data:`MAX_BODY`."""
+
+
+def read_body(resp, limit: int = MAX_BODY) -> bytes:
+    """The body of a streamed response, refusing more than ``limit`` bytes."""
+    chunks, size = [], 0
+    for chunk in resp.iter_content(65536):
+        size += len(chunk)
+        if size > limit:
+            resp.close()
+            raise TooLarge(size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def failure_code(exc: BaseException) -> tuple[str, str]:
     """(``online.reason.*`` code, detail) for a request that raised ``exc``."""
     import requests

@@ -66,6 +66,8 @@ def smp_handler(method, path, query, body):
         return 200, {}, b"<ServiceGroup"
     if kind == "drop":
         return 0, {}, b""
+    if kind == "huge":
+        return 200, {}, b"<a>" + b" " * (5 * 1024 * 1024) + b"</a>"
     raise AssertionError(path)
 
 
@@ -93,7 +95,7 @@ NUMBERS = {k: be(n) for k, n in {
     "receives": "04030192", "only9925": "04110001", "order": "04120002", "absent": "04130003",
     "servfail": "04140004", "timeout": "04150005", "smp500": "04160006", "plainhttp": "04170007",
     "missing": "04180008", "empty": "04190009", "offline": "04200000", "drop": "04210001",
-    "garbage": "04220002", "malformed": "04230003"}.items()}
+    "garbage": "04220002", "malformed": "04230003", "huge": "04240004"}.items()}
 
 
 def mixed(dns: FakeDns, http: FakeHttp) -> list[tuple[int, dict]]:
@@ -110,6 +112,7 @@ def mixed(dns: FakeDns, http: FakeHttp) -> list[tuple[int, dict]]:
     dns.register(f"0208:{n['offline']}", f"http://127.0.0.1:{closed_port()}")
     dns.register(f"0208:{n['drop']}", f"{http.url}/drop")
     dns.register(f"0208:{n['garbage']}", f"{http.url}/garbage")
+    dns.register(f"0208:{n['huge']}", f"{http.url}/huge")
     dns.register("0088:5790002590993", f"{http.url}/wildcard")
     dns.register(f"0208:be{n['malformed']}", f"{http.url}/invoice")  # a registration seen live
     rows = [(i + 2, {"title": k, "vat_id": v, "vat_country_code": "BE"})
@@ -153,7 +156,7 @@ def test_every_state_of_a_mixed_list(net):
     assert states["GLN-klant"] == ("receives", "ok")
     assert states["receives again"] == ("receives", "ok")
     for key in ("servfail", "timeout", "smp500", "plainhttp", "empty", "offline", "drop",
-                "garbage"):
+                "garbage", "huge"):
         r = next(r for r in results if title[r.row] == key)
         assert (r.state, r.severity) == ("unchecked", "unchecked"), key
         assert r.text.startswith("Peppol: niet gecontroleerd ("), r.text
@@ -166,6 +169,7 @@ def test_every_state_of_a_mixed_list(net):
     assert "leeg antwoord" in text["empty"]
     assert "geen verbinding" in text["offline"]
     assert "onleesbaar" in text["garbage"]
+    assert "onleesbaar" in text["huge"]  # more than 4 MB is refused, not parsed
     assert states["Jan Particulier"] == ("unchecked", "unchecked")
     # progress reached every row; the repeated customer was looked up once
     assert sorted(seen) == list(range(1, len(rows) + 1))

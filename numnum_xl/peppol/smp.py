@@ -102,23 +102,29 @@ def fetch(http, smp_url: str, value: str) -> SmpAnswer:
     """Ask the SMP at ``smp_url`` for participant ``value``'s document types."""
     import requests
 
-    from numnum_xl.online import failure_code
+    from numnum_xl.online import TooLarge, failure_code, read_body
 
     if not allowed(smp_url):
         return SmpAnswer(FAILED, reason="online.reason.not_https", detail=smp_url)
     url = smp_url.rstrip("/") + smp_path(value)
     try:
-        resp = http.get(url, timeout=TIMEOUT, allow_redirects=False)
+        resp = http.get(url, timeout=TIMEOUT, allow_redirects=False, stream=True)
+        if resp.status_code == 404:
+            resp.close()
+            return SmpAnswer(UNKNOWN, status=404)
+        if resp.status_code != 200:
+            resp.close()
+            return SmpAnswer(FAILED, reason="online.reason.http_status",
+                             status=resp.status_code)
+        body = read_body(resp)
+    except TooLarge:
+        return SmpAnswer(FAILED, reason="online.reason.bad_response")
     except requests.RequestException as exc:
         code, detail = failure_code(exc)
         return SmpAnswer(FAILED, reason=code, detail=detail)
-    if resp.status_code == 404:
-        return SmpAnswer(UNKNOWN, status=404)
-    if resp.status_code != 200:
-        return SmpAnswer(FAILED, reason="online.reason.http_status", status=resp.status_code)
-    if not resp.content.strip():
+    if not body.strip():
         return SmpAnswer(FAILED, reason="online.reason.empty")
     try:
-        return SmpAnswer(OK, doc_types_of(resp.content))
+        return SmpAnswer(OK, doc_types_of(body))
     except ValueError:
         return SmpAnswer(FAILED, reason="online.reason.bad_response")
