@@ -61,14 +61,16 @@ def join(*parts: str) -> str:
 def country_code(value: Any) -> str | None:
     """The ISO code a country cell means ("BE", "be", "België" → "BE"), or None.
 
-    >>> country_code("België"), country_code(" be "), country_code(None)
-    ('BE', 'BE', None)
+    >>> country_code("België"), country_code(" be "), country_code("EL"), country_code(None)
+    ('BE', 'BE', 'GR', None)
     """
     from numnum_xl.rules import country as countries
 
     text = str(value or "").strip()
     if not text:
         return None
+    if text.upper() in ("EL", "XI"):  # VAT prefixes of Greece and Northern Ireland
+        return {"EL": "GR", "XI": "GB"}[text.upper()]
     if text.upper() in countries.codes():
         return text.upper()
     return countries.lookup(text)

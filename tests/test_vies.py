@@ -149,7 +149,8 @@ def test_every_state(vies, tmp_path):
             row(6, THROTTLED), row(7, EMPTY), row(8, BAD_INPUT), row(9, DROPPED),
             row(10, OTHER_NAME, title="Garage Peeters", address="Kerkstraat 1",
                 address_zip="9000", address_city="Gent"),
-            row(11, USER_ERROR), row(12, GR, cc="GR"), row(13, "136695976", cc="DE"),
+            row(11, USER_ERROR), row(12, GR, cc="GR"), row(17, "EL" + GR, cc="EL"),
+            row(13, "136695976", cc="DE"),
             row(14, "0123456789"), row(15, None), row(16, "123456789", cc="US")]
     done = []
     results = check_values(rows, settings=settings(vies, tmp_path),
@@ -170,7 +171,7 @@ def test_every_state(vies, tmp_path):
     assert (by[10].state, by[10].severity) == ("valid", "warning")
     assert "JANSSENS BOUWWERKEN BV" in by[10].text and "3500 Hasselt" in by[10].text
     assert by[11].state == "valid" and vies.posts[USER_ERROR] == 2  # userError is no "invalid"
-    assert by[12].state == "valid"
+    assert by[12].state == by[17].state == "valid"
     assert {"countryCode": "EL", "vatNumber": GR} in vies.bodies  # Greece is EL
     assert by[13].state == "unchecked" and "Duitsland" in by[13].text  # DE unavailable
     assert vies.posts["136695976"] == 0
