@@ -788,6 +788,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "le proxy a refusé la connexion avec {service}",
         "the proxy refused the connection to {service}",
     ),
+    "online.reason.tls": (
+        "de beveiligde verbinding met {service} lukte niet (certificaat of TLS)",
+        "la connexion sécurisée avec {service} a échoué (certificat ou TLS)",
+        "the secure connection to {service} failed (certificate or TLS)",
+    ),
     "online.reason.dns_failure": (
         "de DNS-server kon het Peppol-adresboek niet raadplegen ({detail})",
         "le serveur DNS n'a pas pu consulter l'annuaire Peppol ({detail})",

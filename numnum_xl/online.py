@@ -130,6 +130,8 @@ def failure_code(exc: BaseException) -> tuple[str, str]:
 
     if isinstance(exc, requests.exceptions.ProxyError):
         return "online.reason.proxy", ""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "online.reason.tls", ""
     if isinstance(exc, requests.exceptions.Timeout):
         return "online.reason.timeout", ""
     if isinstance(exc, requests.exceptions.ConnectionError):

@@ -379,3 +379,13 @@ def test_fix_without_peppol_columns_says_so(net, tmp_path, capsys):
     captured = capsys.readouterr()
     assert "--fix kan niets invullen in Peppol Scheme ID, Peppol Endpoint ID" in captured.err
     assert (tmp_path / "k.peppol.xlsx").is_file()
+
+
+def test_tls_failure_is_its_own_reason(net):
+    """An https SMP whose TLS handshake fails (here: a plain-http server spoken to over
+    https) is "not checked" with a TLS reason, not "offline"."""
+    dns, http = net
+    dns.register(f"0208:{NUMBERS['receives']}", http.url.replace("http://", "https://"))
+    r = check_values([(2, {"vat_id": NUMBERS["receives"], "vat_country_code": "BE"})],
+                     settings=settings(dns))[0]
+    assert r.state == "unchecked" and "certificaat of TLS" in r.text
