@@ -89,7 +89,8 @@ def validate_file(path: str, sheet: str | None = None, *, profile: dict | None =
     from numnum_xl.readers import read_table
 
     table = read_table(path, sheet)
-    return validate_table(table, propose(table.headers, profile=profile, overrides=overrides))
+    return validate_table(table, propose(table.headers, profile=profile, overrides=overrides,
+                                         rows=table.rows))
 
 
 #: Below this many rows a second process costs more than it saves.
@@ -103,7 +104,7 @@ def validate_table(table: Table, mapping: Mapping | None = None, *,
     Large sheets are checked by ``workers`` processes (default: one per CPU, on platforms
     that fork; rows are independent, so the result is the same).
     """
-    mapping = mapping or propose(table.headers)
+    mapping = mapping or propose(table.headers, rows=table.rows)
     findings = _sheet_findings(table, mapping)
     checker = _RowChecker(table, mapping)
     if workers is None:

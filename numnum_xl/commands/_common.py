@@ -89,7 +89,7 @@ def load_and_map(args: argparse.Namespace):
     profile, overrides = mapping_inputs(args)
     table = read_table(args.file, args.sheet)
     try:
-        mapping = propose(table.headers, profile=profile, overrides=overrides)
+        mapping = propose(table.headers, profile=profile, overrides=overrides, rows=table.rows)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return table, mapping
