@@ -444,10 +444,10 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 #: Single words that name a field only when nothing more specific is in the header
 #: ("Code" alone is a customer code; in "Code postal" or "LandID" they are filler).
 WEAK_WORDS: dict[str, str] = {
-    "code": "external_id", "id": "external_id", "nummer": "external_id",
-    "number": "external_id", "nr": "external_id", "ref": "external_id",
-    "account": "external_id", "name": "title", "naam": "title", "nom": "title",
-    "numéro": "external_id", "kenmerk": "external_id",
+    "code": "external_id", "nummer": "external_id", "number": "external_id",
+    "nr": "external_id", "ref": "external_id", "numéro": "external_id",
+    "kenmerk": "external_id", "account": "external_id", "id": "external_id",
+    "name": "title", "naam": "title", "nom": "title",
 }
 
 #: Labels that name a field only as the whole header: "Title" alone is NumNum's key, but

@@ -36,6 +36,7 @@ from numnum_xl.catalogue import (
     BOX_LABEL,
     FIELD_BY_KEY,
     FIELDS,
+    WEAK_WORDS,
     WHOLE_HEADER_ONLY,
 )
 from numnum_xl.colvalues import (
@@ -225,10 +226,12 @@ class _Cand:
     score: float = 1.0
     evidence: list[dict] = field(default_factory=list)
     part: str | None = None
+    #: added to the tier: a weak word's rank ("Code" before "ID"), a name column's context
+    rank: float = 0.0
 
     @property
     def tier(self) -> float:
-        return _TIER[self.how]
+        return _TIER[self.how] + self.rank
 
 
 def _fuzzy(header: str) -> tuple[str, float] | None:
@@ -273,7 +276,9 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
         if reading.part and not cands:
             cands = [_Cand("address", "words", 1.0, [dict(ev)], reading.part)]
         if not cands and reading.weak and not reading.unknown:
-            cands = [_Cand(reading.weak, "weak", 1.0, [dict(ev)])]
+            weak = [w for w in reading.words if w in WEAK_WORDS]
+            rank = list(WEAK_WORDS).index(weak[0]) / 100 if weak else 0.0
+            cands = [_Cand(reading.weak, "weak", 1.0, [dict(ev)], rank=rank)]
         if reading.role == "secondary" and cands:
             c.status, c.reason = "secondary", ", ".join(reading.role_words)
             if not (len(reading.role_words) == 1 and reading.role_words[0].isdigit()
@@ -323,7 +328,7 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
     if not cands and c.status is None and prof.count:
         best = prof.best()
         if best and best[0] in DISTINCTIVE and best[1] >= FIND and (
-                prof.count >= 2 or reading.meaningless):
+                reading.meaningless or (prof.count >= 2 and not reading.unknown)):
             key = DISTINCTIVE[best[0]]
             if best[0] == "fixed" and prof.share("mobile") >= FIND:
                 key = "cellphone"
@@ -392,7 +397,7 @@ def propose(headers: list[str], *, profile: dict | None = None,
     for c in columns:
         if c.how is None:
             cands[c.index] = _read_column(c, profiles[c.index], bool(sample))
-    _names_in_context(columns, cands)
+    _names_in_context(columns, cands, sample)
     fields: dict[str, list[int]] = {k: list(v) for k, v in explicit.items()}
     chosen: dict[int, _Cand] = {}
     ranked = sorted(((cand.tier, i, n, cand) for i, cs in cands.items()
@@ -446,14 +451,28 @@ def propose_table(table: Table, **kw: Any) -> Mapping:
     return propose(table.headers, rows=table.rows, **kw)
 
 
-def _names_in_context(columns: list[Column], cands: dict[int, list[_Cand]]) -> None:
+def _names_in_context(columns: list[Column], cands: dict[int, list[_Cand]],
+                      sample: list[list[Any]]) -> None:
     """"Naam"/"Nom"/"Name" is the last name beside a first-name column, else the customer's
-    (display) name."""
+    (display) name; holding the same names as another name column, it is that name."""
     firsts = any(cs and cs[0].key == "first_name" for cs in cands.values()) or any(
         c.key == "first_name" and c.how == "profile" for c in columns)
-    for cs in cands.values():
-        if cs and cs[0].how == "ambiguous" and {c.key for c in cs} == {"title", "last_name"}:
-            cs.sort(key=lambda cand: cand.key != ("last_name" if firsts else "title"))
+    titles = [i for i, cs in cands.items() if cs and cs[0].key == "title"
+              and cs[0].how != "ambiguous"]
+    for i, cs in cands.items():
+        if not (cs and cs[0].how == "ambiguous" and {c.key for c in cs} == {"title",
+                                                                           "last_name"}):
+            continue
+        cs.sort(key=lambda cand: cand.key != ("last_name" if firsts else "title"))
+        if not firsts and any(_same_values(sample, i, j) for j in titles):
+            del cs[1:]
+            cs[0].rank = -_TIER["ambiguous"] + _TIER["key"]
+
+
+def _same_values(sample: list[list[Any]], i: int, j: int) -> bool:
+    pairs = [(_cell_text(r[i]), _cell_text(r[j])) for r in sample if i < len(r) and j < len(r)]
+    pairs = [(a, b) for a, b in pairs if a or b]
+    return bool(pairs) and sum(normalise(a) == normalise(b) for a, b in pairs) >= 0.8 * len(pairs)
 
 
 def _stem(header: str) -> list[str]:
@@ -468,10 +487,10 @@ def _address_parts(columns: list[Column], cands: dict[int, list[_Cand]],
     main = fields["address"][0]
     stem = _stem(columns[main].header)
     by_index: dict[int, set[str]] = {}
-    for i, cs in cands.items():
-        idx = read(columns[i].header).index
-        if idx and idx >= 2 and cs:
-            by_index.setdefault(idx, set()).update(cand.key for cand in cs)
+    for c in columns:
+        r = read(c.header)
+        if r.index and r.index >= 2:
+            by_index.setdefault(r.index, set()).update(r.fields)
     numbers, boxes, lines = [], [], []
     for i, cs in sorted(cands.items()):
         if i in chosen or not cs or cs[0].key != "address":
@@ -519,6 +538,40 @@ def dropped_columns(table: Table, mapping: Mapping) -> list[tuple[int, list[str]
         if seen:
             out.append((c.index, seen))
     return out
+
+
+def proposal(table: Table, mapping: Mapping) -> list[dict[str, Any]]:
+    """One row per column, as ``map --json`` shows it and the add-in's *Kolommen koppelen*
+    can show it: header, fields fed, how, score, confidence, evidence, why it feeds nothing
+    (status/reason), a few values, and whether its data would be dropped."""
+    from numnum_xl.cells import column_letter
+
+    dropped = dict(dropped_columns(table, mapping)) if table.rows else {}
+    rows = []
+    for c in mapping.columns:
+        status = ("duplicate" if c.index in mapping.duplicates else
+                  c.how if c.key or c.how == SKIP else
+                  c.status if c.status == "secondary" else "unmapped")
+        rows.append({"column": column_letter(table.first_col + c.index), "header": c.header,
+                     "field": c.key,
+                     "fields": mapping.keys_of(c.index) if status != "duplicate" else [],
+                     "how": status, "score": round(c.score, 2),
+                     "confidence": c.confidence if c.key else 0.0,
+                     "evidence": c.evidence, "part": c.part, "combined": c.combined,
+                     "status": c.status, "reason": c.reason, "examples": c.examples,
+                     "dropped": dropped.get(c.index, [])})
+    return rows
+
+
+def evidence_text(c: Column) -> str:
+    """The values evidence of column ``c`` in a few words: "5/5 vat: BE0403019261, …"."""
+    for e in c.evidence:
+        if e.get("type") == "values":
+            share = e.get("share", e.get("fit", 0))
+            kind = e.get("kind", c.key or "")
+            shown = ", ".join(str(x) for x in e.get("examples", [])[:2])
+            return f"{round(share * e.get('of', 0))}/{e.get('of', 0)} {kind}: {shown}"
+    return ""
 
 
 def _same(a: str, b: str, key: str | None) -> bool:
