@@ -382,7 +382,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
                "vat no", "vat reg no", "vat registration number", "btw nummer",
                "btw identificatienummer", "ondernemingsnummer", "kbo", "bce", "ust id",
                "ustid", "ustidnr", "umsatzsteuer id", "numéro de tva", "numéro d'entreprise",
-               "enterprise number", "company registration vat", "mwst", "mwst nr", "uid"),
+               "enterprise number", "company registration vat", "mwst", "mwst nr", "uid",
+               "tax registration number", "tax registration", "btw nr", "tva nr"),
     "address": ("address", "adres", "adresse", "anschrift", "street", "straat", "straatnaam",
                 "rue", "strasse", "straße", "street name", "nom de rue", "address line",
                 "adresregel", "adreslijn", "ligne d'adresse", "street address", "voie"),
@@ -467,6 +468,11 @@ PRIMARY_WORDS: tuple[str, ...] = (
     "siège", "zetel", "maatschappelijk", "maatschappelijke", "registered", "receivable",
     "debiteuren", "intern", "interne", "internal", "firma", "haupt", "geschäft",
     "geschäftlich", "customer", "klant", "client", "kunde", "officiel", "officieel",
+)
+#: Role words that say "the customer" (a weak "Code" beside them is still the customer code).
+CUSTOMER_WORDS: tuple[str, ...] = (
+    "customer", "klant", "client", "kunde", "sales", "verkoop", "vente", "debiteuren",
+    "receivable", "debiteur",
 )
 #: ... and words that mark a second address or contact, or the supplier side (not imported).
 SECONDARY_WORDS: tuple[str, ...] = (

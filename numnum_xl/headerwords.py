@@ -10,7 +10,9 @@ filler, and words of data NumNum has no field for.
 >>> words("POCity"), words("Default Address Zip"), words("billing_postcode")
 (['po', 'city'], ['default', 'address', 'zip'], ['billing', 'postcode'])
 >>> words("Werkadres, plaats"), words("E-mail 1 - Value"), words("BTWNummer")
-(['werk', 'adres', 'plaats'], ['email', '1', 'value'], ['btw', 'nummer'])
+(['werk', 'adres', 'plaats'], ['email', '1', 'value'], ['btw', 'nr'])
+>>> words("N° d'entreprise"), words("P.O. Box"), words("T.a.v.")
+(['nr', 'entreprise'], ['po', 'box'], ['tav'])
 >>> r = read("Plaats hoofdadres"); (r.fields, r.role)
 (['address_city'], 'primary')
 >>> r = read("Home Phone"); (r.fields, r.role)
@@ -54,6 +56,17 @@ _NAME_FIELDS = {"first_name": "contactperson_first_name", "last_name": "contactp
                 "title": "contactperson_last_name"}
 #: Compounds split only into pieces at least this long (no "po" + "stcode" nonsense).
 _MIN_PIECE = 3
+#: Ways of writing "number" (N°, no, nr, num, numéro, nummer): one word after reading.
+_NUMBER = frozenset({"n", "no", "nr", "num", "numero", "nummer", "number", "nbr", "nro"})
+#: Articles and prepositions (also French elisions d', l'): dropped before matching.
+_ARTICLES = frozenset({"d", "l", "de", "du", "des", "la", "le", "les", "of", "the", "van",
+                       "het", "s", "a", "den", "der", "die", "das", "von", "et", "and", "en"})
+#: Single letters never glued to the next word (French elisions, "N° ...").
+_NO_GLUE = frozenset({"d", "l", "n", "s", "j", "c"})
+
+
+def _canon(toks: list[str]) -> list[str]:
+    return ["nr" if t in _NUMBER else t for t in toks if t not in _ARTICLES]
 
 
 def _plain(text: str) -> str:
@@ -75,11 +88,12 @@ def _phrase(text: str) -> tuple[str, ...]:
     toks = _tokens(text)
     merged: list[str] = []
     for t in toks:
-        if merged and len(merged[-1]) == 1 and merged[-1].isalpha() and t.isalpha():
+        if merged and len(merged[-1]) == 1 and merged[-1].isalpha() and t.isalpha() \
+                and merged[-1] not in _NO_GLUE:
             merged[-1] += t
         else:
             merged.append(t)
-    return tuple(merged)
+    return tuple(_canon(merged))
 
 
 @dataclass(frozen=True)
@@ -125,7 +139,7 @@ def vocabulary() -> _Vocab:
         add(w, ("weak", key))
     for w in MEANINGLESS_WORDS:
         add(w, ("meaningless", ""))
-    known = frozenset(t for ph in table for t in ph)
+    known = frozenset({t for ph in table for t in ph} | _NUMBER)
     return _Vocab({k: tuple(v) for k, v in table.items()}, known,
                   max(len(k) for k in table))
 
@@ -164,10 +178,12 @@ def words(header: object) -> list[str]:
         t = toks[i]
         if len(t) == 1 and t.isalpha():  # a run of single letters: P.O., T.A.V., e-mail
             j = i
-            while j < len(toks) and len(toks[j]) == 1 and toks[j].isalpha():
+            while j < len(toks) and len(toks[j]) == 1 and toks[j].isalpha() and (
+                    j == i or toks[j] not in _NO_GLUE) and toks[i] not in _NO_GLUE:
                 j += 1
+            j = max(j, i + 1)
             run = "".join(toks[i:j])
-            if j - i == 1 and j < len(toks) and toks[j].isalpha():
+            if j - i == 1 and j < len(toks) and toks[j].isalpha() and run not in _NO_GLUE:
                 joined = run + toks[j]
                 if joined in known or len(_split_compound(joined)) > 1:
                     merged.append(joined)
@@ -181,7 +197,7 @@ def words(header: object) -> list[str]:
     out: list[str] = []
     for t in merged:
         out.extend(_split_compound(t))
-    return out
+    return _canon(out)
 
 
 @dataclass

@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from numnum_xl.catalogue import (
     AMBIGUOUS_HEADERS,
     BOX_LABEL,
+    CUSTOMER_WORDS,
     FIELD_BY_KEY,
     FIELDS,
     WEAK_WORDS,
@@ -100,6 +101,7 @@ def _synonym_rank() -> dict[str, int]:
 
 _AMBIGUOUS = {normalise(k): v for k, v in AMBIGUOUS_HEADERS.items()}
 _WHOLE_ONLY = {normalise(w) for w in WHOLE_HEADER_ONLY}
+_CUSTOMER = {" ".join(words(w)) for w in CUSTOMER_WORDS}
 #: How sure each way of matching is (the tier decides who gets a field first).
 _TIER = {"profile": 0.0, "key": 1.0, "label": 1.0, "synonym": 1.0, "ambiguous": 1.5,
          "words": 2.0, "weak": 3.0, "partial": 4.0, "values": 5.0, "fuzzy": 6.0}
@@ -275,7 +277,8 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
         cands = [_Cand(k, how, 1.0, [dict(ev)], reading.part) for k in reading.fields]
         if reading.part and not cands:
             cands = [_Cand("address", "words", 1.0, [dict(ev)], reading.part)]
-        if not cands and reading.weak and not reading.unknown:
+        if not cands and reading.weak and not reading.unknown and all(
+                w in _CUSTOMER for w in reading.role_words):  # "Billing Code" is no code
             weak = [w for w in reading.words if w in WEAK_WORDS]
             rank = list(WEAK_WORDS).index(weak[0]) / 100 if weak else 0.0
             cands = [_Cand(reading.weak, "weak", 1.0, [dict(ev)], rank=rank)]
@@ -398,6 +401,7 @@ def propose(headers: list[str], *, profile: dict | None = None,
         if c.how is None:
             cands[c.index] = _read_column(c, profiles[c.index], bool(sample))
     _names_in_context(columns, cands, sample)
+    _house_numbers(columns, cands, profiles)
     fields: dict[str, list[int]] = {k: list(v) for k, v in explicit.items()}
     chosen: dict[int, _Cand] = {}
     ranked = sorted(((cand.tier, i, n, cand) for i, cs in cands.items()
@@ -473,6 +477,24 @@ def _same_values(sample: list[list[Any]], i: int, j: int) -> bool:
     pairs = [(_cell_text(r[i]), _cell_text(r[j])) for r in sample if i < len(r) and j < len(r)]
     pairs = [(a, b) for a, b in pairs if a or b]
     return bool(pairs) and sum(normalise(a) == normalise(b) for a, b in pairs) >= 0.8 * len(pairs)
+
+
+_HOUSE_NUMBER = re.compile(r"\d{1,5}\s*[A-Za-z]?(?:\s*[-/]\s*\d{1,4})?")
+
+
+def _house_numbers(columns: list[Column], cands: dict[int, list[_Cand]],
+                   profiles: list[ValueProfile]) -> None:
+    """A "Nr"/"Numéro"/"Nummer" column right after a street column, holding house numbers
+    (12, 45a), is the street's number, not a customer code."""
+    for i, cs in cands.items():
+        if not cs or cs[0].key != "address" or cs[0].part or i + 1 not in cands:
+            continue
+        nxt = cands[i + 1]
+        r = read(columns[i + 1].header)
+        if (r.meaningless or (nxt and nxt[0].how == "weak" and "nr" in r.words)) and all(
+                _HOUSE_NUMBER.fullmatch(e) for e in profiles[i + 1].examples):
+            ev = {"type": "words", "words": r.words, "next to": columns[i].header}
+            cands[i + 1] = [_Cand("address", "words", 1.0, [ev], "number")]
 
 
 def _stem(header: str) -> list[str]:
