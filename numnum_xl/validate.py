@@ -86,9 +86,9 @@ def clear_caches() -> None:
 def validate_file(path: str, sheet: str | None = None, *, profile: dict | None = None,
                   overrides: dict[str, str] | None = None) -> Report:
     """Read ``path`` (xlsx, xls or csv) and validate it."""
-    from numnum_xl.readers import read_table
+    from numnum_xl.sheetshape import read_customer_table
 
-    table = read_table(path, sheet)
+    table = read_customer_table(path, sheet)
     return validate_table(table, propose(table.headers, profile=profile, overrides=overrides,
                                          rows=table.rows))
 
