@@ -541,6 +541,9 @@ BOX_WORDS: tuple[str, ...] = (
     "bus", "busnummer", "bte", "boîte", "boite", "box", "toevoeging",
     "huisnummertoevoeging", "huisnummer toevoeging", "addition", "bus nr",
 )
+#: Words of a numbered address line ("Address line 2", "Adresregel 2"): always a continuation
+#: of the first line, never a second address.
+ADDRESS_LINE_WORDS: tuple[str, ...] = ("line", "regel", "lijn", "ligne", "zeile")
 #: The word written before a box number in the joined address.
 BOX_LABEL = "bus"
 

@@ -32,6 +32,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from numnum_xl.catalogue import (
+    ADDRESS_LINE_WORDS,
     AMBIGUOUS_HEADERS,
     BOX_LABEL,
     CUSTOMER_WORDS,
@@ -102,6 +103,7 @@ def _synonym_rank() -> dict[str, int]:
 _AMBIGUOUS = {normalise(k): v for k, v in AMBIGUOUS_HEADERS.items()}
 _WHOLE_ONLY = {normalise(w) for w in WHOLE_HEADER_ONLY}
 _CUSTOMER = {" ".join(words(w)) for w in CUSTOMER_WORDS}
+_LINE_WORDS = {w for phrase in ADDRESS_LINE_WORDS for w in words(phrase)}
 #: How sure each way of matching is (the tier decides who gets a field first).
 _TIER = {"profile": 0.0, "key": 1.0, "label": 1.0, "synonym": 1.0, "ambiguous": 1.5,
          "words": 2.0, "weak": 3.0, "partial": 4.0, "values": 5.0, "fuzzy": 6.0}
@@ -302,7 +304,10 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
     if prof.count:
         kept: list[_Cand] = []
         for cand in cands:
-            fit = support(cand.key, prof)
+            if cand.part in ("number", "box"):  # 12, 45a, 3: judged beside the street
+                kept.append(cand)
+                continue
+            fit = support(cand.key, prof) if cand.part != "line" else 1.0
             strong = cand.tier <= _TIER["words"]
             if cand.key in ("telephone", "cellphone") and cand.part is None:
                 other = "cellphone" if cand.key == "telephone" else "telephone"
@@ -328,14 +333,16 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
     elif empty:
         # nothing to import: only a header that says it plainly keeps its field
         cands = [cand for cand in cands if cand.tier <= _TIER["words"]]
-    if not cands and c.status is None and prof.count:
+    if (not cands or reading.meaningless) and c.status is None and prof.count:
         best = prof.best()
         if best and best[0] in DISTINCTIVE and best[1] >= FIND and (
                 reading.meaningless or (prof.count >= 2 and not reading.unknown)):
             key = DISTINCTIVE[best[0]]
             if best[0] == "fixed" and prof.share("mobile") >= FIND:
                 key = "cellphone"
-            cands = [_Cand(key, "values", best[1], [_values_word(prof, best[0])])]
+            rank = _TIER["weak"] - _TIER["values"] if reading.meaningless else 0.0
+            cands = [_Cand(key, "values", best[1], [_values_word(prof, best[0])], rank=rank),
+                     *cands]
     if not cands and c.status is None and not reading.meaningless and not empty:
         hit = _fuzzy(header)
         if hit and (not prof.count or support(hit[0], prof) >= CONFIRM):
@@ -404,7 +411,8 @@ def propose(headers: list[str], *, profile: dict | None = None,
     _house_numbers(columns, cands, profiles)
     fields: dict[str, list[int]] = {k: list(v) for k, v in explicit.items()}
     chosen: dict[int, _Cand] = {}
-    ranked = sorted(((cand.tier, i, n, cand) for i, cs in cands.items()
+    # a column tries its fields in its own order; columns compete by how sure they are
+    ranked = sorted(((max(cand.tier, cs[0].tier), i, n, cand) for i, cs in cands.items()
                      for n, cand in enumerate(cs)), key=lambda t: t[:3])
     for _, i, _, cand in ranked:
         if i in chosen or cand.part in ("number", "box", "line"):
@@ -522,7 +530,8 @@ def _address_parts(columns: list[Column], cands: dict[int, list[_Cand]],
             idx = read(columns[i].header).index or 0
             sibling = by_index.get(idx, set()) & {"address_zip", "address_city",
                                                   "address_country"}
-            if _stem(columns[i].header) == stem and not sibling:
+            if _stem(columns[i].header) == stem and (
+                    not sibling or set(stem) & _LINE_WORDS):
                 lines.append((idx, i, cand))
         elif cand.part == "number":
             numbers.append((i, cand))
