@@ -392,7 +392,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "address_city": ("city", "plaats", "gemeente", "woonplaats", "stad", "localité", "ville",
                      "commune", "town", "ort", "stadt", "municipality", "deelgemeente"),
     "address_country": ("country", "land", "pays", "landcode", "code pays", "country code",
-                        "country region", "landescode"),
+                        "country region", "landescode", "land regio", "pays region",
+                        "land region"),
     "email": ("email", "e mail", "mail", "emailadres", "email address", "mail address",
               "courriel", "adresse email", "e mailadres", "mailadres"),
     "telephone": ("phone", "telephone", "telefoon", "telefoonnummer", "tel", "tél",
@@ -445,9 +446,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
 #: Single words that name a field only when nothing more specific is in the header
 #: ("Code" alone is a customer code; in "Code postal" or "LandID" they are filler).
 WEAK_WORDS: dict[str, str] = {
-    "code": "external_id", "nummer": "external_id", "number": "external_id",
-    "nr": "external_id", "ref": "external_id", "numéro": "external_id",
-    "kenmerk": "external_id", "account": "external_id", "id": "external_id",
+    "code": "external_id", "ref": "external_id", "kenmerk": "external_id",
+    "account": "external_id", "id": "external_id",
     "name": "title", "naam": "title", "nom": "title",
 }
 

@@ -47,6 +47,8 @@ from numnum_xl.rules import country as countries
 
 #: How many non-empty values of a column are looked at.
 SAMPLE = 60
+#: Longer values are free text: not classified further.
+_LONG = 120
 #: Value kinds specific enough to find a column by its values alone, and the field they feed.
 DISTINCTIVE = {
     "email": "email", "url": "website", "vat": "vat_id", "iban": "iban", "bic": "bic",
@@ -105,6 +107,8 @@ def kinds_of_text(text: str) -> frozenset[str]:
     >>> sorted(kinds_of_text("België")), sorted(kinds_of_text("info@x.be"))
     (['country', 'text'], ['email'])
     """
+    if len(text) > _LONG:  # a note, not an identifier (and no regex runs over 32k chars)
+        return frozenset({"text"})
     out: set[str] = set()
     low = _squash(text)
     compact = re.sub(r"[\s.\-/]", "", text)

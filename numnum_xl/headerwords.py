@@ -56,6 +56,10 @@ _NAME_FIELDS = {"first_name": "contactperson_first_name", "last_name": "contactp
                 "title": "contactperson_last_name"}
 #: Compounds split only into pieces at least this long (no "po" + "stcode" nonsense).
 _MIN_PIECE = 3
+#: Longer tokens are not split (no header word is longer; keeps the search linear).
+_MAX_COMPOUND = 40
+#: Only this much of a header is read (a 32,000-character "header" is data, not a name).
+_MAX_HEADER = 200
 #: Ways of writing "number" (N°, no, nr, num, numéro, nummer): one word after reading.
 _NUMBER = frozenset({"n", "no", "nr", "num", "numero", "nummer", "number", "nbr", "nro"})
 #: Articles and prepositions (also French elisions d', l'): dropped before matching.
@@ -149,7 +153,8 @@ def _split_compound(token: str) -> tuple[str, ...]:
     """``token`` as known words ("hoofdadres" → hoofd adres), or itself when it is known or
     cannot be split completely (a Dutch linking s/e between pieces is dropped)."""
     known = vocabulary().known
-    if token in known or len(token) < 2 * _MIN_PIECE or not token.isalpha():
+    if token in known or not 2 * _MIN_PIECE <= len(token) <= _MAX_COMPOUND \
+            or not token.isalpha():
         return (token,)
     n = len(token)
     best: dict[int, tuple[str, ...] | None] = {n: ()}
@@ -171,7 +176,7 @@ def _split_compound(token: str) -> tuple[str, ...]:
 def words(header: object) -> list[str]:
     """The header as normalised words (single letters joined, compounds split)."""
     known = vocabulary().known
-    toks = _tokens(str(header or ""))
+    toks = _tokens(str(header or "")[:_MAX_HEADER])
     merged: list[str] = []
     i = 0
     while i < len(toks):

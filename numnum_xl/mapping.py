@@ -240,7 +240,7 @@ class _Cand:
 
 def _fuzzy(header: str) -> tuple[str, float] | None:
     norm = normalise(header)
-    if len(norm) < FUZZY_MIN_LENGTH:
+    if not FUZZY_MIN_LENGTH <= len(norm) <= 60:
         return None
     names = [n for n, (k, _) in aliases().items() if k != "title" and n not in _WHOLE_ONLY]
     hit = process.extractOne(norm, names, scorer=Levenshtein.normalized_similarity,
@@ -320,8 +320,7 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
                                       "examples": prof.examples})
                 cand.score = fit
                 kept.append(cand)
-            elif strong and cand.key not in NAME_FIELDS and cand.part is None \
-                    and cand.how != "ambiguous":
+            elif strong and cand.part is None:  # the header says it plainly: keep it
                 cand.evidence.append({"type": "values", "fit": round(fit, 2),
                                       "of": prof.count, "examples": prof.examples,
                                       "warning": "values do not look like this field"})

@@ -189,6 +189,66 @@ SETS: dict[str, list[tuple[str, str | None, str]]] = {
 }
 
 
+# A second batch, written after the first was passing (measured before any change for it).
+SETS.update({
+    "exact_fr_ui": [
+        ("Code", "external_id", "code"), ("Nom", "title", "company"),
+        ("Adresse ligne 1", "address", "address"), ("Adresse ligne 2", "?address", "line2"),
+        ("Code postal", "address_zip", "zip"), ("Ville", "address_city", "city"),
+        ("Pays", "address_country", "cc"), ("N° TVA", "vat_id", "vat"),
+        ("Téléphone", "telephone", "phone"), ("E-mail", "email", "email"),
+        ("Langue", "doc_language", "lang"), ("Conditions de paiement", "payment_term", "term"),
+        ("IBAN", "iban", "iban"), ("BIC", "bic", "bic"), ("Date de création", None, "date"),
+    ],
+    "outlook_nl": [
+        ("Titel", None, "salut"), ("Voornaam", "first_name", "first"),
+        ("Achternaam", "last_name", "last"), ("Bedrijf", "title", "company"),
+        ("Afdeling", None, "empty"), ("Functie", None, "job"),
+        ("Adres werk", "address", "address"), ("Plaats werk", "address_city", "city"),
+        ("Postcode werk", "address_zip", "zip"), ("Land/regio werk", "address_country",
+                                                  "country"),
+        ("Adres thuis", None, "empty"), ("Plaats thuis", None, "empty"),
+        ("Telefoon op werk", "telephone", "phone"), ("Fax op werk", "fax", "phone"),
+        ("Telefoon thuis", None, "empty"), ("Mobiele telefoon", "cellphone", "mobile"),
+        ("E-mailadres", "email", "email"), ("Webpagina", "website", "web"),
+        ("Geslacht", None, "gender"), ("Verjaardag", None, "date"),
+        ("Notities", "private_notes", "notes"),
+    ],
+    "billit_like": [
+        ("Naam", "title", "company"), ("BTW-nummer", "vat_id", "vat"),
+        ("Straat", "address", "street"), ("Huisnummer", "address", "number"),
+        ("Busnummer", "address", "box"), ("Postcode", "address_zip", "zip"),
+        ("Gemeente", "address_city", "city"), ("Land", "address_country", "cc"),
+        ("E-mail", "email", "email"), ("Telefoon", "telephone", "phone"),
+        ("IBAN", "iban", "iban"), ("Taalcode", "doc_language", "lang"),
+        ("Klantnummer", "external_id", "code"),
+    ],
+    "webshop_nl": [
+        ("Klant ID", "?external_id", "code"), ("Voornaam", "first_name", "first"),
+        ("Achternaam", "last_name", "last"), ("Bedrijfsnaam", "title", "company"),
+        ("Factuuradres straat", "address", "street"),
+        ("Factuuradres huisnummer", "address", "number"),
+        ("Factuuradres toevoeging", "address", "box"),
+        ("Factuuradres postcode", "address_zip", "zip"),
+        ("Factuuradres plaats", "address_city", "city"),
+        ("Factuuradres land", "address_country", "cc"),
+        ("Afleveradres straat", None, "street"), ("Afleveradres postcode", None, "zip"),
+        ("Afleveradres plaats", None, "city"), ("E-mailadres", "email", "email"),
+        ("Telefoonnummer", "telephone|cellphone", "mobile"), ("BTW nummer", "vat_id", "vat"),
+        ("Aantal bestellingen", None, "term"), ("Totaal besteed", None, "amount"),
+    ],
+    "sage_bob_fr": [
+        ("Code", "external_id", "code"), ("Nom", "title", "company"), ("Rue", "address",
+                                                                         "address"),
+        ("Code postal", "address_zip", "zip"), ("Localité", "address_city", "city"),
+        ("Pays", "address_country", "cc"), ("N° TVA", "vat_id", "vat"),
+        ("Tél.", "telephone", "phone"), ("Fax", "fax", "phone"), ("E-mail", "email", "email"),
+        ("Langue", "doc_language", "lang"), ("Catégorie", None, "tags"),
+        ("Compte IBAN", "iban", "iban"), ("Code BIC", "bic", "bic"),
+    ],
+})
+
+
 def write_set(path: Path, name: str) -> Path:
     """A workbook with set ``name``'s header and five rows."""
     wb = Workbook()
