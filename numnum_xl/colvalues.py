@@ -103,7 +103,7 @@ def kinds_of_text(text: str) -> frozenset[str]:
     """The kinds a non-empty text value is (several can hold: "1" is yes/no and integer).
 
     >>> sorted(kinds_of_text("GEBABEBB")), sorted(kinds_of_text("9000"))
-    (['bic'], ['integer', 'zip'])
+    (['bic'], ['identifier', 'integer', 'zip'])
     >>> sorted(kinds_of_text("België")), sorted(kinds_of_text("info@x.be"))
     (['country', 'text'], ['email'])
     """
@@ -163,6 +163,8 @@ def kinds_of_text(text: str) -> frozenset[str]:
         out.add("legal_form")
     if low in _LANGS and (low == text.strip() or len(low) > 2):
         out.add("language")
+    if len(text) <= 20 and any(c.isdigit() for c in text) and re.fullmatch(r"[\w\-/.]+", text):
+        out.add("identifier")
     if sum(c.isalpha() for c in text) >= 2 and not out & {"email", "url", "vat", "iban", "bic"}:
         out.add("text")
         if _STREET.search(text):

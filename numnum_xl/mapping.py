@@ -342,6 +342,12 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
             rank = _TIER["weak"] - _TIER["values"] if reading.meaningless else 0.0
             cands = [_Cand(key, "values", best[1], [_values_word(prof, best[0])], rank=rank),
                      *cands]
+    if not cands and reading.meaningless and "nr" in reading.words and prof.count >= 2 \
+            and prof.share("identifier") >= FIND and prof.distinct == prof.count:
+        # "Number"/"Nummer" holding one short code per customer: the customer number
+        cands = [_Cand("external_id", "values", prof.share("identifier"),
+                       [_values_word(prof, "identifier")],
+                       rank=_TIER["weak"] - _TIER["values"])]
     if not cands and c.status is None and not reading.meaningless and not empty:
         hit = _fuzzy(header)
         if hit and (not prof.count or support(hit[0], prof) >= CONFIRM):
