@@ -371,7 +371,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
               "nom de la société", "nom société", "dénomination", "raison sociale", "société",
               "entreprise", "unternehmen", "firmenname", "naam bedrijf", "naam klant",
               "full name", "volledige naam", "nom complet", "vollständiger name",
-              "company", "relatie naam", "officiële naam", "statutaire naam"),
+              "company", "relatie naam", "officiële naam", "statutaire naam", "customer",
+              "client", "kunde", "klant"),
     "last_name": ("last name", "surname", "family name", "achternaam", "familienaam",
                   "nom de famille", "nachname", "familiename"),
     "first_name": ("first name", "given name", "voornaam", "prénom", "vorname", "forename"),
@@ -412,7 +413,8 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "bic": ("bic", "swift", "bic code", "swift code", "bic swift", "bank bic"),
     "doc_language": ("language", "taal", "langue", "sprache", "correspondentietaal",
                      "documenttaal", "document language", "preferred language",
-                     "voorkeurtaal", "langue préférée"),
+                     "voorkeurtaal", "langue préférée", "langue de correspondance",
+                     "correspondence language", "taalcode", "korrespondenzsprache"),
     "vat_percentage": ("btw percentage", "btw tarief", "vat rate", "taux de tva", "tax rate",
                        "btw pct", "vat pct", "tva pct", "steuersatz", "mwst satz"),
     "vat_shifted": ("btw verlegd", "verlegde btw", "medecontractant", "cocontractant",
@@ -423,12 +425,15 @@ FIELD_WORDS: dict[str, tuple[str, ...]] = {
                      "échéance", "conditions de paiement", "condition de paiement",
                      "payment condition", "payment conditions", "betalingsvoorwaarde",
                      "betalingsconditie", "betaalconditie", "zahlungsziel",
-                     "zahlungsbedingung", "due days", "due date", "days due", "net days"),
+                     "zahlungsbedingung", "due days", "due date", "days due", "net days",
+                     "betalingsvoorwaarden", "betaalvoorwaarden", "betalingscondities",
+                     "betalingsvoorwaarde"),
     "auto_reminder": ("reminder", "reminders", "herinnering", "herinneringen", "aanmaning",
                       "rappel", "rappels", "mahnung", "dunning"),
     "contactperson_last_name": ("contactpersoon", "contact person", "personne de contact",
                                 "ansprechpartner", "attention", "attention to",
-                                "ter attentie", "tav", "à l'attention de"),
+                                "ter attentie", "tav", "à l'attention de", "attentie",
+                                "ter attentie van"),
     "private_notes": ("notes", "note", "notities", "notitie", "opmerking", "opmerkingen",
                       "remarks", "remark", "remarques", "remarque", "memo", "commentaar",
                       "comment", "comments", "commentaire", "commentaires", "bemerkung",
@@ -469,6 +474,15 @@ PRIMARY_WORDS: tuple[str, ...] = (
     "debiteuren", "intern", "interne", "internal", "firma", "haupt", "geschäft",
     "geschäftlich", "customer", "klant", "client", "kunde", "officiel", "officieel",
 )
+#: Role words of the invoicing address: such a column wins over a plain one ("Billing City"
+#: before "City").
+INVOICE_WORDS: tuple[str, ...] = (
+    "billing", "bill to", "invoice", "invoicing", "facturatie", "factuur", "facturen",
+    "facturation", "facture", "rechnung", "rechnungs",
+)
+#: A header naming both fields of a pair means the first, the more specific one
+#: ("Tél. portable", "Telefax").
+MORE_SPECIFIC: dict[str, str] = {"cellphone": "telephone", "fax": "telephone"}
 #: Role words that say "the customer" (a weak "Code" beside them is still the customer code).
 CUSTOMER_WORDS: tuple[str, ...] = (
     "customer", "klant", "client", "kunde", "sales", "verkoop", "vente", "debiteuren",
@@ -480,7 +494,7 @@ SECONDARY_WORDS: tuple[str, ...] = (
     "aflever", "afleveradres", "livraison", "lieferung", "liefer", "versand", "home", "thuis",
     "privé", "private", "privat", "domicile", "postal", "post", "other", "andere", "ander",
     "autre", "autres", "weitere", "alt", "alternative", "alternate", "second", "secondary",
-    "tweede", "seconde", "deuxième", "zweite", "sa", "correspondentie", "correspondance",
+    "tweede", "seconde", "deuxième", "zweite", "sa",
     "purchase", "purchases", "payable", "supplier", "vendor", "leverancier", "crediteur",
     "creditor", "fournisseur", "achat", "achats", "aankoop", "inkoop", "lieferant", "bill",
     "bills", "extra", "additional", "bijkomend",
@@ -506,6 +520,7 @@ FOREIGN_WORDS: tuple[str, ...] = (
     "functienaam", "position", "department", "afdeling", "abteilung", "middle name",
     "tussenvoegsel", "nickname", "bijnaam", "surnom", "phonetic", "prefix", "suffix",
     "initials", "initialen", "gender", "geslacht", "sexe", "sex", "salutation", "aanhef",
+    "aanspreektitel", "aanspreekvorm", "titre de civilité", "social title", "briefanrede",
     "aanspreking", "civilité", "anrede", "birthday", "verjaardag", "geboortedatum",
     "date of birth", "birth", "anniversary", "anniversaire", "assistant", "manager",
     "account manager", "rekeninghouder", "account holder", "holder", "titulaire",

@@ -43,6 +43,7 @@ from numnum_xl.catalogue import (
     FOREIGN_WORDS,
     HOUSE_NUMBER_WORDS,
     MEANINGLESS_WORDS,
+    MORE_SPECIFIC,
     PRIMARY_WORDS,
     QUALIFIER_FIELDS,
     SECONDARY_WORDS,
@@ -293,6 +294,9 @@ def read(header: object) -> Reading:
             if "strong" in contact:
                 roles.append(("secondary", "contact"))
             keys = [k for k in keys if not k.startswith("contactperson_")] or keys
+    for specific, general in MORE_SPECIFIC.items():
+        if specific in keys and general in keys:
+            keys.remove(general)
     r.fields = keys
     r.phrases = [phrase_of.get(k, k) for k in keys]
     if not keys:

@@ -38,6 +38,7 @@ from numnum_xl.catalogue import (
     CUSTOMER_WORDS,
     FIELD_BY_KEY,
     FIELDS,
+    INVOICE_WORDS,
     WEAK_WORDS,
     WHOLE_HEADER_ONLY,
 )
@@ -103,6 +104,7 @@ def _synonym_rank() -> dict[str, int]:
 _AMBIGUOUS = {normalise(k): v for k, v in AMBIGUOUS_HEADERS.items()}
 _WHOLE_ONLY = {normalise(w) for w in WHOLE_HEADER_ONLY}
 _CUSTOMER = {" ".join(words(w)) for w in CUSTOMER_WORDS}
+_INVOICE = {" ".join(words(w)) for w in INVOICE_WORDS}
 _LINE_WORDS = {w for phrase in ADDRESS_LINE_WORDS for w in words(phrase)}
 #: How sure each way of matching is (the tier decides who gets a field first).
 _TIER = {"profile": 0.0, "key": 1.0, "label": 1.0, "synonym": 1.0, "ambiguous": 1.5,
@@ -276,7 +278,9 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
               "role": reading.role_words}
         if reading.unknown:
             ev["unknown"] = reading.unknown
-        cands = [_Cand(k, how, 1.0, [dict(ev)], reading.part) for k in reading.fields]
+        bonus = -0.1 if set(reading.role_words) & _INVOICE else 0.0
+        cands = [_Cand(k, how, 1.0, [dict(ev)], reading.part, rank=bonus)
+                 for k in reading.fields]
         if reading.part and not cands:
             cands = [_Cand("address", "words", 1.0, [dict(ev)], reading.part)]
         if not cands and reading.weak and not reading.unknown and all(
@@ -320,6 +324,9 @@ def _read_column(c: Column, prof: ValueProfile, has_rows: bool) -> list[_Cand]:
                                       "examples": prof.examples})
                 cand.score = fit
                 kept.append(cand)
+            elif cand.key in NAME_FIELDS and cand.how not in ("key", "label") \
+                    and prof.share("text") < 0.2:
+                continue  # "Client" holding 1/0: a flag, not a name
             elif strong and cand.part is None:  # the header says it plainly: keep it
                 cand.evidence.append({"type": "values", "fit": round(fit, 2),
                                       "of": prof.count, "examples": prof.examples,
@@ -521,11 +528,12 @@ def _address_parts(columns: list[Column], cands: dict[int, list[_Cand]],
         return
     main = fields["address"][0]
     stem = _stem(columns[main].header)
-    by_index: dict[int, set[str]] = {}
+    by_index: dict[int, set[str]] = {}  # index -> fields numbered by it (Postcode2, Plaats2)
     for c in columns:
-        r = read(c.header)
-        if r.index and r.index >= 2:
-            by_index.setdefault(r.index, set()).update(r.fields)
+        ws = words(c.header)
+        for n, w in enumerate(ws[1:], 1):
+            if w.isdigit() and int(w) >= 2:
+                by_index.setdefault(int(w), set()).update(read(ws[n - 1]).fields)
     numbers, boxes, lines = [], [], []
     for i, cs in sorted(cands.items()):
         if i in chosen or not cs or cs[0].key != "address":
