@@ -1,10 +1,15 @@
 """Column mapping: which sheet column feeds which NumNum field.
 
-Headers are recognised by the sample-file key, the Dutch/French/English labels and the
-catalogue's synonyms, insensitive to case, accents, spaces and punctuation, with fuzzy
-matching for typos. Several columns can be combined into one field (Voornaam + Naam → title)
-and a column can be skipped; both are explicit, as in NumNum's own mapping screen. A mapping
-can be saved as a named profile (JSON) and reused, like Exact Online's import profiles.
+A column is recognised by its header — the sample-file key, the Dutch/French/English labels
+and the catalogue's synonyms (insensitive to case, accents, spaces and punctuation), else its
+words (:mod:`numnum_xl.headerwords`: "POCity", "Plaats hoofdadres"; role words make a
+delivery or home address a secondary column that feeds nothing), else a fuzzy match for typos
+— and by its values (:mod:`numnum_xl.colvalues`), which confirm a header, overrule a weak one
+and find columns whose header says nothing. Street + number + box and address lines are
+combined into ``address``; first + last name into ``title`` when no column names the
+customer. Every other combination or skip is explicit, as in NumNum's own mapping screen. A
+mapping can be saved as a named profile (JSON) and reused, like Exact Online's import
+profiles.
 
 >>> normalise("N° TVA"), normalise("BTW-nummer"), normalise(" Localité ")
 ('ntva', 'btwnummer', 'localite')
@@ -15,6 +20,12 @@ can be saved as a named profile (JSON) and reused, like Exact Online's import pr
 [5]
 >>> propose(["Familienam"]).columns[0].how
 'fuzzy'
+>>> m = propose(["Kolom1", "Straat", "Nr", "Bus", "Home City"],
+...             rows=[["info@bakkerij.be", "Kerkstraat", "12", "3", "Gent"]])
+>>> m.fields, m.columns[0].how, m.secondary
+({'address': [1, 2, 3], 'email': [0]}, 'values', [4])
+>>> m.join("address", ["info@bakkerij.be", "Kerkstraat", "12", "3", "Gent"])
+'Kerkstraat 12 bus 3'
 """
 
 from __future__ import annotations
@@ -93,12 +104,6 @@ def aliases() -> dict[str, tuple[str, str]]:
                              f"{index[normalise(name)][0]}")
         index[normalise(name)] = (keys[0], "ambiguous")
     return index
-
-
-@lru_cache(maxsize=1)
-def _synonym_rank() -> dict[str, int]:
-    """Position of each synonym in its field's list: an earlier one is the likelier name."""
-    return {normalise(s): n for f in FIELDS for n, s in enumerate(f.synonyms)}
 
 
 _AMBIGUOUS = {normalise(k): v for k, v in AMBIGUOUS_HEADERS.items()}
