@@ -381,7 +381,7 @@ FIELDS: tuple[Field, ...] = (
     _f("iban", "IBAN", "IBAN", "IBAN", "iban",
        "IBAN van de klant", "IBAN du client", "Customer's IBAN", text_format=True, width=22,
        synonyms=("Rekeningnummer", "Bankrekening", "Bankrekeningnummer", "Compte bancaire",
-                 "Numéro de compte", "Bank account", "Account number")),
+                 "Numéro de compte", "Bank account")),
     _f("bic", "BIC", "BIC", "BIC", "bic",
        "BIC/SWIFT-code van de bank van de klant", "Code BIC/SWIFT de la banque du client",
        "BIC/SWIFT code of the customer's bank", text_format=True, width=12,
@@ -460,7 +460,7 @@ FIELDS: tuple[Field, ...] = (
        text_format=True, width=12,
        synonyms=("Klantnummer", "Klantnr", "Klantcode", "Debiteurnummer", "Debiteurnr",
                  "Relatiecode", "Numéro client", "Code client", "Customer number",
-                 "Customer ID", "Referentie", "Référence")),
+                 "Customer ID", "Referentie", "Référence", "Account number")),
     _f("sort_order", "Sorteervolgorde", "Ordre de tri", "Sort order", "number",
        "Sorteervolgorde (een getal)", "Ordre de tri (un nombre)", "Sort order (a number)",
        width=10, synonyms=("Volgorde", "Sortering", "Ordre", "Sort")),
@@ -470,7 +470,7 @@ FIELDS: tuple[Field, ...] = (
 #: "Naam" is the company name, unless another column already is (then it is the last name).
 AMBIGUOUS_HEADERS: dict[str, tuple[str, ...]] = {
     "Naam": ("title", "last_name"), "Name": ("title", "last_name"),
-    "Nom": ("last_name", "title"),
+    "Nom": ("last_name", "title"), "Contact name": ("title", "contactperson_last_name"),
 }
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
@@ -479,3 +479,231 @@ LEGAL_FORM_CODES: tuple[str, ...] = tuple(lf.code for lf in LEGAL_FORMS)
 SCHEME_BY_CODE: dict[str, Scheme] = {s.code: s for s in SCHEMES}
 
 assert all(f.kind in KINDS for f in FIELDS)
+
+
+# --- header vocabulary (issue 9): words that make up the headers of other software's exports ---
+# Every phrase is matched on the words of a header (see :mod:`numnum_xl.headerwords`), in
+# Dutch, French, English and German; the key, labels and synonyms above count as phrases too.
+
+#: More phrases per field, on top of its key, labels and synonyms.
+FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "title": ("company name", "bedrijfsnaam", "bedrijf", "firma", "firmanaam", "organisation",
+              "organization", "organisatie", "organization name", "organisation name",
+              "business name", "legal name", "trade name", "display name", "weergavenaam",
+              "account name", "customer name", "client name", "nom client", "nom du client",
+              "nom de la société", "nom société", "dénomination", "raison sociale", "société",
+              "entreprise", "unternehmen", "firmenname", "naam bedrijf", "naam klant",
+              "full name", "volledige naam", "nom complet", "vollständiger name",
+              "company", "relatie naam", "officiële naam", "statutaire naam", "customer",
+              "client", "kunde", "klant"),
+    "last_name": ("last name", "surname", "family name", "achternaam", "familienaam",
+                  "nom de famille", "nachname", "familiename"),
+    "first_name": ("first name", "given name", "voornaam", "prénom", "vorname", "forename"),
+    "company_type": ("legal form", "rechtsvorm", "vennootschapsvorm", "ondernemingsvorm",
+                     "forme juridique", "company type", "entity type", "rechtsform",
+                     "type of company", "type société", "juridische vorm"),
+    "vat_id": ("btw", "vat", "tva", "tax number", "tax id", "tax no", "vat number", "vat id",
+               "vat no", "vat reg no", "vat registration number", "btw nummer",
+               "btw identificatienummer", "ondernemingsnummer", "kbo", "bce", "ust id",
+               "ustid", "ustidnr", "umsatzsteuer id", "numéro de tva", "numéro d'entreprise",
+               "enterprise number", "company registration vat", "mwst", "mwst nr", "uid",
+               "tax registration number", "tax registration", "btw nr", "tva nr"),
+    "address": ("address", "adres", "adresse", "anschrift", "street", "straat", "straatnaam",
+                "rue", "strasse", "straße", "street name", "nom de rue", "address line",
+                "adresregel", "adreslijn", "ligne d'adresse", "street address", "voie"),
+    "address_zip": ("postcode", "zip", "zip code", "zipcode", "postal code", "post code",
+                    "code postal", "plz", "postleitzahl", "cp", "postnummer"),
+    "address_city": ("city", "plaats", "gemeente", "woonplaats", "stad", "localité", "ville",
+                     "commune", "town", "ort", "stadt", "municipality", "deelgemeente"),
+    "address_country": ("country", "land", "pays", "landcode", "code pays", "country code",
+                        "country region", "landescode", "land regio", "pays region",
+                        "land region"),
+    "email": ("email", "e mail", "mail", "emailadres", "email address", "mail address",
+              "courriel", "adresse email", "e mailadres", "mailadres"),
+    "telephone": ("phone", "telephone", "telefoon", "telefoonnummer", "tel", "tél",
+                  "téléphone", "telefon", "phone number", "landline", "vaste telefoon",
+                  "téléphone fixe", "fixe", "festnetz", "telefonnummer"),
+    "cellphone": ("mobile", "mobiel", "gsm", "cellphone", "cell", "cell phone", "mobile phone",
+                  "portable", "handy", "mobilnummer", "mobiele telefoon", "mobil", "natel",
+                  "mobile number", "gsm nummer", "téléphone portable"),
+    "fax": ("fax", "telefax", "faxnummer", "fax number", "télécopie"),
+    "website": ("website", "web", "site", "url", "webadres", "web page", "webpage",
+                "homepage", "site web", "site internet", "webseite", "webpagina", "internetadres"),
+    "iban": ("iban", "bank account", "bankrekening", "rekening", "rekeningnummer",
+             "bank account number", "compte bancaire", "numéro de compte", "compte",
+             "bankverbindung", "kontonummer", "konto", "acc number", "bank acc",
+             "bankrekeningnummer", "rib"),
+    "bic": ("bic", "swift", "bic code", "swift code", "bic swift", "bank bic"),
+    "doc_language": ("language", "taal", "langue", "sprache", "correspondentietaal",
+                     "documenttaal", "document language", "preferred language",
+                     "voorkeurtaal", "langue préférée", "langue de correspondance",
+                     "correspondence language", "taalcode", "korrespondenzsprache"),
+    "vat_percentage": ("btw percentage", "btw tarief", "vat rate", "taux de tva", "tax rate",
+                       "btw pct", "vat pct", "tva pct", "steuersatz", "mwst satz"),
+    "vat_shifted": ("btw verlegd", "verlegde btw", "medecontractant", "cocontractant",
+                    "autoliquidation", "reverse charge", "verlegd", "reverse charged"),
+    "payment_term": ("betalingstermijn", "betaaltermijn", "payment term", "payment terms",
+                     "termijn", "krediettermijn", "krediet termijn", "credit term",
+                     "credit terms", "credit days", "vervaldagen", "délai de paiement",
+                     "échéance", "conditions de paiement", "condition de paiement",
+                     "payment condition", "payment conditions", "betalingsvoorwaarde",
+                     "betalingsconditie", "betaalconditie", "zahlungsziel",
+                     "zahlungsbedingung", "due days", "due date", "days due", "net days",
+                     "betalingsvoorwaarden", "betaalvoorwaarden", "betalingscondities",
+                     "betalingsvoorwaarde"),
+    "auto_reminder": ("reminder", "reminders", "herinnering", "herinneringen", "aanmaning",
+                      "rappel", "rappels", "mahnung", "dunning"),
+    "contactperson_last_name": ("contactpersoon", "contact person", "personne de contact",
+                                "ansprechpartner", "attention", "attention to",
+                                "ter attentie", "tav", "à l'attention de", "attentie",
+                                "ter attentie van"),
+    "private_notes": ("notes", "note", "notities", "notitie", "opmerking", "opmerkingen",
+                      "remarks", "remark", "remarques", "remarque", "memo", "commentaar",
+                      "comment", "comments", "commentaire", "commentaires", "bemerkung",
+                      "bemerkungen", "notizen", "notiz", "interne notities", "internal notes"),
+    "external_id": ("klantnummer", "klantnr", "klantcode", "customer number", "customer id",
+                    "customer code", "customer no", "client code", "code client",
+                    "numéro client", "numéro de client", "client id", "client number",
+                    "debiteurnummer", "debiteur", "debiteurnr", "debiteurcode",
+                    "relatienummer", "relatiecode", "relatienr", "account number",
+                    "account code", "account id", "account no", "reference", "referentie",
+                    "référence", "kundennummer", "kunden nr", "external id", "extern id",
+                    "external reference", "externe referentie"),
+}
+
+#: Single words that name a field only when nothing more specific is in the header
+#: ("Code" alone is a customer code; in "Code postal" or "LandID" they are filler).
+WEAK_WORDS: dict[str, str] = {
+    "code": "external_id", "ref": "external_id", "kenmerk": "external_id",
+    "account": "external_id", "id": "external_id",
+    "name": "title", "naam": "title", "nom": "title",
+}
+
+#: Labels that name a field only as the whole header: "Title" alone is NumNum's key, but
+#: "Job Title", "Organization Title" and a column of salutations are something else.
+WHOLE_HEADER_ONLY: tuple[str, ...] = ("title", "titel", "titre")
+
+#: Words that qualify another field when there is one ("Company Main Phone", "Address City")
+#: and name their own field when alone ("Company", "Address").
+QUALIFIER_FIELDS: frozenset[str] = frozenset({"title", "address"})
+
+#: Role words: the customer's main or invoicing address/contact (the column is kept) ...
+PRIMARY_WORDS: tuple[str, ...] = (
+    "billing", "bill to", "invoice", "invoicing", "facturatie", "factuur", "facturen",
+    "facturation", "facture", "rechnung", "rechnungs", "main", "hoofd", "principal",
+    "principale", "business", "werk", "work", "company", "default", "primary", "po",
+    "mailing", "sales", "verkoop", "vente", "ventes", "zakelijk", "bedrijf", "bedrijfs",
+    "siège", "zetel", "maatschappelijk", "maatschappelijke", "registered", "receivable",
+    "debiteuren", "intern", "interne", "internal", "firma", "haupt", "geschäft",
+    "geschäftlich", "customer", "klant", "client", "kunde", "officiel", "officieel",
+)
+#: Role words of the invoicing address: such a column wins over a plain one ("Billing City"
+#: before "City").
+INVOICE_WORDS: tuple[str, ...] = (
+    "billing", "bill to", "invoice", "invoicing", "facturatie", "factuur", "facturen",
+    "facturation", "facture", "rechnung", "rechnungs",
+)
+#: A header naming both fields of a pair means the first, the more specific one
+#: ("Tél. portable", "Telefax").
+MORE_SPECIFIC: dict[str, str] = {"cellphone": "telephone", "fax": "telephone"}
+#: Role words that say "the customer" (a weak "Code" beside them is still the customer code).
+CUSTOMER_WORDS: tuple[str, ...] = (
+    "customer", "klant", "client", "kunde", "sales", "verkoop", "vente", "debiteuren",
+    "receivable", "debiteur",
+)
+#: ... and words that mark a second address or contact, or the supplier side (not imported).
+SECONDARY_WORDS: tuple[str, ...] = (
+    "shipping", "ship", "ship to", "delivery", "deliver", "levering", "leverings",
+    "aflever", "afleveradres", "livraison", "lieferung", "liefer", "versand", "home", "thuis",
+    "privé", "private", "privat", "domicile", "postal", "post", "other", "andere", "ander",
+    "autre", "autres", "weitere", "alt", "alternative", "alternate", "second", "secondary",
+    "tweede", "seconde", "deuxième", "zweite", "sa",
+    "purchase", "purchases", "payable", "supplier", "vendor", "leverancier", "crediteur",
+    "creditor", "fournisseur", "achat", "achats", "aankoop", "inkoop", "lieferant", "bill",
+    "bills", "extra", "additional", "bijkomend",
+)
+#: Words saying the column is about the customer's contact person: with a name they feed the
+#: contact person's name, with anything else (the contact's own phone, address) nothing.
+CONTACT_WORDS: tuple[str, ...] = (
+    "contactpersoon", "contact person", "person", "persoon", "personne", "personne de contact",
+    "ansprechpartner", "contact",
+)
+#: Words that carry nothing (articles, "number", the first index).
+FILLER_WORDS: tuple[str, ...] = (
+    "nummer", "number", "nr", "no", "num", "numero", "numéro", "n", "value", "waarde", "valeur",
+    "wert", "the", "de", "het", "van", "du", "la", "le", "les", "des", "of", "d", "l", "s",
+    "en", "and", "et", "und", "der", "die", "das", "1", "id", "ids", "code", "day",
+    "days", "dagen", "jours", "tage", "name", "naam", "nom", "to", "voor", "for", "pour",
+    "für", "a", "à", "cd",
+)
+#: Words of headers that hold something NumNum has no field for; a header with one of them
+#: feeds nothing, whatever other field words it has ("Job Title", "Naam rekeninghouder").
+FOREIGN_WORDS: tuple[str, ...] = (
+    "title", "titel", "titre", "job title", "job", "function", "functie", "fonction",
+    "functienaam", "position", "department", "afdeling", "abteilung", "middle name",
+    "tussenvoegsel", "nickname", "bijnaam", "surnom", "phonetic", "prefix", "suffix",
+    "initials", "initialen", "gender", "geslacht", "sexe", "sex", "salutation", "aanhef",
+    "aanspreektitel", "aanspreekvorm", "titre de civilité", "social title", "briefanrede",
+    "aanspreking", "civilité", "anrede", "birthday", "verjaardag", "geboortedatum",
+    "date of birth", "birth", "anniversary", "anniversaire", "assistant", "manager",
+    "account manager", "rekeninghouder", "account holder", "holder", "titulaire",
+    "kontoinhaber", "bank account name", "bank name", "banknaam", "skype", "twitter",
+    "linkedin", "facebook", "marketing", "newsletter", "nieuwsbrief", "nieuwsbrieven",
+    "opt in", "optin", "opt out", "accepts", "consent", "unsubscribed", "geen", "po box",
+    "postbus", "boîte postale", "postfach", "discount", "korting", "remise", "rabatt",
+    "currency", "valuta", "devise", "währung", "created", "modified", "gewijzigd",
+    "aangemaakt", "datum", "date", "tracking", "label", "labels", "tags", "tag",
+    "category", "categories", "categorie", "catégorie", "status", "balance", "saldo",
+    "solde", "credit limit", "kredietlimiet", "total", "totaal", "spent", "orders",
+    "formatted", "particulars", "free busy", "sic", "naics", "industry", "sector",
+    "employees", "werknemers", "effectif", "capital", "kapitaal", "revenue", "omzet",
+    "iban country", "region", "regio", "région", "state", "province", "provincie",
+    "bundesland", "canton", "kanton", "departement", "département", "company number",
+    "registration number", "company registration number", "kvk", "chamber of commerce",
+    "handelsregister", "siren", "siret", "rcs", "rpr", "ondernemingsrechtbank",
+)
+#: Header words that say nothing about the content ("Kolom1", "Info"): the values decide.
+MEANINGLESS_WORDS: tuple[str, ...] = (
+    "kolom", "column", "colonne", "spalte", "veld", "field", "champ", "feld", "info",
+    "informatie", "information", "data", "gegevens", "données", "daten", "unnamed", "col",
+    "f", "divers", "misc", "varia", "other info", "nummer", "number", "nr",
+    "numéro", "num", "value", "waarde", "valeur", "wert",
+)
+
+#: Address parts that are joined into ``address`` in Belgian order: street, number, box.
+HOUSE_NUMBER_WORDS: tuple[str, ...] = (
+    "huisnummer", "huisnr", "house number", "housenumber", "hausnummer", "street number",
+    "numéro de maison", "numéro de rue", "house no", "huis nr",
+)
+BOX_WORDS: tuple[str, ...] = (
+    "bus", "busnummer", "bte", "boîte", "boite", "box", "toevoeging",
+    "huisnummertoevoeging", "huisnummer toevoeging", "addition", "bus nr",
+)
+#: Words of a numbered address line ("Address line 2", "Adresregel 2"): always a continuation
+#: of the first line, never a second address.
+ADDRESS_LINE_WORDS: tuple[str, ...] = ("line", "regel", "lijn", "ligne", "zeile")
+#: The word written before a box number in the joined address.
+BOX_LABEL = "bus"
+
+#: Values that are salutations or gender codes, never a name (compared casefolded, no dots).
+SALUTATIONS: frozenset[str] = frozenset({
+    "dhr", "mevr", "mr", "mrs", "ms", "miss", "m", "mme", "mlle", "mevrouw", "meneer", "heer",
+    "de heer", "mijnheer", "monsieur", "madame", "mademoiselle", "herr", "frau", "sir",
+    "madam", "dr", "prof", "ir", "mx", "v", "f", "x", "w", "h", "man", "vrouw", "male",
+    "female", "homme", "femme", "männlich", "weiblich", "mannelijk", "vrouwelijk", "mw",
+    "mvr", "dhr mevr", "fam", "familie", "famille", "messieurs", "mesdames", "heren",
+})
+#: Values of a yes/no column (compared casefolded).
+YES_NO_VALUES: frozenset[str] = frozenset({
+    "ja", "nee", "yes", "no", "oui", "non", "true", "false", "waar", "onwaar", "vrai",
+    "faux", "wahr", "falsch", "y", "n", "j", "1", "0",
+})
+#: Values of a language column (compared casefolded).
+LANGUAGE_VALUES: dict[str, str] = {
+    "nl": "nl", "fr": "fr", "en": "en", "de": "de", "nederlands": "nl", "dutch": "nl",
+    "néerlandais": "nl", "niederländisch": "nl", "vlaams": "nl", "français": "fr",
+    "frans": "fr", "french": "fr", "französisch": "fr", "english": "en", "engels": "en",
+    "anglais": "en", "englisch": "en", "deutsch": "de", "duits": "de", "german": "de",
+    "allemand": "de", "nl-be": "nl", "fr-be": "fr", "nl_be": "nl", "fr_be": "fr",
+    "en-gb": "en", "en-us": "en", "de-de": "de", "de-be": "de", "nl-nl": "nl", "fr-fr": "fr",
+}

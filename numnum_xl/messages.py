@@ -861,6 +861,92 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "online.reason.error": (
         "onverwachte fout bij {service}: {detail}", "erreur inattendue avec {service} : {detail}",
         "unexpected error with {service}: {detail}",
+    # --- issue 9: columns recognised by words and values, nothing dropped in silence ---------
+    "header.data_dropped": (
+        "Kolom «{value}» bevat gegevens (bv. {examples}) maar hoort bij geen NumNum-veld: ze "
+        "worden niet geïmporteerd. Koppel ze aan een veld (--map \"{value}=veld\") of sla ze "
+        "bewust over (--skip \"{value}\").",
+        "La colonne « {value} » contient des données (p.ex. {examples}) mais ne correspond à "
+        "aucun champ NumNum : elles ne seront pas importées. Associez-la à un champ "
+        "(--map \"{value}=champ\") ou ignorez-la volontairement (--skip \"{value}\").",
+        "Column “{value}” holds data (e.g. {examples}) but matches no NumNum field: it will "
+        "not be imported. Map it to a field (--map \"{value}=field\") or skip it on purpose "
+        "(--skip \"{value}\").",
+    ),
+    "header.secondary_dropped": (
+        "Kolom «{value}» is een tweede adres of contact ({reason}) en wordt niet geïmporteerd, "
+        "maar bevat gegevens (bv. {examples}). NumNum kent één adres per klant: sla ze bewust "
+        "over (--skip \"{value}\") of koppel ze toch (--map \"{value}=veld\").",
+        "La colonne « {value} » est une deuxième adresse ou un autre contact ({reason}) et ne "
+        "sera pas importée, mais elle contient des données (p.ex. {examples}). NumNum n'a "
+        "qu'une adresse par client : ignorez-la volontairement (--skip \"{value}\") ou "
+        "associez-la quand même (--map \"{value}=champ\").",
+        "Column “{value}” is a second address or contact ({reason}) and will not be imported, "
+        "but it holds data (e.g. {examples}). NumNum has one address per customer: skip it on "
+        "purpose (--skip \"{value}\") or map it anyway (--map \"{value}=field\").",
+    ),
+    "header.not_in_numnum": (
+        "Kolom «{value}» ({reason}) heeft geen NumNum-veld en wordt niet geïmporteerd, maar "
+        "bevat gegevens (bv. {examples}). Sla ze bewust over (--skip \"{value}\") of bewaar "
+        "ze in de interne notities (--map \"{value}=private_notes\").",
+        "La colonne « {value} » ({reason}) n'a pas de champ NumNum et ne sera pas importée, "
+        "mais elle contient des données (p.ex. {examples}). Ignorez-la volontairement "
+        "(--skip \"{value}\") ou gardez-la dans les notes internes "
+        "(--map \"{value}=private_notes\").",
+        "Column “{value}” ({reason}) has no NumNum field and will not be imported, but it "
+        "holds data (e.g. {examples}). Skip it on purpose (--skip \"{value}\") or keep it in "
+        "the private notes (--map \"{value}=private_notes\").",
+    ),
+    "header.duplicate_data": (
+        "Kolom «{value}» is ook {label}, maar kolom {other} levert dat veld al; haar andere "
+        "gegevens (bv. {examples}) worden niet geïmporteerd. Kies één kolom (--map) of sla "
+        "deze bewust over (--skip \"{value}\").",
+        "La colonne « {value} » est aussi {label}, mais la colonne {other} fournit déjà ce "
+        "champ ; ses autres données (p.ex. {examples}) ne seront pas importées. Choisissez une "
+        "colonne (--map) ou ignorez celle-ci volontairement (--skip \"{value}\").",
+        "Column “{value}” is also {label}, but column {other} already feeds that field; its "
+        "other data (e.g. {examples}) will not be imported. Choose one column (--map) or skip "
+        "this one on purpose (--skip \"{value}\").",
+    ),
+    "header.by_values": (
+        "Kolom «{value}» is gekoppeld aan {label} op basis van de waarden ({evidence}). "
+        "Controleer dit; anders: --map of --skip.",
+        "La colonne « {value} » est associée à {label} d'après ses valeurs ({evidence}). "
+        "Vérifiez ; sinon : --map ou --skip.",
+        "Column “{value}” was mapped to {label} because of its values ({evidence}). Check "
+        "this; otherwise use --map or --skip.",
+    ),
+    "header.combined": (
+        "De kolommen {value} worden samengevoegd tot {label} (bv. «{example}»). Niet gewenst? "
+        "Kies zelf met --map of sla een kolom over met --skip.",
+        "Les colonnes {value} sont réunies en {label} (p.ex. « {example} »). Pas souhaité ? "
+        "Choisissez avec --map ou ignorez une colonne avec --skip.",
+        "Columns {value} are combined into {label} (e.g. “{example}”). Not wanted? Choose with "
+        "--map or skip a column with --skip.",
+    ),
+    "sheet.title_rows": (
+        "De kopregel staat op rij {row}; de rij(en) erboven ({value}) zijn als titel "
+        "overgeslagen.",
+        "L'en-tête est en ligne {row} ; la ou les lignes au-dessus ({value}) sont ignorées "
+        "comme titre.",
+        "The header is on row {row}; the row(s) above it ({value}) were skipped as a title.",
+    ),
+    "sheet.chosen": (
+        "Blad «{value}» gekozen: het lijkt het meest op een klantenlijst ({count} herkende "
+        "kolommen). Een ander blad? Gebruik --sheet.",
+        "Feuille « {value} » choisie : elle ressemble le plus à une liste de clients ({count} "
+        "colonnes reconnues). Une autre feuille ? Utilisez --sheet.",
+        "Sheet “{value}” chosen: it looks most like a customer list ({count} columns "
+        "recognised). Another sheet? Use --sheet.",
+    ),
+    "sheet.no_header_row": (
+        "De eerste rij lijkt gegevens en geen kopregel (bv. «{value}»). Zet NumNum's kopregel "
+        "erboven met «numnum-xl header BESTAND» (of de knop Kopregel) en controleer opnieuw.",
+        "La première ligne ressemble à des données, pas à un en-tête (p.ex. « {value} »). "
+        "Ajoutez l'en-tête de NumNum avec « numnum-xl header FICHIER » (ou le bouton En-tête) "
+        "et vérifiez à nouveau.",
+        "The first row looks like data, not a header (e.g. “{value}”). Put NumNum's header "
+        "above it with “numnum-xl header FILE” (or the Header button) and check again.",
     ),
 }
 
