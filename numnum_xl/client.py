@@ -100,12 +100,17 @@ from numnum_xl.tokens import (  # noqa: F401
     KEYRING_SERVICE,
     Account,
     AccountError,
+    account_for_workbook,
     check_api_url,
+    check_token,
+    configured_url,
     is_loopback,
     resolve_account,
     store_token,
     token_for,
+    valid_token,
 )
+from numnum_xl.tokens import redact as redact_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests
@@ -286,6 +291,10 @@ class NumNumClient:
         self.base_url = check_api_url(base_url)
         if not token:
             raise ValueError("empty API token")
+        if not valid_token(token):
+            raise ValueError("the API token holds a space, a line break or a character that "
+                             "is not ASCII")
+        check_token(token, "")  # remembered, so every message and log line redacts it
         self._auth = BearerAuth(token)
         self._secret = token
         self.policy = policy or RetryPolicy()
@@ -318,7 +327,7 @@ class NumNumClient:
 
     def redact(self, text: str) -> str:
         """``text`` with the token (should a server echo it) replaced by ``***``."""
-        return text.replace(self._secret, "***") if self._secret else text
+        return redact_tokens(text.replace(self._secret, "***") if self._secret else text)
 
     # -- sessions --------------------------------------------------------------------------
     def _session(self) -> requests.Session:

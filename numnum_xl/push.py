@@ -62,6 +62,7 @@ from numnum_xl.client import (
     workbook_identity,
 )
 from numnum_xl.findings import ERROR
+from numnum_xl.tempfiles import temp_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from numnum_xl.validate import Report
@@ -207,8 +208,9 @@ class JournalBusy(OSError):
 
 
 def journal_path(workbook: str | os.PathLike[str]) -> Path:
-    """``NAME.numnum-journal.jsonl`` beside the workbook."""
-    p = Path(workbook)
+    """``NAME.numnum-journal.jsonl`` beside the workbook (the real one: a push through a
+    symlink in another folder uses the same journal)."""
+    p = Path(os.path.realpath(os.fspath(workbook)))
     return p.with_name(f"{p.stem}.numnum-journal.jsonl")
 
 
@@ -240,20 +242,18 @@ class Journal:
 
     def open(self) -> Journal:
         """Open for appending (created with mode 0600 if missing) and take an exclusive lock
-        (POSIX): a second push of the same workbook at the same time gets
-        :class:`JournalBusy`. The lock dies with the process, also on SIGKILL."""
+        (``fcntl`` on POSIX, ``msvcrt`` on Windows): a second push of the same workbook at the
+        same time gets :class:`JournalBusy`. The lock dies with the process, also on
+        SIGKILL."""
         if self._fd is None:
+            from numnum_xl.pushlock import Busy, lock_fd
+
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                import fcntl
-            except ImportError:  # Windows: no advisory lock
-                fcntl = None  # type: ignore[assignment]
-            if fcntl is not None:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
-                    os.close(fd)
-                    raise JournalBusy(f"{self.path} is in use by another push") from None
+                lock_fd(fd)
+            except Busy:
+                os.close(fd)
+                raise JournalBusy(f"{self.path} is in use by another push") from None
             size = os.fstat(fd).st_size
             if size:
                 os.lseek(fd, size - 1, os.SEEK_SET)
@@ -707,7 +707,7 @@ def write_backup(contacts: list[Mapping[str, Any]], path: str | os.PathLike[str]
                 v = "'" + v  # never a formula
             row.append(v)
         ws.append(row)
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.xlsx")
+    tmp = temp_path(out)
     try:
         wb.save(tmp)
         with open(tmp, "rb+") as fh:
@@ -762,8 +762,26 @@ def execute(plan: Plan, client: NumNumClient, *, threads: int = DEFAULT_THREADS,
     with ``reason`` transport/server/rate_limited, a row never tried (the run was stopped) is
     ``not_sent``. A refused token stops everything at once.
     """
+    from numnum_xl.pushlock import Busy, WorkbookLock
+    from numnum_xl.tempfiles import clean_stale
+
     t = text(plan.lang)
     threads = max(1, min(MAX_THREADS, threads))
+    workbook_lock = WorkbookLock(plan.source)
+    try:
+        workbook_lock.acquire()
+    except Busy:
+        raise JournalBusy(f"{plan.source} is being pushed by another process") from None
+    try:
+        clean_stale(Path(os.path.realpath(plan.source)).parent)
+        return _execute(plan, client, t, threads, journal, progress, on_deleted)
+    finally:
+        workbook_lock.release()
+
+
+def _execute(plan: Plan, client: NumNumClient, t: Mapping[str, str], threads: int,
+             journal: Journal | None, progress: Progress | None,
+             on_deleted: Callable[[int], None] | None) -> Outcome:
     own_journal = journal is None
     journal = journal or Journal(journal_path(plan.source))
     journal.open()
@@ -821,7 +839,8 @@ def execute(plan: Plan, client: NumNumClient, *, threads: int = DEFAULT_THREADS,
         def send(rp: RowPlan) -> None:
             if stop.reason is not None:
                 return
-            res = _send_one(rp, client, t, plan.lang)
+            res = _send_one(rp, client, t, plan.lang,
+                            recheck=plan.options.duplicates == "overslaan", batch=plan.batch)
             if isinstance(res, _Fatal):
                 stop.set("auth")
                 return
@@ -908,11 +927,24 @@ class _Fatal:
 
 
 def _send_one(rp: RowPlan, client: NumNumClient, t: Mapping[str, str],
-              lang: str) -> RowResult | _Fatal:
+              lang: str, *, recheck: bool = False, batch: str = "") -> RowResult | _Fatal:
     assert rp.payload is not None
     try:
         if rp.action == CREATE:
             assert rp.key is not None
+            external = str(rp.payload.get("external_id") or "").strip()
+            if recheck and external:  # a copy of this workbook may have been pushed meanwhile
+                found = client.list_contacts(external_id=external)
+                mine = next((c for c in found if c.get("import_batch") == batch), None)
+                if mine is not None:  # made by this very import (an answer that was lost)
+                    return RowResult(rp.row, CREATED, str(mine["id"]), t["in_batch"],
+                                     "in_batch", rp.fingerprint)
+                if found:
+                    cid = str(found[0].get("id"))
+                    return RowResult(rp.row, SKIPPED_DUPLICATE, cid,
+                                     t["dup"].format(id=cid, reason=t.get("external_id",
+                                                                          "external_id")),
+                                     "duplicate", rp.fingerprint)
             created = client.create_contact(rp.payload, rp.key)
             msg = t["replayed"] if created.replayed else ""
             return RowResult(rp.row, CREATED, str(created.contact["id"]), msg, None,
@@ -987,7 +1019,7 @@ def write_back(report: Report, results: list[RowResult], out: str | os.PathLike[
 
 
 def _save_atomic(wb: Any, out: Path) -> None:
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp{out.suffix}")
+    tmp = temp_path(out)
     try:
         wb.save(tmp)
         os.replace(tmp, out)

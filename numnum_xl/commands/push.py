@@ -292,7 +292,15 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(w["target"].format(url=account.base_url))
 
-    with api.NumNumClient(account.base_url, account.token, lang=args.lang) as conn:
+    from numnum_xl.pushlock import Busy, WorkbookLock
+
+    workbook_lock = WorkbookLock(args.file)  # before the contacts are fetched: one plan at a time
+    try:
+        workbook_lock.acquire()
+    except Busy:
+        raise UsageError(w["busy"].format(file=args.file)) from None
+    with workbook_lock, api.NumNumClient(account.base_url, account.token,
+                                         lang=args.lang) as conn:
         try:
             plan = push.prepare(report, conn, account, options, source=args.file,
                                 lang=args.lang, restart=args.restart)
