@@ -396,17 +396,20 @@ class NumNumClient:
 
     # -- one request -----------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                body: Any = None, idempotency_key: str | None = None) -> tuple[int, Any]:  # noqa: F811
+                body: Any = None, idempotency_key: str | None = None,  # noqa: F811
+                attempts: int | None = None) -> tuple[int, Any]:
         """Send one API request with retries; returns ``(status, decoded JSON or None)`` for a
         2xx answer, raises :class:`ApiError` otherwise.
 
-        A ``POST`` is only retried when it carries ``idempotency_key``.
+        A ``POST`` is only retried when it carries ``idempotency_key``; ``attempts`` overrides
+        the policy's number of tries (e.g. 1 for a best-effort check).
         """
         import requests
 
         url = self.base_url + path
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         retry_safe = method != "POST" or bool(idempotency_key)
+        max_attempts = attempts or self.policy.attempts
         failures = limited = 0
         last = ""
         while True:
@@ -429,7 +432,7 @@ class NumNumClient:
                 self._drop_session()
                 failures += 1
                 last = _describe(exc)
-                if not retry_safe or failures >= self.policy.attempts:
+                if not retry_safe or failures >= max_attempts:
                     raise ApiError("transport", None, self.redact(last),
                                    attempts=failures) from None
                 self._sleep_backoff(failures)
@@ -443,7 +446,7 @@ class NumNumClient:
             if status in RETRY_STATUSES:
                 failures += 1
                 last = f"{status}"
-                if not retry_safe or failures >= self.policy.attempts:
+                if not retry_safe or failures >= max_attempts:
                     raise ApiError("server", status, last, attempts=failures)
                 self._sleep_backoff(failures)
                 continue
@@ -456,7 +459,7 @@ class NumNumClient:
                     self._drop_session()
                     failures += 1
                     last = "onvolledig antwoord"
-                    if not retry_safe or failures >= self.policy.attempts:
+                    if not retry_safe or failures >= max_attempts:
                         raise ApiError("transport", status, last, attempts=failures) from None
                     self._sleep_backoff(failures)
                     continue
@@ -508,6 +511,16 @@ class NumNumClient:
     def list_contacts(self, **filters: str) -> list[dict[str, Any]]:
         """:meth:`iter_contacts` as a list."""
         return list(self.iter_contacts(**filters))
+
+    def find_first(self, **filters: str) -> dict[str, Any] | None:
+        """The first contact matching ``filters`` (e.g. ``external_id``), tried once: for
+        best-effort checks (:class:`ApiError` when the one try fails)."""
+        _, data = self.request("GET", "/contacts", params={**filters, "page": 1, "per_page": 1},
+                               attempts=1)
+        items = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise ApiError("protocol", 200, "GET /contacts: geen lijst")
+        return items[0] if items and isinstance(items[0], dict) else None
 
     def get_contact(self, contact_id: str) -> dict[str, Any]:
         """One contact (:class:`NotFound` if it does not exist)."""

@@ -933,14 +933,20 @@ def _send_one(rp: RowPlan, client: NumNumClient, t: Mapping[str, str],
         if rp.action == CREATE:
             assert rp.key is not None
             external = str(rp.payload.get("external_id") or "").strip()
+            found: dict[str, Any] | None = None
             if recheck and external:  # a copy of this workbook may have been pushed meanwhile
-                found = client.list_contacts(external_id=external)
-                mine = next((c for c in found if c.get("import_batch") == batch), None)
-                if mine is not None:  # made by this very import (an answer that was lost)
-                    return RowResult(rp.row, CREATED, str(mine["id"]), t["in_batch"],
+                try:
+                    found = client.find_first(external_id=external)
+                except AuthError:
+                    raise
+                except ApiError:
+                    found = None  # best effort: the create's Idempotency-Key still holds
+                if found is not None and found.get("import_batch") == batch:
+                    # made by this very import (an answer that was lost)
+                    return RowResult(rp.row, CREATED, str(found["id"]), t["in_batch"],
                                      "in_batch", rp.fingerprint)
-                if found:
-                    cid = str(found[0].get("id"))
+                if found is not None:
+                    cid = str(found.get("id"))
                     return RowResult(rp.row, SKIPPED_DUPLICATE, cid,
                                      t["dup"].format(id=cid, reason=t.get("external_id",
                                                                           "external_id")),

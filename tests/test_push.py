@@ -485,7 +485,7 @@ def test_interactive_confirmation_on_a_terminal(sb: SandboxHandle, tmp_path: Pat
         proc = subprocess.Popen([sys.executable, "-m", "numnum_xl", "push", str(book),
                                  "--api-url", sb.base_url, "--verwijderen", "alles"],
                                 stdin=slave, stdout=slave, stderr=slave,
-                                env=subprocess_env(tmp_path, sb.token))
+                                env=subprocess_env(tmp_path, sb.token, sb.base_url))
         os.close(slave)
         seen, answered = b"", False
         deadline = time.monotonic() + 60
