@@ -707,10 +707,16 @@ def _col_number(letters: bytes) -> int:
 
 
 #: A cell reference beyond column ZZ, or beyond Excel's last row (``r="XFD7"``,
-#: ``r="A99999999999"``): rare, each one checked.
+#: ``r="A99999999999"``): rare, each one checked. The ``_FAST`` forms start with a literal
+#: (the regex engine then skips ahead quickly); the general forms are used for a segment that
+#: writes its attributes unusually (``r = '…'``).
+_FAR_REF_FAST = re.compile(rb"""r="\$?([A-Za-z]{3,}|[A-Za-z]{1,2}(?=\$?\d{8}))\$?(\d+)\"""")
 _FAR_REF = re.compile(rb"""r\s*=\s*["']\$?([A-Za-z]{3,}|[A-Za-z]{1,2}(?=\$?\d{8}))\$?(\d+)["']""")
 #: The two letters of references in columns AA..ZZ (only the largest matters).
-_COL2 = re.compile(rb"""\sr\s*=\s*["']\$?([A-Z]{2})\$?\d""")
+_COL2_FAST = re.compile(rb"""r="\$?([A-Z]{2})\$?\d""")
+_COL2 = re.compile(rb"""r\s*=\s*["']\$?([A-Z]{2})\$?\d""")
+#: Attribute spellings the fast forms miss (single quotes, spaces around "=").
+_UNUSUAL_ATTR = (b"r='", b"= ", b" =")
 _ROW_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*["'](\d+)["']""")
 
 
@@ -725,11 +731,13 @@ def _scan_extent(seg: bytes, scan: _Scan) -> None:
             scan.max_row = max(scan.max_row, int(m.group(1)))
             break
         last = seg.rfind(b"<row", 0, last)
+    unusual = any(form in seg for form in _UNUSUAL_ATTR)
+    far_ref, col2 = (_FAR_REF, _COL2) if unusual else (_FAR_REF_FAST, _COL2_FAST)
     if scan.max_col < 703:
-        col2 = max(_COL2.findall(seg), default=b"")
-        if col2:
-            scan.max_col = max(scan.max_col, _col_number(col2))
-    for m in _FAR_REF.finditer(seg):
+        found = max(col2.findall(seg), default=b"")
+        if found:
+            scan.max_col = max(scan.max_col, _col_number(found))
+    for m in far_ref.finditer(seg):
         start = seg.rfind(b"<", 0, m.start())
         if start < 0 or not _C_OPEN.match(seg, start) or seg.find(b">", start, m.start()) >= 0:
             continue
