@@ -338,6 +338,9 @@ _DEPENDS: dict[str, Callable[[str, _Context], Any]] = {
     "scheme_id": lambda k, c: c.values.get(_SCHEME_OF[k]),
     "text": lambda k, c: None,
 }
+#: Kinds whose rule reads nothing but the value (and the field, fixed per rule).
+_VALUE_ONLY = frozenset({"legal_form", "email", "url", "language", "vat_rate", "yesno",
+                         "integer", "number", "text"})
 #: Remembered answers per checker before the memory is started afresh.
 CACHE_LIMIT = 200_000
 
@@ -367,20 +370,12 @@ def _guarded(key: str, kind: str) -> Callable[[str, Any, _Context], tuple[Issue,
     lookalike = kind == "email" or key in LOOKALIKE_KEYS
     memory: dict[Any, tuple[Issue, ...]] = {}
 
-    def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+    value_only = kind in _VALUE_ONLY
+
+    def slow(k: str, value: Any, ctx: _Context, memo: Any) -> tuple[Issue, ...]:
         if cap is not None and isinstance(value, str) and len(value) > cap:
             return (error("value.too_long", count=len(value), limit=cap,
                           value=_shorten(value)),)
-        memo = None
-        if depends is not None:
-            try:
-                memo = (type(value), value, depends(k, ctx))
-                hash(memo)
-            except TypeError:
-                memo = None
-            else:
-                if memo in memory:
-                    return memory[memo]
         try:
             found = tuple(rule(k, value, ctx)) if rule is not None else ()
         except Exception:  # one bad cell, one finding
@@ -392,6 +387,29 @@ def _guarded(key: str, kind: str) -> Callable[[str, Any, _Context], tuple[Issue,
                 memory.clear()
             memory[memo] = found
         return found
+
+    if rule is None:  # a name: only the look-alike check
+        def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+            if value.__class__ is str and value.isascii():
+                return ()
+            return _lookalike(value, whole=False)
+        return check
+
+    if depends is None:  # reads more of the row than can be named (bic: the IBAN's issues)
+        def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+            return slow(k, value, ctx, None)
+        return check
+
+    def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+        if value.__class__ is str:
+            memo: Any = value if value_only else (value, depends(k, ctx))
+        else:
+            memo = (value.__class__, value, None if value_only else depends(k, ctx))
+        try:
+            found = memory.get(memo)
+        except TypeError:  # an unhashable value: not remembered
+            return slow(k, value, ctx, None)
+        return found if found is not None else slow(k, value, ctx, memo)
 
     return check
 
