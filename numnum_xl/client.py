@@ -576,4 +576,4 @@ def _describe(exc: BaseException) -> str:
                 or "NameResolutionError" in text:
             return "servernaam onbekend"
         return "verbinding verbroken"
-    return type(exc).__name__
+    return "verbinding verbroken"  # never a Python class name in a message
