@@ -57,7 +57,7 @@ from numnum_xl.cells import cell_ref, column_index_of
 from numnum_xl.readguard import ReaderCrash, calamine_isolated, quiet_stderr
 from numnum_xl.table import EXCEL_ERRORS, ErrorValue, ReadError, Table
 
-__all__ = ["MAX_FILE_BYTES", "list_sheets", "read_table", "table_from_grid"]
+__all__ = ["MAX_FILE_BYTES", "list_sheets", "package_source", "read_table", "table_from_grid"]
 
 #: Files larger than this are refused before reading.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -150,6 +150,19 @@ def list_sheets(path: str | os.PathLike[str]) -> list[str]:
         raise
     except Exception:
         raise ReadError(_corrupt(p)) from None
+
+
+def package_source(path: str | os.PathLike[str]) -> Path | io.BytesIO:
+    """The .xlsx package as the readers open it: ``path`` itself, or in memory its copy with
+    repaired part names (backslashes, letter case) or decrypted with Excel's default password.
+    For writers that load the workbook themselves (openpyxl accepts both)."""
+    p = Path(path)
+    kind = _classify(p)
+    if kind == "encrypted":
+        return _decrypted_ooxml(p)
+    if kind == "xlsx":
+        return _zip_source(p)
+    return p
 
 
 def table_from_grid(grid: Iterable[Iterable[Any]], first_row: int, first_col: int, *,

@@ -275,3 +275,11 @@ def test_addin_log_and_alerts_redact_the_token(monkeypatch, tmp_path):
     tokens.check_token("zeer-geheim-987654", "test")
     path = addin._log("nnPush", "Bearer zeer-geheim-987654 refused")
     assert path is not None and "zeer-geheim" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["velvet.xlsx", "backslashes.xlsx"])
+def test_cli_marks_a_copy_of_what_it_reads(files, name, tmp_path):
+    out = tmp_path / f"marked-{name}"
+    done = cli("validate", str(files[name]), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.exists() and "Traceback" not in done.stderr
