@@ -283,3 +283,18 @@ def test_cli_marks_a_copy_of_what_it_reads(files, name, tmp_path):
     done = cli("validate", str(files[name]), "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert out.exists() and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("token,url,expect", [
+    ("geheim\u2013token-77", "https://app.numnum.example/api/v1", "U+2013"),
+    ("geheim\ntoken-77", "https://app.numnum.example/api/v1", "regeleinde"),
+    ("geheim-token-77", "http://evil.localhost:1/api/v1", "https"),
+])
+def test_token_probes_on_the_command_line(tmp_path, token, url, expect):
+    book = hostile_files.openpyxl_book(tmp_path / "k.xlsx")
+    done = cli("push", str(book), "--api-url", url, "--dry-run",
+               env={"NUMNUM_API_URL": url, "NUMNUM_API_TOKEN": token,
+                    "NUMNUM_XL_CONFIG_DIR": str(tmp_path / "cfg"),
+                    "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    assert done.returncode == 2 and expect in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "token-77" not in done.stdout + done.stderr
