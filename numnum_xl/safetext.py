@@ -38,8 +38,10 @@ _CONFUSABLE = ("LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE")
 
 
 def _code(ch: str) -> str:
+    """``\\x1b`` for a C0 control, else ``\\u0085``: the second form is also a valid escape
+    inside a JSON string (``--json`` output passes through :class:`EscapingStream` too)."""
     n = ord(ch)
-    return f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}"
+    return f"\\x{n:02x}" if n < 0x20 else f"\\u{n:04x}"
 
 
 def escape(text: str, keep: str = "") -> str:

@@ -298,3 +298,15 @@ def test_token_probes_on_the_command_line(tmp_path, token, url, expect):
                     "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
     assert done.returncode == 2 and expect in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "token-77" not in done.stdout + done.stderr
+
+
+def test_json_output_stays_valid_json_with_odd_characters(tmp_path):
+    import json
+
+    path = tmp_path / "odd.csv"
+    path.write_text("title;last_name;first_name\r\nZoë\u202eBV\x7f\u0085;Janssen;Jan\r\n",
+                    encoding="utf-8")
+    done = cli("validate", str(path), "--json")
+    data = json.loads(done.stdout)  # escaped for the console, still valid JSON
+    assert any(f["code"] == "text.bidi" for f in data["findings"])
+    assert "\u202e" not in done.stdout
