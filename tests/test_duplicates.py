@@ -80,40 +80,103 @@ def test_name_normalisation() -> None:
 
 # --- pairs -----------------------------------------------------------------------------------
 
-def test_priority_and_overrule() -> None:
-    base = dict(title="Bakkerij Janssens BV", vat_id="0403019261", vat_country_code="BE",
-                email="info@janssens.be", address_zip="9000", address_city="Gent")
-    a = rec(0, external_id="K1", **base)
-    # same external ID: certain, whatever else differs
-    m = compare(a, rec(1, external_id="K1", title="Iets Anders", vat_id="0202239951",
-                       vat_country_code="BE"))
-    assert m == Match(1, "external_id", CERTAIN, 1.0)
-    # different external IDs overrule the same VAT number, email and name
-    assert compare(a, rec(2, external_id="K2", **base)) is None
-    # same VAT number (other layout), no external ID on one side: certain
+BASE = dict(title="Bakkerij Janssens BV", vat_id="0403019261", vat_country_code="BE",
+            email="info@janssens.be", address_zip="9000", address_city="Gent")
+
+
+def test_same_vat_number_is_certain_whatever_the_external_ids() -> None:
+    a = rec(0, external_id="K00129", **BASE)
+    b = rec(1, external_id="K00400", title="BAKKERIJ JANSSENS", vat_id="0403019261 BE",
+            email="boekhouding@janssens.be")
+    m = compare(a, b)
+    assert (m.reason, m.confidence) == ("vat_id", CERTAIN)
+    # the same VAT number in another layout, no external ID on one side
     assert compare(a, rec(3, title="X", vat_id="BE 0403.019.261")) == \
         Match(3, "vat_id", CERTAIN, 1.0)
-    # different valid VAT numbers overrule the same email and name
-    assert compare(rec(4, **base), rec(5, **{**base, "vat_id": "0202239951"})) is None
+
+
+def test_different_external_ids_only_lower_the_score() -> None:
+    same = compare(rec(0, **BASE), rec(1, **BASE))
+    other_ids = compare(rec(0, external_id="K1", **BASE), rec(1, external_id="K2", **BASE))
+    assert same.confidence == other_ids.confidence == CERTAIN
+    assert other_ids.score < same.score == 1.0
+    mail = dict(title="Greet Maes", email="info@greet-maes.be")
+    m = compare(rec(2, external_id="K00017", **mail),
+                rec(3, external_id="K00416", title="Greet Maes ", email=" INFO@GREET-MAES.BE"))
+    assert (m.reason, m.confidence) == ("email", PROBABLE)
+    assert m.score < compare(rec(2, **mail), rec(3, **mail)).score
+
+
+def test_same_external_id_is_certain_unless_contradicted() -> None:
+    a = rec(0, external_id="K1", **BASE)
+    # uncontradicted: certain, though name spelling, email and town differ
+    m = compare(a, rec(1, external_id="K1", title="Janssens & Zonen", address_zip="2000",
+                       address_city="Antwerpen", email="x@y.be"))
+    assert (m.reason, m.confidence) == ("external_id", CERTAIN)
+    # another valid VAT number: two legal entities
+    assert compare(a, rec(2, external_id="K1", title="Bakkerij Janssens",
+                          vat_id="0202239951", vat_country_code="BE")) is None
+    # clearly different names and places: one ID given to two customers
+    wouters = rec(3, external_id="K15", title="Thomas Wouters", address_zip="1300",
+                  address_city="Wavre")
+    lemmens = rec(4, external_id="K15", title="Kapsalon Lemmens BVBA", address_zip="3500",
+                  address_city="Hasselt")
+    assert dup.names_clearly_differ(wouters.name, lemmens.name)
+    assert compare(wouters, lemmens) is None
+    # clearly different names at the same place: only probable
+    here = rec(5, external_id="K15", title="Kapsalon Lemmens", address_zip="1300")
+    assert compare(wouters, here).confidence == PROBABLE
+
+
+def test_different_vat_numbers_overrule_email_and_name() -> None:
+    assert compare(rec(4, **BASE), rec(5, **{**BASE, "vat_id": "0202239951"})) is None
     # an invalid VAT number neither matches nor overrules: the email decides
-    assert compare(rec(6, **base), rec(7, **{**base, "vat_id": "0403019262"})).reason == "email"
-    # same email in another case: probable
-    assert compare(rec(8, email=" INFO@Janssens.BE"), rec(9, email="info@janssens.be")) == \
-        Match(9, "email", PROBABLE, 1.0)
-    # different emails overrule the same name
-    assert compare(rec(10, title="Garage Maes", email="a@maes.be", address_zip="8000"),
-                   rec(11, title="Garage Maes", email="b@maes.be", address_zip="8000")) is None
+    m = compare(rec(6, **BASE), rec(7, **{**BASE, "vat_id": "0403019262"}))
+    assert (m.reason, m.confidence) == ("email", PROBABLE)
+
+
+def test_same_email_is_probable_and_weak_when_shared() -> None:
+    assert compare(rec(8, email=" INFO@Janssens.BE"), rec(9, email="info@janssens.be")) \
+        .confidence == PROBABLE
+    book = "boekhouding@kantoor.be"
+    rows = [rec(0, title="Garage Maes", email=book, address_zip="8000"),
+            rec(1, title="Drukkerij Claes", email=book, address_zip="2800"),
+            rec(2, title="Slagerij Peeters", email=book, address_zip="3000"),
+            rec(3, title="Slagerij Peeters BV", email=book, address_zip="3010")]
+    # three or more rows share the address: alone it links nobody; with a similar name it does
+    assert [g.refs for g in find_groups(rows)] == [[2, 3]]
+    # the same address on just two rows is evidence on its own
+    assert [g.refs for g in find_groups(rows[:2])] == [[0, 1]]
+
+
+@pytest.mark.parametrize("other", ["Garage Martin nv.", "GARAGE MARTIN N.V.", "garage martin",
+                                   "Garage Martin naamloze vennootschap", "Garage  Martín NV ",
+                                   "Garage Marin NV"])
+def test_same_or_similar_name_at_one_place_is_probable(other: str) -> None:
+    m = compare(rec(0, title="Garage Martin NV", address_zip="5000", address_city="Namur"),
+                rec(1, title=other, address_city="NAMUR"))
+    assert (m.reason, m.confidence) == ("name", PROBABLE)
+
+
+def test_two_email_addresses_leave_only_the_identical_name() -> None:
+    a = rec(0, title="Garage Maes", email="a@maes.be", address_zip="8000")
+    assert compare(a, rec(1, title="Garage Maes", email="b@maes.be", address_zip="8000")) \
+        .reason == "name"
+    assert compare(a, rec(2, title="Garrage Maes", email="b@maes.be", address_zip="8000")) \
+        is None
+    assert compare(a, rec(3, title="Garrage Maes", address_zip="8000")).reason == "name"
 
 
 def test_names_need_the_same_place() -> None:
     a = rec(0, title="Garage Maes BV", address_zip="8000", address_city="Brugge")
-    assert compare(a, rec(1, title="garage maes", address_zip="8000")).score == 1.0
-    assert compare(a, rec(2, title="Garage Maes", address_city="BRUGGE")).score == 1.0
+    assert compare(a, rec(1, title="garage maes", address_zip="8000")).reason == "name"
+    assert compare(a, rec(2, title="Garage Maes", address_city="BRUGGE")).reason == "name"
     assert compare(a, rec(3, title="Garage Maes", address_zip="9000", address_city="Gent")) \
         is None  # same trade name in another city
     assert compare(a, rec(4, title="Garage Maes")) is None  # no place: no evidence
     typo = compare(a, rec(5, title="Garrage Maes", address_zip="8000"))
-    assert typo.reason == "name" and typo.confidence == PROBABLE and 0.9 <= typo.score < 1
+    assert typo.reason == "name" and typo.confidence == PROBABLE
+    assert typo.score < compare(a, rec(1, title="garage maes", address_zip="8000")).score
     assert compare(a, rec(6, title="Garage Claes", address_zip="8000")) is None  # 0.87
 
 
@@ -139,6 +202,17 @@ def test_chain_without_contradiction_is_one_group() -> None:
         (0, 1, "email"), (0, 2, "name"), (1, 2, "name")}
 
 
+def test_a_group_never_holds_two_vat_numbers() -> None:
+    a = rec(0, external_id="K1", vat_id="0403019261", vat_country_code="BE")
+    b = rec(1, title="Bouw Peeters", email="info@peeters.be", address_zip="3000")
+    c = rec(2, external_id="K2", vat_id="0202239951", vat_country_code="BE",
+            email="info@peeters.be")  # b~c by email
+    d = rec(3, external_id="K3", vat_id="0403019261", vat_country_code="BE",
+            title="Bouw Peeters", address_zip="3000")  # b~d by name
+    groups = find_groups([a, b, c, d])
+    assert [(g.refs, g.confidence) for g in groups] == [([0, 3], CERTAIN), ([1, 2], PROBABLE)]
+
+
 def test_chain_with_different_vat_numbers_stays_apart() -> None:
     # A~B by email, B~C by name, but A and C have different VAT numbers
     a = rec(0, title="Bouw Peeters", email="info@peeters.be", vat_id="0403019261",
@@ -149,20 +223,6 @@ def test_chain_with_different_vat_numbers_stays_apart() -> None:
     assert compare(a, c) is None
     groups = find_groups([a, b, c])
     assert [(g.refs, g.reason) for g in groups] == [([0, 1], "email")]
-
-
-def test_a_name_does_not_join_two_email_addresses() -> None:
-    a = rec(0, title="Jan Peeters", email="jan@peeters.be", address_city="Gent")
-    b = rec(1, title="Jan Peeters", address_city="Gent")
-    c = rec(2, title="Jan Peeters", email="jan.peeters@telenet.be", address_city="Gent")
-    assert [g.refs for g in find_groups([a, b, c])] == [[0, 1]]
-
-
-def test_different_external_ids_never_share_a_group() -> None:
-    a = rec(0, external_id="K1", vat_id="0403019261", vat_country_code="BE")
-    b = rec(1, vat_id="0403019261", vat_country_code="BE")  # links to both
-    c = rec(2, external_id="K2", vat_id="0403019261", vat_country_code="BE")
-    assert [g.refs for g in find_groups([a, b, c])] == [[0, 1]]
 
 
 def test_a_value_on_many_rows_does_not_cost_all_pairs(monkeypatch) -> None:
@@ -180,10 +240,10 @@ def test_a_value_on_many_rows_does_not_cost_all_pairs(monkeypatch) -> None:
     calls = 0
     real = dup.compare
 
-    def counting(a: Record, b: Record) -> Match | None:
+    def counting(a: Record, b: Record, *context: Any) -> Match | None:
         nonlocal calls
         calls += 1
-        return real(a, b)
+        return real(a, b, *context)
 
     monkeypatch.setattr(dup, "compare", counting)
     assert find_groups(records) == []
@@ -237,7 +297,7 @@ def test_match_existing_takes_the_strongest_reason() -> None:
             rec(13, title="Slagerij Claes", external_id="K9")]
     got = match_existing(rows, existing)
     assert got[10] == Match("c2", "vat_id", CERTAIN, 1.0)
-    assert got[11] == Match("c1", "name", PROBABLE, 1.0)  # tie: the first contact
+    assert (got[11].ref, got[11].reason, got[11].confidence) == ("c1", "name", PROBABLE)
     assert 12 not in got  # another external ID
     assert got[13].reason == "external_id"
 
@@ -270,7 +330,8 @@ def run(tmp_path: Path, *args: Any, **env: str) -> subprocess.CompletedProcess[s
                           env=env_for(tmp_path, **env))
 
 
-#: one pair per key (sheet rows 2-9), then rows that must stay alone (10-15)
+#: one pair per key (sheet rows 2-9), a pair with two customer numbers (10-11), then rows that
+#: must stay alone (12-15)
 EVERY_KEY = [
     ["Bakkerij Janssens BV", "Janssens", None, None, "a@janssens.be", "9000", "Gent", "K-1"],
     ["Janssens & Zonen", "Janssens", None, None, "b@janssens.be", "2000", "Antwerpen", "K-1"],
@@ -280,12 +341,12 @@ EVERY_KEY = [
     ["Drukkerij Claes", "Claes", None, None, " INFO@Claes.BE", "1000", "Bruxelles", None],
     ["Garage Vermeulen BV", "Vermeulen", None, None, None, "8500", "Kortrijk", None],
     ["Garrage Vermeulen", "Vermeulen", None, None, None, "8500", None, None],
+    ["Tuinaanleg Wouters", "Wouters", None, None, None, "3500", "Hasselt", "K-7"],
+    ["Tuinaanleg Wouters", "Wouters", None, None, None, "3500", "Hasselt", "K-8"],
     # near misses
     ["Bakkerij Maes NV", "Maes", "0202239951", "BE", "info@maes.be", "9300", "Aalst", None],
     ["Bakkerij Maes", "Maes", "0417497106", "BE", "info@bakkerijmaes.be", "9300", "Aalst",
      None],
-    ["Tuinaanleg Wouters", "Wouters", None, None, None, "3500", "Hasselt", "K-7"],
-    ["Tuinaanleg Wouters", "Wouters", None, None, None, "3500", "Hasselt", "K-8"],
     ["Kapsalon Dubois", "Dubois", None, None, "info@dubois.be", "4000", "Liège", None],
     ["Kapsalon Dubois", "Dubois", None, None, "kapsalon@dubois.be", "5000", "Namur", None],
 ]
@@ -304,12 +365,13 @@ def test_every_key_in_a_workbook_and_the_json_contract(tmp_path: Path) -> None:
         {"rows": [4, 5], "reason": "vat_id", "confidence": "certain", "existing_id": None},
         {"rows": [6, 7], "reason": "email", "confidence": "probable", "existing_id": None},
         {"rows": [8, 9], "reason": "name", "confidence": "probable", "existing_id": None},
+        {"rows": [10, 11], "reason": "name", "confidence": "probable", "existing_id": None},
     ]}
     assert not (tmp_path / "klanten.duplicaten.xlsx").exists()  # --json writes no workbook
 
 
 def test_near_misses_alone_exit_0(tmp_path: Path) -> None:
-    book = write_book(tmp_path / "apart.xlsx", EVERY_KEY[8:])
+    book = write_book(tmp_path / "apart.xlsx", EVERY_KEY[10:])
     res = run(tmp_path, book, "--json")
     assert (res.returncode, json.loads(res.stdout)) == (0, {"groups": []}), res.stderr
 
