@@ -487,9 +487,12 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     return Match(b.ref, REASONS[level], confidence, round(score, 4))
 
 
-def _rank(m: Match) -> tuple[int, int, float]:
+def match_rank(m: Match) -> tuple[int, int, float]:
     """Sort key: certain first, then NumNum's key order, then the higher score."""
     return (0 if m.confidence == CERTAIN else 1), REASONS.index(m.reason), -m.score
+
+
+_rank = match_rank
 
 
 # --- indexes ---------------------------------------------------------------------------------

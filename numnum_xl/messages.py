@@ -659,6 +659,45 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
         "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
     ),
+    # --- issue 11: duplicates - evidence model, whole-row marks, groups on the summary sheet --
+    "duplicate.row": (
+        "Rij {row} is (mogelijk) dezelfde klant als rij {other}; de uitleg staat in de notitie "
+        "van de cel die het aantoont.",
+        "La ligne {row} est (peut-être) le même client que la ligne {other} ; l'explication se "
+        "trouve dans la note de la cellule qui le montre.",
+        "Row {row} is (possibly) the same customer as row {other}; the explanation is in the "
+        "note of the cell that shows it.",
+    ),
+    "duplicate.external_id.probable": (
+        "Mogelijk duplicaat van rij {other}: zelfde extern ID ({value}), maar een heel andere "
+        "naam.",
+        "Doublon possible de la ligne {other} : même ID externe ({value}), mais un nom tout "
+        "autre.",
+        "Possible duplicate of row {other}: same external ID ({value}), but a quite different "
+        "name.",
+    ),
+    "existing.external_id.probable": (
+        "Bestaat mogelijk al in NumNum: klant {id} ({name}) heeft hetzelfde extern ID "
+        "({value}), maar een heel andere naam.",
+        "Existe peut-être déjà dans NumNum : le client {id} ({name}) a le même ID externe "
+        "({value}), mais un nom tout autre.",
+        "May already exist in NumNum: contact {id} ({name}) has the same external ID "
+        "({value}), but a quite different name.",
+    ),
+    **{f"duplicate.group.{reason}.{conf}": tuple(
+        pattern.format(why=why, conf=word) for pattern, why, word in zip(
+            ("Dubbele klanten ({conf}): rijen {{rows}} - {why}.",
+             "Clients en double ({conf}) : lignes {{rows}} - {why}.",
+             "Duplicate customers ({conf}): rows {{rows}} - {why}."), whys, words, strict=True))
+       for reason, whys in {
+           "external_id": ("zelfde extern ID", "même ID externe", "same external ID"),
+           "vat_id": ("zelfde BTW-nummer", "même numéro de TVA", "same VAT number"),
+           "email": ("zelfde e-mailadres", "même adresse e-mail", "same email address"),
+           "name": ("(bijna) dezelfde naam op dezelfde postcode of plaats",
+                    "nom (presque) identique au même code postal ou à la même localité",
+                    "(nearly) the same name at the same postcode or city")}.items()
+       for conf, words in {"certain": ("zeker", "certain", "certain"),
+                           "probable": ("waarschijnlijk", "probable", "probable")}.items()},
 }
 
 _SUGGEST = {"nl": " Voorstel: {}", "fr": " Suggestion : {}", "en": " Suggestion: {}"}

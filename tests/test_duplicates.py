@@ -409,10 +409,13 @@ def test_the_marked_copy(tmp_path: Path) -> None:
     wb = load_workbook(out)
     ws = wb["Klanten"]
     marked = {c.coordinate: c for row in ws.iter_rows() for c in row if c.comment}
-    assert set(marked) == {"H2", "H3", "C4", "C5", "E6", "E7", "A8", "A9"}
-    for cell in marked.values():
-        assert cell.fill.fgColor.rgb == DUPLICATE_RGB
-        assert DUPLICATE_RGB not in (ERROR_RGB, WARNING_RGB)
+    # the note on the cell that proves it ...
+    assert set(marked) == {"H2", "H3", "C4", "C5", "E6", "E7", "A8", "A9", "A10", "A11"}
+    # ... and the whole row in the duplicate colour; the rows that stay apart uncoloured
+    for row in ws.iter_rows(min_row=2, max_col=len(HEADER)):
+        filled = {c.fill.fgColor.rgb == DUPLICATE_RGB for c in row}
+        assert filled == ({True} if row[0].row <= 11 else {False}), row[0].row
+    assert DUPLICATE_RGB not in (ERROR_RGB, WARNING_RGB)
     assert marked["C4"].comment.text == "Duplicaat van rij 5: zelfde BTW-nummer (BE 0403.019.261)."
     assert marked["C5"].comment.text == "Duplicaat van rij 4: zelfde BTW-nummer (0403019261)."
     assert marked["E6"].comment.text.startswith("Mogelijk duplicaat van rij 7: zelfde "
@@ -421,6 +424,12 @@ def test_the_marked_copy(tmp_path: Path) -> None:
         marked["A9"].comment.text
     summary = [v for row in wb["NumNum-controle"].iter_rows(values_only=True) for v in row]
     assert "Dubbel" in summary and "Rijen met dubbele klanten" in summary
+    # the groups with reason and confidence; no claim about errors it did not look for
+    assert "Dubbele klanten (zeker): rijen 4, 5 - zelfde BTW-nummer." in summary
+    assert "Dubbele klanten (waarschijnlijk): rijen 10, 11 - (bijna) dezelfde naam op " \
+           "dezelfde postcode of plaats." in summary
+    assert "Fouten" not in summary and "Waarschuwingen" not in summary
+    assert "duplicate.row" not in summary  # colour only: not listed
     # the source is untouched, and clear takes the marks out again
     assert load_workbook(book)["Klanten"]["C4"].comment is None
     cleared = subprocess.run([sys.executable, "-m", "numnum_xl", "clear", str(out)],
@@ -429,6 +438,7 @@ def test_the_marked_copy(tmp_path: Path) -> None:
     assert cleared.returncode == 0, cleared.stderr
     ws = load_workbook(out)["Klanten"]
     assert ws["C4"].comment is None and ws["C4"].fill.fgColor.rgb != DUPLICATE_RGB
+    assert ws["B4"].fill.fgColor.rgb != DUPLICATE_RGB  # the row colour too
 
 
 def test_the_marked_copy_in_french(tmp_path: Path) -> None:
