@@ -13,8 +13,7 @@ the same external ID        certain     unless something strong contradicts it: 
                                         VAT numbers, or clearly different names
                                         (:func:`names_clearly_differ`) *and* places -> no
                                         match (validation's "extern ID komt meer dan eens
-                                        voor" covers that); clearly different names at the
-                                        same or an unknown place -> probable
+                                        voor" covers that)
 the same email address      probable    case and spaces ignored; an address on
                                         :data:`SHARED_EMAIL` records or more (a bookkeeper's,
                                         a head office's mailbox) counts only together with a
@@ -457,10 +456,10 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     similarity = name_similarity(a.name, b.name) if names else 0.0
     place = same_place(a, b)
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
-    if a.external_id is not None and a.external_id == b.external_id:
-        differ = names and names_clearly_differ(a.name, b.name, context.common_words)
-        if not (differ and place is False):  # else: one ID given to two customers
-            evidence.append((0, PROBABLE if differ else CERTAIN, 0.75 if differ else 1.0))
+    if a.external_id is not None and a.external_id == b.external_id and not (
+            place is False and names
+            and names_clearly_differ(a.name, b.name, context.common_words)):
+        evidence.append((0, CERTAIN, 1.0))  # else: one ID given to two customers
     if a.vat is not None and a.vat == b.vat:
         evidence.append((1, CERTAIN, 1.0))
     emails_differ = a.email is not None and b.email is not None and a.email != b.email

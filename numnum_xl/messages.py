@@ -668,22 +668,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Row {row} is (possibly) the same customer as row {other}; the explanation is in the "
         "note of the cell that shows it.",
     ),
-    "duplicate.external_id.probable": (
-        "Mogelijk duplicaat van rij {other}: zelfde extern ID ({value}), maar een heel andere "
-        "naam.",
-        "Doublon possible de la ligne {other} : même ID externe ({value}), mais un nom tout "
-        "autre.",
-        "Possible duplicate of row {other}: same external ID ({value}), but a quite different "
-        "name.",
-    ),
-    "existing.external_id.probable": (
-        "Bestaat mogelijk al in NumNum: klant {id} ({name}) heeft hetzelfde extern ID "
-        "({value}), maar een heel andere naam.",
-        "Existe peut-être déjà dans NumNum : le client {id} ({name}) a le même ID externe "
-        "({value}), mais un nom tout autre.",
-        "May already exist in NumNum: contact {id} ({name}) has the same external ID "
-        "({value}), but a quite different name.",
-    ),
     **{f"duplicate.group.{reason}.{conf}": tuple(
         pattern.format(why=why, conf=word) for pattern, why, word in zip(
             ("Dubbele klanten ({conf}): rijen {{rows}} - {why}.",

@@ -123,9 +123,10 @@ def test_same_external_id_is_certain_unless_contradicted() -> None:
                   address_city="Hasselt")
     assert dup.names_clearly_differ(wouters.name, lemmens.name)
     assert compare(wouters, lemmens) is None
-    # clearly different names at the same place: only probable
+    # clearly different names, but the same or an unknown place: nothing strong against it
     here = rec(5, external_id="K15", title="Kapsalon Lemmens", address_zip="1300")
-    assert compare(wouters, here).confidence == PROBABLE
+    assert compare(wouters, here).confidence == CERTAIN
+    assert compare(wouters, rec(6, external_id="K15", title="Oude naam")).confidence == CERTAIN
 
 
 def test_different_vat_numbers_overrule_email_and_name() -> None:

@@ -265,11 +265,9 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
                         {"other": numbers[other], "name": _title(values[other]),
                          "score": int(score * 100)})
                 else:
-                    code = m.reason + (".probable" if m.reason == "external_id"
-                                       and m.confidence != "certain" else "")
-                    same[code].append(numbers[other])
-            for code, rows in same.items():
-                add(r, code.split(".")[0], f"duplicate.{code}",
+                    same[m.reason].append(numbers[other])
+            for reason, rows in same.items():
+                add(r, reason, f"duplicate.{reason}",
                     {"other": ", ".join(map(str, sorted(set(rows))))})
             linked = {o for o, _m in direct[r]} | {r}
             rest = sorted(numbers[o] for o in g.refs if o not in linked)
@@ -277,9 +275,7 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
                 add(r, "name", "duplicate.chain", {"other": ", ".join(map(str, rest))})
     for r, m in existing.items():
         contact = contacts.get(str(m.ref), {})
-        code = m.reason + (".probable" if m.reason == "external_id"
-                           and m.confidence != "certain" else "")
-        add(r, m.reason, f"existing.{code}", {"id": m.ref, "name": _title(contact)})
+        add(r, m.reason, f"existing.{m.reason}", {"id": m.ref, "name": _title(contact)})
     # the whole row in the duplicate colour; the notes stay on the cells above
     for r in sorted(set(noted) | set(others)):
         other = ", ".join(map(str, sorted(others[r]))) or "-"
