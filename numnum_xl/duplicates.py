@@ -22,7 +22,9 @@ the same or a similar name  probable    case, accents, punctuation and legal for
 at the same postcode or                 "nv.", "N.V.", "naamloze vennootschap" - every
 city                                    spelling in the catalogue) ignored; similar:
                                         :data:`FUZZY_THRESHOLD`; with two different email
-                                        addresses only the identical name counts
+                                        addresses only the identical name counts; two
+                                        different legal forms (NV / VZW; NV and SA are one,
+                                        :func:`legal_form`) make it no evidence
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
@@ -108,6 +110,11 @@ CERTAIN, PROBABLE = "certain", "probable"
 #: 0.80); short names need to be exact ("Maas" / "Maes" 0.75). ``python
 #: bench/bench_duplicates.py --tune`` prints the sweep behind it.
 FUZZY_THRESHOLD = 0.90
+#: ... and, when the names share common words (a trade: "schrijnwerkerij"), their own words
+#: must be this alike: one typo in a family name of five letters or more passes ("mertesn" /
+#: "mertens" 0.86), another family one letter off the first does not ("houvabeke" /
+#: "fonvabeke" 0.78, "maes" / "maas" 0.75).
+DISTINCT_THRESHOLD = 0.80
 #: Names below this similarity (and neither contained in the other, token-set similarity
 #: no word in common) are clearly two customers' names.
 CLEARLY_DIFFERENT = 0.6
@@ -142,6 +149,7 @@ class Record:
     name: str | None  #: case, accents, punctuation and legal-form words removed
     postcode: str | None
     city: str | None  #: normalised like a name (without removing legal forms)
+    form: str | None = None  #: legal form (:func:`legal_form`), e.g. "nv" for "N.V." or "SA"
 
 
 @dataclass(frozen=True)
@@ -199,20 +207,66 @@ LEGAL_FORM_PHRASES: frozenset[tuple[str, ...]] = _legal_form_phrases()
 _LONGEST_FORM = max(len(p) for p in LEGAL_FORM_PHRASES)
 
 
-def _strip_forms(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Remove legal forms at the end and the start ("NV Bekaert", "Janssens BV"); one word
-    always stays."""
+def _form_codes() -> dict[tuple[str, ...], str]:
+    """Legal-form words -> one code per form: the catalogue's code, an alias's target, and
+    the Dutch code for a French form of the same thing (:data:`_SAME_FORM`)."""
+    out: dict[tuple[str, ...], str] = {}
+    for lf in LEGAL_FORMS:
+        for text in (lf.code, lf.api_type, lf.name):
+            out.setdefault(_words(text), lf.code.casefold())
+    for alias, target in LEGAL_FORM_ALIASES.items():
+        out.setdefault(_words(alias), target.casefold())
+    out.pop(("onbekend",), None)
+    return {k: _SAME_FORM.get(v, v) for k, v in out.items() if k}
+
+
+#: One legal form under two names (French and Dutch, old and new): the catalogue lists them
+#: as codes of their own. The BV replaced the BVBA in 2019.
+_SAME_FORM = {"sa": "nv", "srl": "bv", "bvba": "bv", "sbvba": "bv", "ebvba": "bv",
+              "asbl": "vzw", "comm.v": "commv", "gcv": "commv", "sc": "cv", "cvba": "cv"}
+_FORM_CODE = _form_codes()
+
+
+def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """(the words without legal forms at the end and the start - "NV Bekaert", "Janssens BV";
+    one word always stays -, the code of the first form removed)."""
     changed = True
+    form = None
     while changed and len(words) > 1:
         changed = False
         for n in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
-            if words[-n:] in LEGAL_FORM_PHRASES:
-                words, changed = words[:-n], True
+            for part, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
+                if part in LEGAL_FORM_PHRASES:
+                    form = form or _FORM_CODE.get(part)
+                    words, changed = rest, True
+                    break
+            if changed:
                 break
-            if words[:n] in LEGAL_FORM_PHRASES:
-                words, changed = words[n:], True
-                break
-    return words
+    return words, form
+
+
+def _strip_forms(words: tuple[str, ...]) -> tuple[str, ...]:
+    return _split_forms(words)[0]
+
+
+def legal_form(title: Any, company_type: Any = None) -> str | None:
+    """The legal form of a name (else ``company_type``), one code per form: "NV", "nv.",
+    "S.A." and "naamloze vennootschap" are one.
+
+    >>> legal_form("Garage Martin nv."), legal_form("GARAGE MARTIN S.A."), legal_form("X", "BV")
+    ('nv', 'nv', 'bv')
+    >>> legal_form("Greet Maes") is None
+    True
+    """
+    for value in (title, company_type):
+        text = text_of(value)
+        if text is None:
+            continue
+        words = _words(text)
+        form = _FORM_CODE.get(words) if value is company_type else _split_forms(words)[1]
+        if form is not None:
+            return form
+    return None
 
 
 def normalise_name(value: Any) -> str | None:
@@ -366,6 +420,7 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
         name=_person_or_title(get("title"), get("first_name"), get("last_name")),
         postcode=normalise_postcode(get("address_zip")),
         city=normalise_city(get("address_city")),
+        form=legal_form(get("title"), get("company_type")),
     )
 
 
@@ -417,12 +472,12 @@ def names_clearly_differ(a: str | None, b: str | None,
     """
     if not a or not b:
         return False
-    wa = [w for w in a.split() if w not in common] or a.split()
-    wb = [w for w in b.split() if w not in common] or b.split()
-    if name_similarity(" ".join(wa), " ".join(wb)) >= CLEARLY_DIFFERENT:
-        return False
-    mine = {w for w in wa if len(w) >= 3 and w not in _PARTICLES}
-    return not any(w in mine for w in wb)
+    sa = {w for w in a.split() if len(w) >= 3 and w not in _PARTICLES}
+    sb = {w for w in b.split() if len(w) >= 3 and w not in _PARTICLES}
+    if sa <= sb or sb <= sa or (sa & sb) - set(common):
+        return False  # one name within the other, or a word of their own in common
+    own_a, own_b = _own_words(a, b, common)
+    return name_similarity(own_a or a, own_b or b) < CLEARLY_DIFFERENT
 
 
 @dataclass(frozen=True)
@@ -435,6 +490,25 @@ class Context:
 
 
 _NO_CONTEXT = Context()
+
+
+def _own_words(a: str, b: str, common: Container[str]) -> tuple[str, str]:
+    """Two names without the ``common`` words they share ("schrijnwerkerij")."""
+    shared = {w for w in a.split() if w in common} & set(b.split())
+    if not shared:
+        return a, b
+    return (" ".join(w for w in a.split() if w not in shared),
+            " ".join(w for w in b.split() if w not in shared))
+
+
+def _distinct_alike(a: str, b: str, common: Container[str]) -> bool:
+    """Whether the words of their own of two similar names are alike too (without the common
+    words they share): "schrijnwerkerij houvabeke" / "fonvabeke" are 0.92 alike, their own
+    words 0.78."""
+    own_a, own_b = _own_words(a, b, common)
+    if own_a == a or not own_a or not own_b:
+        return True  # nothing common shared, or nothing left: the whole name decided
+    return name_similarity(own_a, own_b) >= DISTINCT_THRESHOLD
 
 
 def same_place(a: Record, b: Record) -> bool | None:
@@ -468,7 +542,10 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
             evidence.append((2, PROBABLE, WEIGHT_EMAIL))
         elif similarity >= FUZZY_THRESHOLD:
             evidence.append((2, PROBABLE, WEIGHT_EMAIL - 0.05))
-    if place and similarity >= FUZZY_THRESHOLD and (similarity == 1.0 or not emails_differ):
+    forms_differ = a.form is not None and b.form is not None and a.form != b.form
+    if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
+            and (similarity == 1.0 or (not emails_differ and _distinct_alike(
+                a.name, b.name, context.common_words)))):
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
         return None

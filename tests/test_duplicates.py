@@ -543,3 +543,56 @@ def test_sandbox_option(tmp_path: Path) -> None:
         assert json.loads(res.stdout)["groups"][0]["existing_id"] == contact
     finally:
         stop_default_sandbox(data_dir)
+
+
+# --- push: certain and probable matches -----------------------------------------------------
+
+def test_push_skips_certain_and_asks_about_probable(tmp_path: Path, sandbox) -> None:
+    from numnum_xl import push
+    from numnum_xl.client import Account, ImportOptions, NumNumClient
+    from numnum_xl.demo import customers, write_xlsx
+    from numnum_xl.validate import validate_file
+
+    sandbox.reset()
+    rows, _ = customers(3, seed=11, fault_rate=0.0)
+    for i, row in enumerate(rows):
+        row["external_id"] = f"R{i}"
+    certain = create(sandbox.base_url, sandbox.token, title="Anders genoemd",
+                     vat_id=rows[0]["vat_id"], vat_country_code="BE")
+    probable = create(sandbox.base_url, sandbox.token, title="Iemand",
+                      email=rows[1]["email"].upper())
+    rows[1]["vat_id"] = rows[1]["vat_country_code"] = None
+    book = tmp_path / "push.xlsx"
+    write_xlsx(str(book), rows)
+    report = validate_file(str(book))
+    assert not report.rows_with_errors()
+    acc = Account(sandbox.base_url, sandbox.token, "argument", sandbox.base_url)
+
+    def plan_for(**kw: str) -> dict[int, tuple[str, str | None]]:
+        with NumNumClient(sandbox.base_url, sandbox.token) as c:
+            plan = push.prepare(report, c, acc, ImportOptions(), source=book, **kw)
+        return {r.row: (r.action, r.confidence) for r in plan.rows}
+
+    assert plan_for() == {2: (push.SKIP_DUPLICATE, "certain"),
+                          3: (push.SKIP_DUPLICATE, "probable"), 4: (push.CREATE, None)}
+    assert plan_for(probable="versturen") == {2: (push.SKIP_DUPLICATE, "certain"),
+                                              3: (push.CREATE, "probable"),
+                                              4: (push.CREATE, None)}
+    with NumNumClient(sandbox.base_url, sandbox.token) as c:
+        plan = push.prepare(report, c, acc, ImportOptions(duplicates="overschrijven"),
+                            source=book)
+    got = {r.row: (r.action, r.contact_id) for r in plan.rows}
+    assert got[2] == (push.OVERWRITE, certain)  # certain: --duplicaten decides
+    assert got[3] == (push.SKIP_DUPLICATE, probable)  # probable: --waarschijnlijk decides
+
+    env = {"NUMNUM_API_URL": sandbox.base_url, "NUMNUM_API_TOKEN": sandbox.token}
+    res = subprocess.run([sys.executable, "-m", "numnum_xl", "push", str(book), "--dry-run"],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                         env=env_for(tmp_path, **env))
+    assert res.returncode == 0, res.stderr
+    assert "Waarschijnlijk al in NumNum (1, op e-mailadres of naam): rijen 3" in res.stdout
+    assert "--waarschijnlijk overslaan (standaard)" in res.stdout
+    res = subprocess.run([sys.executable, "-m", "numnum_xl", "push", str(book), "--dry-run",
+                          "--waarschijnlijk", "send"], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env=env_for(tmp_path, **env))
+    assert "--waarschijnlijk versturen: ze worden toch verstuurd" in res.stdout, res.stderr
