@@ -2,13 +2,17 @@
 and, with a NumNum account, customers that already exist there - and mark them in a copy.
 
 The matcher is :mod:`numnum_xl.duplicates` (the same one ``push`` uses to decide which rows
-already exist). Every row of a group gets a lavender mark (:data:`numnum_xl.annotate.DUPLICATE`)
-on the cell of the key that matched (external ID, VAT number, email; the name for a name
-match) with a note naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde
-BTW-nummer (0403019261)."; a row that matches a contact of the account gets "Bestaat al in
-NumNum: klant 123 (…) heeft hetzelfde BTW-nummer". These are findings with their own codes
-(``duplicate.*``, ``existing.*``) and kind ``duplicate``: ``validate``'s contract (severity
-error or warning) does not change.
+already exist; it weighs every key, see there). Every row of a group is coloured lavender
+(:data:`numnum_xl.annotate.DUPLICATE`) from its first to its last column, and the cell of the
+key that proves it (external ID, VAT number, email; the name for a name match) gets a note
+naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde BTW-nummer
+(0403019261)."; a row that matches a contact of the account gets "Bestaat al in NumNum: klant
+123 (…) heeft hetzelfde BTW-nummer". The summary sheet lists every group with its reason and
+confidence ("Dubbele klanten (zeker): rijen 4, 5 - zelfde BTW-nummer.") and counts the rows
+with duplicates - no error counts: this command does not validate. These are findings with
+their own codes (``duplicate.*``, ``existing.*``) and kind ``duplicate``; the row colour is
+``duplicate.row`` (:data:`numnum_xl.annotate.COLOUR_ONLY`: no note, not listed). ``validate``'s
+contract (severity error or warning) does not change.
 
 ``--json`` prints this contract (and writes no workbook unless ``-o`` or ``--in-place``)::
 
@@ -17,7 +21,8 @@ error or warning) does not change.
 
 ``rows``: real sheet rows, ascending; ``reason``: ``external_id``, ``vat_id``, ``email`` or
 ``name`` - of the weakest link holding the group together, the link to the account included;
-``confidence``: ``certain`` (external ID, VAT number) or ``probable``; ``existing_id``: the id
+``confidence``: ``certain`` (a VAT number or an external ID nothing contradicts) or
+``probable`` (an email address, a name); ``existing_id``: the id
 of the NumNum contact the group already exists as, else ``null`` (a group of one row is a row
 that only matches the account). Groups are ordered by their first row.
 
@@ -50,11 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``duplicates`` command."""
     p = sub.add_parser(
         "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in je NumNum-account)",
-        description="Zoek rijen die dezelfde klant zijn: zelfde extern ID of BTW-nummer "
-                    "(zeker), zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode "
-                    "of plaats (mogelijk). Met een NumNum-account ook de rijen die daar al "
-                    "bestaan. Schrijft een kopie met die rijen in lila, met uitleg in een "
-                    "notitie, of met --json de groepen als JSON.")
+        description="Zoek rijen die dezelfde klant zijn, op alle gegevens samen: zelfde "
+                    "BTW-nummer of extern ID (zeker, tenzij iets sterks het tegenspreekt), "
+                    "zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode of "
+                    "plaats (mogelijk); twee verschillende BTW-nummers zijn twee klanten. Met "
+                    "een NumNum-account ook de rijen die daar al bestaan. Schrijft een kopie "
+                    "met die rijen in lila, met uitleg in een notitie, of met --json de "
+                    "groepen als JSON.")
     add_input_options(p)
     p.add_argument("--json", action="store_true",
                    help="de groepen als JSON op stdout (schrijft geen werkmap tenzij -o)")
