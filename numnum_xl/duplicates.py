@@ -587,8 +587,9 @@ _rank = match_rank
 #: area have) or a rare word one letter off (the same after deleting one letter from either:
 #: "vans" / "vains", "lamter" / "lamters", "segeaert" / "segelert") ...
 _MAX_WORD_BLOCK = 20
-#: ... or when they sort within this many places of each other, rare words first, forwards
-#: (the sorted-neighbourhood method: catches what is left, e.g. two typos).
+#: ... or, for a name that no such block pairs with any other, when they sort within this many
+#: places of each other, rare words first (the sorted-neighbourhood method: catches what is
+#: left - a name of frequent words only, two typos).
 _WINDOW = 6
 
 
@@ -742,11 +743,14 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
                         if side is None or side[k] | side[j] == 3:
                             candidates.add((k, j))
         if len(names) > 2:
-            forward = [" ".join(sorted(ws, key=lambda w: (df[w], w))) for ws in words]
-            for keys in (forward,):
+            covered = {k for pair in candidates for k in pair}
+            if len(covered) < len(names):  # the names no block brought together
+                keys = [" ".join(sorted(ws, key=lambda w: (df[w], w))) for ws in words]
                 order = sorted(range(len(names)), key=keys.__getitem__)
                 for pos, k in enumerate(order):
                     window = order[pos + 1:pos + 1 + _WINDOW]
+                    if k in covered:
+                        window = [j for j in window if j not in covered]
                     if side is not None:
                         window = [j for j in window if side[j] | side[k] == 3]
                     if not window:
