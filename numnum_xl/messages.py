@@ -739,6 +739,29 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} “{value}” could not be checked: the cell holds characters that do not belong "
         "in it. Type the value again.",
     ),
+    # --- issue 11: duplicates - evidence model, whole-row marks, groups on the summary sheet --
+    "duplicate.row": (
+        "Rij {row} is (mogelijk) dezelfde klant als rij {other}; de uitleg staat in de notitie "
+        "van de cel die het aantoont.",
+        "La ligne {row} est (peut-être) le même client que la ligne {other} ; l'explication se "
+        "trouve dans la note de la cellule qui le montre.",
+        "Row {row} is (possibly) the same customer as row {other}; the explanation is in the "
+        "note of the cell that shows it.",
+    ),
+    **{f"duplicate.group.{reason}.{conf}": tuple(
+        pattern.format(why=why, conf=word) for pattern, why, word in zip(
+            ("Dubbele klanten ({conf}): rijen {{rows}} - {why}.",
+             "Clients en double ({conf}) : lignes {{rows}} - {why}.",
+             "Duplicate customers ({conf}): rows {{rows}} - {why}."), whys, words, strict=True))
+       for reason, whys in {
+           "external_id": ("zelfde extern ID", "même ID externe", "same external ID"),
+           "vat_id": ("zelfde BTW-nummer", "même numéro de TVA", "same VAT number"),
+           "email": ("zelfde e-mailadres", "même adresse e-mail", "same email address"),
+           "name": ("(bijna) dezelfde naam op dezelfde postcode of plaats",
+                    "nom (presque) identique au même code postal ou à la même localité",
+                    "(nearly) the same name at the same postcode or city")}.items()
+       for conf, words in {"certain": ("zeker", "certain", "certain"),
+                           "probable": ("waarschijnlijk", "probable", "probable")}.items()},
     # --- issue 14: Peppol scheme list, Peppol and VIES checks (numnum_xl.peppol, .vies) -------
     "online.result": ("{text}", "{text}", "{text}"),
     "scheme.deprecated": (

@@ -97,6 +97,8 @@ _T: dict[str, dict[str, str]] = {
         "dup_taken": "bestaat al in NumNum ({id}); rij {other} overschrijft die klant al",
         "overwrite": "{id} overschreven ({reason})",
         "overwrite_probable": "{id} overschreven ({reason}: controleer)",
+        "sent_probable": "mogelijk al in NumNum ({id}, {reason}); toch nieuw aangemaakt "
+                         "(--waarschijnlijk versturen)",
         "replayed": "was al aangemaakt bij een eerdere poging (geen tweede klant)",
         "in_batch": "al aangemaakt door deze import bij een eerdere poging",
         "changed": "rij gewijzigd nadat ze verstuurd was; de wijziging is niet verstuurd",
@@ -115,6 +117,8 @@ _T: dict[str, dict[str, str]] = {
         "dup_taken": "existe déjà dans NumNum ({id}) ; la ligne {other} écrase déjà ce client",
         "overwrite": "{id} écrasé ({reason})",
         "overwrite_probable": "{id} écrasé ({reason} : à vérifier)",
+        "sent_probable": "existe peut-être dans NumNum ({id}, {reason}) ; créé quand même "
+                         "(--waarschijnlijk versturen)",
         "replayed": "déjà créé lors d'une tentative précédente (pas de second client)",
         "in_batch": "déjà créé par cet import lors d'une tentative précédente",
         "changed": "ligne modifiée après son envoi ; la modification n'a pas été envoyée",
@@ -133,6 +137,8 @@ _T: dict[str, dict[str, str]] = {
         "dup_taken": "already in NumNum ({id}); row {other} already overwrites that contact",
         "overwrite": "{id} overwritten ({reason})",
         "overwrite_probable": "{id} overwritten ({reason}: check it)",
+        "sent_probable": "possibly in NumNum ({id}, {reason}); created anyway "
+                         "(--waarschijnlijk versturen)",
         "replayed": "already created by an earlier attempt (no second contact)",
         "in_batch": "already created by this import in an earlier attempt",
         "changed": "row changed after it was sent; the change was not sent",
@@ -396,6 +402,16 @@ def unfinished_run(records: Iterable[Mapping[str, Any]], workbook: str, sheet: s
 
 # --- the plan --------------------------------------------------------------------------------
 
+#: ``--waarschijnlijk``: what happens to a row that *probably* exists in NumNum already (on an
+#: email address or a name, see :mod:`numnum_xl.duplicates`): ``overslaan`` (the default:
+#: not sent, listed in the plan for a check) or ``versturen`` (sent: created, or overwritten
+#: with ``--duplicaten overschrijven``). Certain matches follow ``--duplicaten`` alone.
+PROBABLE_CHOICES: dict[str, tuple[str, ...]] = {
+    "overslaan": ("overslaan", "skip", "ignorer"),
+    "versturen": ("versturen", "send", "envoyer"),
+}
+
+
 @dataclass
 class RowPlan:
     """What will happen to one data row."""
@@ -432,6 +448,8 @@ class Plan:
     resumed: RunState | None = None
     lang: str = "nl"
     header: dict[str, Any] = field(default_factory=dict)
+    #: ``--waarschijnlijk``: see :data:`PROBABLE_CHOICES`
+    probable: str = "overslaan"
 
     def counts(self) -> dict[str, int]:
         """Per action, plus ``deleted`` and ``rows``."""
@@ -502,8 +520,10 @@ def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]
 
 def prepare(report: Report, client: NumNumClient, account: Account, options: ImportOptions,
             *, source: str | os.PathLike[str], lang: str = "nl", restart: bool = False,
-            journal: str | os.PathLike[str] | None = None) -> Plan:
-    """Fetch NumNum's contacts once and decide, per row, what to do.
+            journal: str | os.PathLike[str] | None = None, probable: str = "overslaan") -> Plan:
+    """Fetch NumNum's contacts once and decide, per row, what to do. A row that certainly
+    exists already follows ``options.duplicates``; one that probably does follows
+    ``probable`` (:data:`PROBABLE_CHOICES`).
 
     Raises :class:`~numnum_xl.client.AuthError` when the token is refused (nothing else has
     been sent then) and :class:`PushError` when an unfinished run of this sheet used other
@@ -519,8 +539,10 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
     state = None if restart else unfinished_run(records, workbook, sheet, account.destination)
     if state is not None:
         before = ImportOptions.from_dict(state.header.get("options") or {})
-        if before != options:
-            raise PushError(_options_conflict(state, before, options))
+        was = str(state.header.get("waarschijnlijk", probable))
+        if before != options or was != probable:
+            extra = f"--waarschijnlijk {was} (nu {probable})" if was != probable else ""
+            raise PushError(_options_conflict(state, before, options, extra))
     batch = state.batch if state else new_batch_id()
 
     contacts = client.list_contacts()  # the first request: a wrong token stops here
@@ -596,11 +618,15 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
                 continue
             target = str(m.ref)
             reason = t.get(m.reason, m.reason)
-            probable = m.confidence != "certain"
-            plan.contact_id, plan.key, plan.confidence = target, None, m.confidence
-            if options.duplicates == "overslaan":
+            unsure = m.confidence != "certain"
+            plan.confidence = m.confidence
+            if unsure and probable == "versturen" and options.duplicates == "overslaan":
+                plan.message = t["sent_probable"].format(id=target, reason=reason)
+                continue  # created as a new contact, as asked
+            plan.contact_id, plan.key = target, None
+            if options.duplicates == "overslaan" or (unsure and probable == "overslaan"):
                 plan.action, plan.payload, plan.reason = SKIP_DUPLICATE, None, "duplicate"
-                plan.message = (t["dup_probable"] if probable else t["dup"]).format(
+                plan.message = (t["dup_probable"] if unsure else t["dup"]).format(
                     id=target, reason=reason)
             elif target in taken:
                 plan.action, plan.payload, plan.reason = SKIP_DUPLICATE, None, "duplicate"
@@ -610,21 +636,24 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
                 values = report.values[plan.index]
                 plan.action = OVERWRITE
                 plan.payload = update_payload(values, remaining_by_id.get(target, {}), options)
-                plan.message = (t["overwrite_probable"] if probable else t["overwrite"]).format(
+                plan.message = (t["overwrite_probable"] if unsure else t["overwrite"]).format(
                     id=target, reason=reason)
 
     header = {"t": "run", "v": JOURNAL_VERSION, "batch": batch, "workbook": workbook,
               "file": src.name, "sheet": sheet, "destination": account.destination,
               "api_url": account.base_url, "options": options.as_dict(),
+              "waarschijnlijk": probable,
               "rows": len(plans), "started": datetime.now().astimezone().isoformat()}
     return Plan(account, options, batch, workbook, sheet, src, plans, deletes, len(contacts),
-                state, lang, header)
+                state, lang, header, probable)
 
 
-def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions) -> str:
+def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions,
+                      extra: str = "") -> str:
     when = str(state.header.get("started", ""))[:16].replace("T", " ")
     b, n = before.as_dict(), now.as_dict()
-    diff = ", ".join(f"--{k} {b[k]} (nu {n[k]})" for k in b if b[k] != n[k])
+    diff = ", ".join([f"--{k} {b[k]} (nu {n[k]})" for k in b if b[k] != n[k]]
+                     + ([extra] if extra else []))
     return (f"Er is een onderbroken import van dit blad naar deze bestemming (gestart {when}) "
             f"met andere opties: {diff}. Geef dezelfde opties om ze af te maken (alleen wat "
             f"overblijft wordt verstuurd), of begin een nieuwe import met --nieuwe-import.")
