@@ -140,7 +140,7 @@ def kind_of(f: Finding) -> str:
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide (greedy word
     wrap; a character of text is taken as wide as a digit, which over-estimates a little)."""
-    per_line = max(int(width) - 1, 1)
+    per_line = max(int(width * 1.1) - 1, 1)
     lines = 0
     for para in str(text).split("\n"):
         n, used = 1, 0
@@ -259,9 +259,15 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
     # overview and legend: labels in B, numbers in C; the legend below it
     counts = summarize(findings, table.data_rows)
     dup_rows = {f.row for f in findings if f.severity == DUPLICATE and f.row is not None}
-    flagged = {f.row for f in findings if f.row is not None}
-    clean = max(table.data_rows - len(flagged & set(table.row_numbers)), 0)
-    w.cells([(1, t["overview"], "header"), (2, None, "header"), (3, t["count"], "header")])
+    # row counts over the data rows only, so that they add up to the number of data rows
+    data = set(table.row_numbers)
+    error_rows = {f.row for f in findings if f.severity == ERROR and f.row in data}
+    warn_rows = {f.row for f in findings if kind_of(f) == WARNING and f.row in data}
+    flagged = {f.row for f in findings if f.row in data}
+    counts["rows_with_errors"] = len(error_rows)
+    counts["rows_with_warnings_only"] = len(warn_rows - error_rows)
+    clean = max(table.data_rows - len(flagged), 0)
+    w.cells([(1, t["overview"], "section"), (2, None, "header"), (3, t["count"], "header")])
     overview = [("data_rows", table.data_rows), ("clean_rows", clean),
                 ("rows_with_errors", counts["rows_with_errors"]),
                 ("rows_with_warnings_only", counts["rows_with_warnings_only"])]
@@ -275,8 +281,7 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
     w.skip()
     kinds_used = [ERROR, WARNING] + ([DUPLICATE] if dup_rows else []) + (
         [FIXED] if changes else [])
-    w.cells([(1, t["legend"], "header"), (2, None, "header"), (3, None, "header"),
-             (4, None, "header"), (5, None, "header")])
+    w.cells([(1, t["legend"], "section")] + [(c, None, "header") for c in range(2, 8)])
     for kind in kinds_used:
         w.cells([(4, t[kind], kind), (5, t["legend_" + kind], "wrap")])
     w.skip()
@@ -289,7 +294,7 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
             key = (f.code, column_label(f, table, lang), kind_of(f))
             groups[key] += 1
             example.setdefault(key, f)
-        w.cells([(1, t["kinds"], "header")] + [(c, None, "header") for c in range(2, 8)])
+        w.cells([(1, t["kinds"], "section")] + [(c, None, "header") for c in range(2, 8)])
         w.cells([(1, t["count"], "header"), (2, t["column"], "header"), (3, None, "header"),
                  (4, t["kind"], "header"), (5, t["problem"], "header"),
                  (6, None, "header"), (7, t["code"], "header")])
@@ -303,7 +308,7 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
 
     # what --fix changed
     if changes:
-        w.cells([(1, t["fixes"], "header")] + [(c, None, "header") for c in range(2, 8)])
+        w.cells([(1, t["fixes"], "section")] + [(c, None, "header") for c in range(2, 8)])
         w.cells([(1, t["row"], "header"), (2, t["column"], "header"), (3, t["cell"], "header"),
                  (4, t["kind"], "header"), (5, t["change"], "header"), (6, t["new"], "header"),
                  (7, t["code"], "header")])
@@ -323,7 +328,7 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
     # duplicate groups
     groups_found = duplicate_groups(findings)
     if groups_found:
-        w.cells([(1, t["groups"], "header")] + [(c, None, "header") for c in range(2, 8)])
+        w.cells([(1, t["groups"], "section")] + [(c, None, "header") for c in range(2, 8)])
         w.cells([(1, t["group"], "header"), (2, t["rows"], "header"), (3, t["cell"], "header"),
                  (4, t["kind"], "header"), (5, t["reasons"], "header"), (6, None, "header"),
                  (7, t["code"], "header")])
@@ -344,7 +349,7 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
         w.skip()
 
     # every finding
-    w.cells([(1, t["findings"], "header")] + [(c, None, "header") for c in range(2, 8)])
+    w.cells([(1, t["findings"], "section")] + [(c, None, "header") for c in range(2, 8)])
     header = w.row
     w.cells([(1, t["row"], "header"), (2, t["column"], "header"), (3, t["cell"], "header"),
              (4, t["kind"], "header"), (5, t["message"], "header"),

@@ -136,6 +136,7 @@ def own_styles(st: Styles, colours: Mapping[str, str]) -> dict[str, int]:
         "subtitle": st.xf(font=st.font(color="FF595959")),
         "bold": st.xf(font=bold, top=True),
         "header": st.xf(font=bold, fill=st.fill("FFD9E1F2"), top=True, wrap=True),
+        "section": st.xf(font=st.font(bold=True, size=12), fill=st.fill("FFD9E1F2")),
         "top": st.xf(top=True),
         "wrap": st.xf(top=True, wrap=True),
         "link": st.xf(font=st.font(color="FF0563C1", underline=True), top=True),
