@@ -510,9 +510,9 @@ def _sheet_title(name: str) -> str:
     return "Blad1" if title.startswith(SUMMARY_SHEET) or title == STATE_SHEET else title
 
 
-def _workbook_from_table(table: Table, source: Path, out: Path) -> str:
-    """A new workbook at ``out`` with the table's header and values at their own rows and
-    columns; returns its sheet's title."""
+def _workbook_from_table(table: Table, source: Path):
+    """A new openpyxl workbook with the table's header and values at their own rows and
+    columns: (workbook, sheet)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -544,8 +544,34 @@ def _workbook_from_table(table: Table, source: Path, out: Path) -> str:
             if isinstance(value, str) and _NUMERIC_TEXT.match(value):
                 cell.number_format = "@"  # keeps 0403019261 text when the user edits it
     ws.freeze_panes = cell_ref(table.header_row + 1, 1)
+    return wb, ws
+
+
+def _write_new_workbook(table: Table, source: Path, out: Path) -> str:
+    """:func:`_workbook_from_table` saved at ``out``; returns its sheet's title."""
+    wb, ws = _workbook_from_table(table, source)
     wb.save(out)
     return ws.title
+
+
+def _load(path: Path, keep_vba: bool, found: Any = None):
+    """Load with openpyxl for editing (for :mod:`numnum_xl.header`, which rewrites rows)."""
+    from numnum_xl.annotate_openpyxl import _load as load
+
+    return load(path, keep_vba, found)
+
+
+def _save_atomic(wb: Any, out: Path, like: Path | None = None) -> None:
+    """Save an openpyxl workbook via a temp file in the target folder and ``os.replace``."""
+    if not out.parent.is_dir():
+        raise ReadError(f"De map {out.parent} bestaat niet.")
+    with _Temps(out.parent) as temps:
+        tmp = temps.new(out.name)
+        try:
+            wb.save(tmp)
+        except OSError as exc:
+            raise _write_failure(out, exc) from exc
+        _replace(tmp, out, like)
 
 
 # --- public entry points ---------------------------------------------------------------------
@@ -620,7 +646,7 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
                 sheet = table.sheet
             else:
                 work = temps.new("nieuw.xlsx")
-                sheet = _workbook_from_table(table, source, work)
+                sheet = _write_new_workbook(table, source, work)
             findings = list(findings() if callable(findings) else findings)
             marks = merged_marks(marks_by_cell(findings, lang), change_marks(changes, lang))
 
