@@ -296,8 +296,8 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
                 ct = ensure_default(ct, "vml", "application/vnd.openxmlformats-"
                                     "officedocument.vmlDrawing")
                 originals.setdefault(vml_part, None)
-            new_shapes = [(*_ref_rc(ref), comments.texts()[ref]) for ref in comments.added_refs]
             texts = comments.texts()
+            new_shapes = [(*_ref_rc(ref), texts[ref]) for ref in comments.added_refs]
             grown = {_ref_rc(ref): texts[ref] for ref in comments.replaced}
             vml = pkg.read(vml_part)
             if vml is not None and grown:
