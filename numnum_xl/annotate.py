@@ -63,30 +63,41 @@ from typing import TYPE_CHECKING, Any
 
 from numnum_xl.cells import cell_ref, column_letter
 from numnum_xl.findings import ERROR, WARNING, Finding
+
+#: Re-exported from :mod:`numnum_xl.marks` (the one place for these names, openpyxl-free).
+from numnum_xl.marks import (
+    _KIND_RANK,
+    _TEXT,
+    DUPLICATE,
+    DUPLICATE_RGB,
+    ERROR_RGB,
+    NOTE_AUTHOR,
+    NOTE_SEPARATOR,
+    STATE_SHEET,
+    SUMMARY_SHEET,
+    WARNING_RGB,
+    _kind,
+    _normal_ref,
+    marks_by_cell,
+)
 from numnum_xl.table import ErrorValue, ReadError, Table
 
 if TYPE_CHECKING:
     from openpyxl.comments import Comment
 
-NOTE_AUTHOR = "NumNum"
-#: The line between the user's own note text and ours.
-NOTE_SEPARATOR = "— NumNum —"
-SUMMARY_SHEET = "NumNum-controle"
-#: Very hidden sheet recording each marked cell's original style and note.
-STATE_SHEET = "_numnum"
-ERROR_RGB = "FFFFC7CE"
-WARNING_RGB = "FFFFEB9C"
-#: The mark of ``numnum-xl duplicates``: not a severity of ``validate`` (whose findings are
-#: errors or warnings) but a third kind of finding, with its own colour: lavender, apart from
-#: red and orange (also for red-green colour blindness) and from Excel's grey-blue selection.
-DUPLICATE = "duplicate"
-DUPLICATE_RGB = "FFCCC0DA"
+__all__ = ["BOOK_SUFFIXES", "COLOURS", "DUPLICATE", "DUPLICATE_RGB", "ERROR_RGB", "FIXED",
+           "FIXED_RGB", "NOTE_AUTHOR", "NOTE_SEPARATOR", "STATE_SHEET", "SUMMARY_SHEET",
+           "TEMP_PREFIX", "WARNING_RGB", "AnnotateResult", "ClearResult", "annotate",
+           "backup_path", "change_marks", "clean_stale_temps", "clear", "default_output",
+           "dropped_parts", "has_marks", "lock_files", "make_note", "marks_by_cell",
+           "merged_marks", "real_path"]
+
 #: The mark of a cell ``--fix`` changed (Excel's "good" green).
 FIXED = "fixed"
 FIXED_RGB = "FFC6EFCE"
 COLOURS = {ERROR: ERROR_RGB, WARNING: WARNING_RGB, DUPLICATE: DUPLICATE_RGB, FIXED: FIXED_RGB}
-#: Which mark a cell with several kinds of finding gets (lowest first).
-_KIND_RANK = {ERROR: 0, DUPLICATE: 1, WARNING: 2, FIXED: 3}
+#: Which mark a cell with several kinds gets (lowest first): the findings' order, then fixes.
+_RANK = {**_KIND_RANK, FIXED: 3}
 #: Files that can be marked in place.
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _MACRO_SUFFIXES = (".xlsm", ".xltm")
@@ -94,52 +105,6 @@ _MACRO_SUFFIXES = (".xlsm", ".xltm")
 TEMP_PREFIX = ".numnum-tmp-"
 _STATE_HEADER = ("sheet", "cell", "existed", "fill", "comment", "written", "severity")
 _MAX_ROWS = 1_048_576
-
-_TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        ERROR: "Fout", WARNING: "Waarschuwing", DUPLICATE: "Dubbel", "colon": ": ",
-        "title": "NumNum-controle van blad «{sheet}» ({file})",
-        "data_rows": "Gegevensrijen", "errors": "Fouten", "warnings": "Waarschuwingen",
-        "rows_with_errors": "Rijen met fouten",
-        "rows_with_warnings_only": "Rijen met alleen waarschuwingen",
-        "clean_rows": "Rijen zonder opmerkingen",
-        "rows_with_duplicates": "Rijen met dubbele klanten", "count": "Aantal", "code": "Code",
-        "legend": "Legende", "legend_note": "De uitleg staat in de notitie van de cel.",
-        "legend_clear": "Markeringen wissen: numnum-xl clear BESTAND",
-        "row": "Rij", "column": "Kolom", "cell": "Cel", "severity": "Ernst",
-        "message": "Melding", "suggestion": "Voorstel",
-        "more": "… en nog {count} meldingen die niet op dit blad passen.",
-    },
-    "fr": {
-        ERROR: "Erreur", WARNING: "Avertissement", DUPLICATE: "Doublon", "colon": " : ",
-        "title": "Contrôle NumNum de la feuille « {sheet} » ({file})",
-        "data_rows": "Lignes de données", "errors": "Erreurs", "warnings": "Avertissements",
-        "rows_with_errors": "Lignes avec erreurs",
-        "rows_with_warnings_only": "Lignes avec avertissements seulement",
-        "clean_rows": "Lignes sans remarque",
-        "rows_with_duplicates": "Lignes avec doublons", "count": "Nombre", "code": "Code",
-        "legend": "Légende", "legend_note": "L'explication se trouve dans la note de la cellule.",
-        "legend_clear": "Effacer les marques : numnum-xl clear FICHIER",
-        "row": "Ligne", "column": "Colonne", "cell": "Cellule", "severity": "Gravité",
-        "message": "Message", "suggestion": "Suggestion",
-        "more": "… et encore {count} messages qui ne tiennent pas sur cette feuille.",
-    },
-    "en": {
-        ERROR: "Error", WARNING: "Warning", DUPLICATE: "Duplicate", "colon": ": ",
-        "title": "NumNum check of sheet “{sheet}” ({file})",
-        "data_rows": "Data rows", "errors": "Errors", "warnings": "Warnings",
-        "rows_with_errors": "Rows with errors",
-        "rows_with_warnings_only": "Rows with warnings only",
-        "clean_rows": "Rows without remarks",
-        "rows_with_duplicates": "Rows with duplicates", "count": "Count", "code": "Code",
-        "legend": "Legend", "legend_note": "The explanation is in the cell's note.",
-        "legend_clear": "Remove the marks: numnum-xl clear FILE",
-        "row": "Row", "column": "Column", "cell": "Cell", "severity": "Severity",
-        "message": "Message", "suggestion": "Suggestion",
-        "more": "… and {count} more messages that do not fit on this sheet.",
-    },
-}
-
 
 @dataclass
 class AnnotateResult:
@@ -183,46 +148,6 @@ class ClearResult:
         return self.path is not None
 
 
-# --- marks -----------------------------------------------------------------------------------
-
-def _normal_ref(ref: str) -> str:
-    return ref.replace("$", "").upper()
-
-
-def _kind(f: Finding) -> str:
-    """The mark a finding gets: error, duplicate or (anything else) warning."""
-    return f.severity if f.severity in (ERROR, DUPLICATE) else WARNING
-
-
-def marks_by_cell(findings: Iterable[Finding], lang: str = "nl") -> dict[str, tuple[str, str]]:
-    """Per flagged cell (A1 address): its severity (error wins) and its note text.
-
-    The note has one line per message, errors first, each starting with "Fout: " or
-    "Waarschuwing: " (in ``lang``); the message includes the suggested fix. Findings without
-    a cell (row or sheet level) are not marked: they belong in the summary only. Duplicate
-    findings (:data:`DUPLICATE`) come between errors and warnings, without a prefix (their
-    message says it), and colour a cell unless it has an error.
-    """
-    text = _TEXT.get(lang, _TEXT["nl"])
-    groups: dict[str, list[Finding]] = {}
-    for f in findings:
-        if f.cell:
-            groups.setdefault(_normal_ref(f.cell), []).append(f)
-    marks: dict[str, tuple[str, str]] = {}
-    for ref, group in groups.items():
-        group.sort(key=lambda f: _KIND_RANK[_kind(f)])
-        lines: list[str] = []
-        for f in group:
-            sev = _kind(f)
-            prefix = "" if sev == DUPLICATE else text[sev] + text["colon"]
-            line = prefix + f.message(lang)
-            if line not in lines:
-                lines.append(line)
-        severity = _kind(group[0])
-        marks[ref] = (severity, "\n".join(lines))
-    return marks
-
-
 def change_marks(changes: Iterable[Any], lang: str = "nl") -> dict[str, tuple[str, str]]:
     """Per cell ``--fix`` changed: (:data:`FIXED`, "Gewijzigd: «oud» → «nieuw»")."""
     from numnum_xl.summary import changed_note
@@ -238,7 +163,7 @@ def merged_marks(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, 
             ref = _normal_ref(ref)
             if ref in out:
                 old_kind, old_text = out[ref]
-                kind = min(kind, old_kind, key=lambda k: _KIND_RANK.get(k, 9))
+                kind = min(kind, old_kind, key=lambda k: _RANK.get(k, 9))
                 text = old_text + "\n" + text
             out[ref] = (kind, text)
     return out
@@ -580,7 +505,7 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
              findings: Iterable[Finding] | Callable[[], Iterable[Finding]],
              out_path: str | os.PathLike[str] | None = None, *, lang: str = "nl",
              in_place: bool = False, values: Mapping[str, Any] | None = None,
-             changes: Sequence[Any] | None = None) -> AnnotateResult:
+             changes: Sequence[Any] | None = None, validated: bool = True) -> AnnotateResult:
     """Mark ``findings`` in a copy of ``source_path`` (or in the file itself with ``in_place``).
 
     ``table`` is the sheet that was validated. ``out_path`` defaults to
@@ -589,6 +514,8 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
     :mod:`numnum_xl.fix`); text stays text, and a cell holding a formula is never overwritten.
     ``changes`` (:class:`numnum_xl.fix.Change`) marks each changed cell in green with its old
     and new value, and lists them on the summary sheet (their values are written too).
+    ``validated=False``: only duplicates were looked for (the summary claims no error count).
+    A mark whose note text is empty only colours its cell.
     Fixes are meant to stay: :func:`clear` removes marks, not fixes. Raises
     :class:`~numnum_xl.table.ReadError` (one Dutch sentence) when the work cannot be done
     safely. ``findings`` may be a function returning them: it is called only once earlier
@@ -652,10 +579,10 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
 
             def summary(_name: str):
                 return build(table, findings, sheet=sheet, file=source.name, lang=lang,
-                             changes=changes)
+                             changes=changes, validated=validated)
 
             plan = Plan(sheet=sheet, marks=marks, colours=COLOURS, values=all_values,
-                        rank=_KIND_RANK, summary_name=SUMMARY_SHEET, state_name=STATE_SHEET,
+                        rank=_RANK, summary_name=SUMMARY_SHEET, state_name=STATE_SHEET,
                         summary=summary,
                         drop_macros=out.suffix.lower() not in _MACRO_SUFFIXES)
             tmp = temps.new(out.name)

@@ -241,9 +241,10 @@ class _Writer:
 
 def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
           lang: str = "nl", changes: Sequence[Any] = (),
-          when: datetime | None = None) -> OwnSheet:
+          when: datetime | None = None, validated: bool = True) -> OwnSheet:
     """The summary sheet for ``findings`` on ``sheet`` (``changes``: :class:`numnum_xl.fix.Change`
-    objects of ``--fix``)."""
+    objects of ``--fix``; ``validated=False``: only duplicates were looked for, so the sheet
+    claims nothing about errors)."""
     lang = lang if lang in WORDS else "nl"
     t = WORDS[lang]
     sh = OwnSheet()
@@ -276,10 +277,12 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
     overview += [("errors", counts["errors"]), ("warnings", counts["warnings"])]
     if changes:
         overview.append(("changes", len(changes)))
+    if not validated:
+        overview = [("data_rows", table.data_rows), ("rows_with_duplicates", len(dup_rows))]
     for key, n in overview:
         w.cells([(2, t[key], "top"), (3, n, "top")])
     w.skip()
-    kinds_used = [ERROR, WARNING] + ([DUPLICATE] if dup_rows else []) + (
+    kinds_used = ([ERROR, WARNING] if validated else []) + ([DUPLICATE] if dup_rows else []) + (
         [FIXED] if changes else [])
     w.cells([(1, t["legend"], "section")] + [(c, None, "header") for c in range(2, 8)])
     for kind in kinds_used:

@@ -360,3 +360,16 @@ def test_temp_files_of_a_crashed_run_are_cleaned(book, tmp_path):
     alive.write_bytes(b"busy")
     annotate(book, _table(book), FINDINGS[:1], tmp_path / "uit.xlsx")
     assert not dead.exists() and alive.exists()
+
+
+def test_a_mark_without_text_only_colours(book, tmp_path):
+    from numnum_xl.xlsxpatch.mark import Plan, mark_package
+
+    out = tmp_path / "uit.xlsx"
+    outcome = mark_package(book, out, Plan(
+        sheet="Klanten", marks={"A2": ("duplicate", ""), "B2": ("error", "Fout: x")},
+        colours=annotate_mod.COLOURS))
+    assert outcome.marked == 2
+    ws = openpyxl.load_workbook(out)["Klanten"]
+    assert ws["A2"].fill.fgColor.rgb == annotate_mod.DUPLICATE_RGB and ws["A2"].comment is None
+    assert ws["B2"].comment.text == "Fout: x"

@@ -279,10 +279,13 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
                             pkg.main_ns.encode())
         note_of: dict[tuple[int, int], tuple[Any, str]] = {}
         for (r, c), (_kind, text) in targets.items():
-            original, written = comments.put(cell_ref(r, c), text)
-            note_of[(r, c)] = (original, written)
+            if text:
+                note_of[(r, c)] = comments.put(cell_ref(r, c), text)
+            else:  # colour only: the cell's own note (if any) stays as it is
+                original = comments.original(cell_ref(r, c))
+                note_of[(r, c)] = (original, original.text if original else "")
         added_legacy = None
-        if targets:
+        if comments.changed:
             if comments_part is None:
                 comments_part = pkg.free_name(posixpath.join(base, "comments{}.xml"))
                 sheet_rels, _ = add_rel(sheet_rels, pkg.rel_type(COMMENTS),
