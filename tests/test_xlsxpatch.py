@@ -75,6 +75,15 @@ def _parts(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist()}
 
 
+def _well_formed(path: Path) -> None:
+    """Every XML part (and VML drawing) of ``path`` parses: no unbound prefix, no broken tag."""
+    from xml.etree import ElementTree
+
+    for name, data in _parts(path).items():
+        if name.endswith((".xml", ".rels", ".vml")):
+            ElementTree.fromstring(data)
+
+
 def _calamine(path: Path, sheet: str) -> list[list]:
     return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(
         skip_empty_area=False)
@@ -89,6 +98,7 @@ def test_no_cell_changes_but_the_marked_ones(book, tmp_path):
     out = tmp_path / "uit.xlsx"
     result = annotate(book, _table(book), FINDINGS, out)
     assert result.marked_cells == len(MARKED | CREATED)
+    _well_formed(out)
     before, after = _parts(book), _parts(out)
     src = _cells(before["xl/worksheets/sheet1.xml"])
     dst = _cells(after["xl/worksheets/sheet1.xml"])
@@ -156,6 +166,7 @@ def test_strict_ooxml(tmp_path):
     src = pk.strict(tmp_path / "strict.xlsx")
     out = tmp_path / "uit.xlsx"
     annotate(src, _table(src), FINDINGS[:4], out)
+    _well_formed(out)
     before, after = _parts(src), _parts(out)
     assert after["xl/sharedStrings.xml"] == before["xl/sharedStrings.xml"]
     assert _calamine(out, "Klanten") == _calamine(src, "Klanten")
@@ -178,6 +189,7 @@ def test_minimal_package_without_styles(tmp_path):
     findings = [Finding(2, "vat_id", "B2", ERROR, "vat.checksum", {"value": "123456789"})]
     result = annotate(src, _table(src, "Sheet1"), findings, out)
     assert result.marked_cells == 1
+    _well_formed(out)
     after = _parts(out)
     assert "styles.xml" in after and b'rgb="FFFFC7CE"' in after["styles.xml"]
     assert _calamine(out, "Sheet1") == _calamine(src, "Sheet1")
@@ -215,6 +227,7 @@ def _chart_image_pivot(path: Path) -> Path:
 
 def test_chart_image_and_pivot_survive_byte_for_byte(tmp_path):
     src = _chart_image_pivot(tmp_path / "grafiek.xlsx")
+    _well_formed(src)
     before = _parts(src)
     kept = [n for n in before if n.startswith(("xl/charts/", "xl/media/", "xl/drawings/",
                                                "xl/pivot"))]
@@ -224,6 +237,7 @@ def test_chart_image_and_pivot_survive_byte_for_byte(tmp_path):
     result = annotate(src, _table(src), findings, in_place=True)  # no longer refused
     assert result.notices == [] and result.backup_path.read_bytes() == _parts_bytes(before,
                                                                                      src)
+    _well_formed(src)
     after = _parts(src)
     for name in kept:
         assert after[name] == before[name], name

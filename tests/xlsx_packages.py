@@ -223,10 +223,11 @@ def add_pivot(path: Path, data_sheet: str = "Klanten") -> dict[str, bytes]:
         "</Relationships>")
     parts["xl/_rels/workbook.xml.rels"] = wb_rels.encode()
     book = parts["xl/workbook.xml"].decode()
-    book = book.replace("</sheets>", '<sheet name="Draaitabel" sheetId="99" r:id="rIdP2"/>'
+    r = f'xmlns:r="{REL}"'
+    book = book.replace("</sheets>", f'<sheet {r} name="Draaitabel" sheetId="99" r:id="rIdP2"/>'
                         "</sheets>", 1)
-    book = book.replace("</workbook>", '<pivotCaches><pivotCache cacheId="1" r:id="rIdP1"/>'
-                        "</pivotCaches></workbook>") if "<pivotCaches" not in book else book
+    book = book.replace("</workbook>", f'<pivotCaches><pivotCache {r} cacheId="1" '
+                        'r:id="rIdP1"/></pivotCaches></workbook>')
     parts["xl/workbook.xml"] = book.encode()
     parts.update(pivot)
     write(path, parts)
