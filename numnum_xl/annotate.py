@@ -618,13 +618,27 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
 
 def _clear_to(src: Path, out: Path, ours: _Ours, *, in_place: bool) -> ClearResult:
     """Write ``src`` without our marks to ``out`` (a new file): exactly when the parts are as
-    we wrote them, else by content with openpyxl."""
+    we wrote them, else by content (:mod:`numnum_xl.xlsxpatch.unmark`), and with openpyxl only
+    for a package that cannot be patched."""
     from numnum_xl.xlsxpatch.mark import clear_package
 
     restored = clear_package(src, out, STATE_SHEET) if ours.state else None
     if restored is not None:
         return ClearResult(path=out, restored_cells=restored, removed_sheets=list(ours.sheets),
                            exact=True)
+    from numnum_xl.sheetmarks import restored_note
+    from numnum_xl.xlsxpatch.package import PackageError
+    from numnum_xl.xlsxpatch.unmark import unmark_package
+
+    rows = _calamine_rows(src, STATE_SHEET, None) if ours.state else []
+    records = [r + [""] * (10 - len(r)) for r in rows[1:] if r and r[0]
+               and not r[0].startswith("#")]
+    try:
+        restored = unmark_package(src, out, records, ours.sheets, set(COLOURS.values()),
+                                  restored_note)
+        return ClearResult(path=out, restored_cells=restored, removed_sheets=list(ours.sheets))
+    except (PackageError, zipfile.BadZipFile, ValueError, KeyError, IndexError):
+        pass  # a package we cannot patch: openpyxl (which reports what it cannot keep)
     from numnum_xl.annotate_openpyxl import clear_with_openpyxl
 
     try:

@@ -387,3 +387,36 @@ def test_a_mark_without_text_only_colours(book, tmp_path):
     ws = openpyxl.load_workbook(out)["Klanten"]
     assert ws["A2"].fill.fgColor.rgb == annotate_mod.DUPLICATE_RGB and ws["A2"].comment is None
     assert ws["B2"].comment.text == "Fout: x"
+
+
+def _resave(path: Path) -> None:
+    """Change the package the way another program's save does, without losing anything:
+    parts reformatted (so no hash of ours matches), our inline strings left as they are."""
+    parts = _parts(path)
+    for name in ("xl/styles.xml", "xl/workbook.xml"):
+        parts[name] = parts[name].replace(b"><", b">\n<")
+    pk.write(path, parts)
+
+
+def test_clear_after_another_program_saved_keeps_charts_pictures_pivots(tmp_path):
+    src = _chart_image_pivot(tmp_path / "grafiek.xlsx")
+    before = _parts(src)
+    out = tmp_path / "uit.xlsx"
+    findings = [Finding(3, "vat_id", "B3", ERROR, "vat.checksum", {"value": "123456789"}),
+                Finding(4, "title", "A4", ERROR, "required.missing", {"field": "title"})]
+    annotate(src, _table(src), findings, out)
+    _resave(out)
+    result = clear(out, backup=False)
+    assert not result.exact and result.restored_cells == 2 and result.notices == []
+    _well_formed(out)
+    after = _parts(out)
+    for name in before:
+        if name.startswith(("xl/charts/", "xl/media/", "xl/drawings/", "xl/pivot")):
+            assert after[name] == before[name], name
+    names = CalamineWorkbook.from_path(str(out)).sheet_names
+    assert SUMMARY_SHEET not in names and STATE_SHEET not in names and "Draaitabel" in names
+    assert _calamine(out, "Klanten") == _calamine(src, "Klanten")
+    ws = openpyxl.load_workbook(out)["Klanten"]
+    assert ws["B3"].fill.fgColor.rgb != annotate_mod.ERROR_RGB and ws["B3"].comment is None
+    assert ws["A4"].value is None and ws["A4"].comment is None
+    assert not has_marks(out)

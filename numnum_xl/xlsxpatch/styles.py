@@ -129,19 +129,24 @@ class Styles:
                 self._xf_cache[key] = self._append(b"cellXfs", a + b"/>")
         return self._xf_cache[key]
 
-    def marked(self, original: int | None, fill: int, *, text: bool = False) -> int:
+    def marked(self, original: int | None, fill: int, *, text: bool = False,
+               reuse: bool = False) -> int:
         """The format of a cell that had format ``original`` and gets ``fill``: everything of
-        the original kept, the fill replaced (and the number format "@" when ``text``)."""
+        the original kept, the fill replaced (and the number format "@" when ``text``).
+        ``reuse``: an existing identical format is taken instead of a new one."""
         original = original or 0
         key = ("mark", original, fill, text)
         if key not in self._xf_cache:
             xfs = self._all(b"cellXfs")
             base = xfs[original] if original < len(xfs) else xfs[0]
-            xml = _set_attr(_set_attr(base, b"fillId", b"%d" % fill), b"applyFill", b"1")
+            xml = _set_attr(base, b"fillId", b"%d" % fill)
+            if not reuse:
+                xml = _set_attr(xml, b"applyFill", b"1")
             if text:
                 xml = _set_attr(_set_attr(xml, b"numFmtId", b"%d" % TEXT_FORMAT),
                                 b"applyNumberFormat", b"1")
-            self._xf_cache[key] = self._append(b"cellXfs", xml)
+            same = xfs.index(xml) if reuse and xml in xfs else None
+            self._xf_cache[key] = same if same is not None else self._append(b"cellXfs", xml)
         return self._xf_cache[key]
 
     # --- reading ---------------------------------------------------------------------------
