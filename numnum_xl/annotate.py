@@ -375,7 +375,7 @@ def _own_sheets(path: Path) -> _Ours:
             state = entries.get(STATE_SHEET)
             named: str | None = None
             token = ""
-            if state is not None and state.state == "veryHidden" and state.part:
+            if state is not None and state.state in ("veryHidden", "hidden") and state.part:
                 rows = read_own_sheet(pkg.read(state.part) or b"")
                 if rows is None:
                     rows = _calamine_rows(path, STATE_SHEET, None)

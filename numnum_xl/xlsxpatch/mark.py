@@ -537,6 +537,7 @@ class SavedState:
     sheet_hash: str
     legacy_rid: str
     summary: tuple[str, str, str, str] | None  #: (name, token, part, state part)
+    damaged: bool = False  #: an original could not be read back: no exact restore
 
 
 def saved_state(rows: list[list[str]]) -> SavedState | None:
@@ -544,20 +545,24 @@ def saved_state(rows: list[list[str]]) -> SavedState | None:
     if not rows or tuple(rows[0][:len(STATE_HEADER)]) != STATE_HEADER:
         return None
     records, parts = [], {}
+    damaged = False
     sheet_part = sheet_hash = legacy = ""
     summary = None
     for row in rows[1:]:
         row = row + [""] * (10 - len(row))
         if row[0] == PART_ROW:
-            chunks = row[10:]
-            parts[row[1]] = (row[2], _unpacked(chunks) if chunks else None)
+            chunks = [c for c in row[10:] if c]
+            try:
+                parts[row[1]] = (row[2], _unpacked(chunks) if chunks else None)
+            except (ValueError, zlib.error):
+                damaged = True  # no exact restore; the marks still come out by content
         elif row[0] == SHEET_ROW:
             sheet_part, sheet_hash, legacy = row[1], row[2], row[3]
         elif row[0] == SUMMARY_ROW:
             summary = (row[1], row[2], row[3], row[4])
         elif row[0] and row[1]:
             records.append(row)
-    return SavedState(records, parts, sheet_part, sheet_hash, legacy, summary)
+    return SavedState(records, parts, sheet_part, sheet_hash, legacy, summary, damaged)
 
 
 def clear_package(source: Path, out: Path, state_name: str) -> int | None:
@@ -570,7 +575,7 @@ def clear_package(source: Path, out: Path, state_name: str) -> int | None:
             return None
         rows = read_own_sheet(pkg.read(state_entry.part) or b"")
         saved = saved_state(rows) if rows is not None else None
-        if saved is None or saved.summary is None or not saved.sheet_part:
+        if saved is None or saved.summary is None or not saved.sheet_part or saved.damaged:
             return None
         _, _, summary_part, state_part = saved.summary
         if state_part != state_entry.part:
