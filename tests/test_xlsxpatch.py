@@ -420,3 +420,24 @@ def test_clear_after_another_program_saved_keeps_charts_pictures_pivots(tmp_path
     assert ws["B3"].fill.fgColor.rgb != annotate_mod.ERROR_RGB and ws["B3"].comment is None
     assert ws["A4"].value is None and ws["A4"].comment is None
     assert not has_marks(out)
+
+
+def test_state_read_back_padded_by_a_reader():
+    """A reader that pads rows with empty cells (calamine after LibreOffice saved the state
+    sheet) gives '' where no original was stored: a part we created, not a damaged one."""
+    from numnum_xl.xlsxpatch.mark import (
+        PART_ROW,
+        STATE_HEADER,
+        SUMMARY_ROW,
+        _packed,
+        saved_state,
+    )
+
+    rows = [[*list(STATE_HEADER), "", ""],
+            [PART_ROW, "xl/comments1.xml", "abc"] + [""] * 9,
+            [PART_ROW, "xl/workbook.xml", "def"] + [""] * 7 + _packed(b"<workbook/>") + [""],
+            [SUMMARY_ROW, SUMMARY_SHEET, "t", "p", "s"] + [""] * 7]
+    saved = saved_state(rows)
+    assert not saved.damaged
+    assert saved.parts == {"xl/comments1.xml": ("abc", None),
+                           "xl/workbook.xml": ("def", b"<workbook/>")}
