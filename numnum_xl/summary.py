@@ -36,7 +36,7 @@ from numnum_xl.xlsxpatch.ownsheet import OwnSheet
 DUPLICATE = "duplicate"
 FIXED = "fixed"
 #: Column widths (characters): row, column, cell, kind, message, suggestion, code.
-WIDTHS = (8, 30, 9, 15, 72, 28, 24)
+WIDTHS = (8, 38, 9, 15, 70, 28, 24)
 ROW_HEIGHT = 15.0
 #: Freezing more rows than a screen shows would keep the list out of view.
 MAX_FROZEN = 30

@@ -441,3 +441,14 @@ def test_state_read_back_padded_by_a_reader():
     assert not saved.damaged
     assert saved.parts == {"xl/comments1.xml": ("abc", None),
                            "xl/workbook.xml": ("def", b"<workbook/>")}
+
+
+def test_overview_labels_fit_their_column():
+    """The overview's labels sit in column B next to a number: they must not be cut off."""
+    from numnum_xl.summary import WIDTHS, WORDS
+
+    keys = ("data_rows", "clean_rows", "rows_with_errors", "rows_with_warnings_only",
+            "rows_with_duplicates", "errors", "warnings", "changes")
+    for lang, words in WORDS.items():
+        for key in keys:
+            assert len(words[key]) <= WIDTHS[1] - 1, (lang, key)
