@@ -68,6 +68,7 @@ from numnum_xl.findings import ERROR, WARNING, Finding
 from numnum_xl.marks import (
     _KIND_RANK,
     _TEXT,
+    COLOUR_ONLY,
     DUPLICATE,
     DUPLICATE_RGB,
     ERROR_RGB,
@@ -85,12 +86,37 @@ from numnum_xl.table import ErrorValue, ReadError, Table
 if TYPE_CHECKING:
     from openpyxl.comments import Comment
 
-__all__ = ["BOOK_SUFFIXES", "COLOURS", "DUPLICATE", "DUPLICATE_RGB", "ERROR_RGB", "FIXED",
-           "FIXED_RGB", "NOTE_AUTHOR", "NOTE_SEPARATOR", "STATE_SHEET", "SUMMARY_SHEET",
-           "TEMP_PREFIX", "WARNING_RGB", "AnnotateResult", "ClearResult", "annotate",
-           "backup_path", "change_marks", "clean_stale_temps", "clear", "default_output",
-           "dropped_parts", "has_marks", "lock_files", "make_note", "marks_by_cell",
-           "merged_marks", "real_path"]
+__all__ = [
+    "BOOK_SUFFIXES",
+    "COLOURS",
+    "COLOUR_ONLY",
+    "DUPLICATE",
+    "DUPLICATE_RGB",
+    "ERROR_RGB",
+    "FIXED",
+    "FIXED_RGB",
+    "NOTE_AUTHOR",
+    "NOTE_SEPARATOR",
+    "STATE_SHEET",
+    "SUMMARY_SHEET",
+    "TEMP_PREFIX",
+    "WARNING_RGB",
+    "AnnotateResult",
+    "ClearResult",
+    "annotate",
+    "backup_path",
+    "change_marks",
+    "clean_stale_temps",
+    "clear",
+    "default_output",
+    "dropped_parts",
+    "has_marks",
+    "lock_files",
+    "make_note",
+    "marks_by_cell",
+    "merged_marks",
+    "real_path",
+]
 
 #: The mark of a cell ``--fix`` changed (Excel's "good" green).
 FIXED = "fixed"
@@ -577,8 +603,10 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
             findings = list(findings() if callable(findings) else findings)
             marks = merged_marks(marks_by_cell(findings, lang), change_marks(changes, lang))
 
+            listed = [f for f in findings if f.code not in COLOUR_ONLY]
+
             def summary(_name: str):
-                return build(table, findings, sheet=sheet, file=source.name, lang=lang,
+                return build(table, listed, sheet=sheet, file=source.name, lang=lang,
                              changes=changes, validated=validated)
 
             plan = Plan(sheet=sheet, marks=marks, colours=COLOURS, values=all_values,
@@ -587,7 +615,17 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
                         drop_macros=out.suffix.lower() not in _MACRO_SUFFIXES)
             tmp = temps.new(out.name)
             try:
-                outcome = mark_package(work, tmp, plan)
+                try:
+                    outcome = mark_package(work, tmp, plan)
+                except (PackageError, zipfile.BadZipFile):
+                    # issue 16: the package as the readers open it (part names repaired, or
+                    # Excel's default password removed); else the sentence below
+                    from numnum_xl.readers import package_source
+
+                    repaired = package_source(work)
+                    if isinstance(repaired, Path):
+                        raise
+                    outcome = mark_package(repaired, tmp, plan)
             except PackageError as exc:
                 if "not found" in str(exc):
                     raise ReadError(f"Blad «{sheet}» staat niet in {source.name}.") from exc

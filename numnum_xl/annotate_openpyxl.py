@@ -224,8 +224,20 @@ def _load(path: Path, keep_vba: bool, found: _Inspection | None = None) -> Workb
             warnings.filterwarnings("ignore", message=".*extension is not supported")
             wb = load_workbook(path, keep_vba=keep_vba, rich_text=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise ReadError(f"{path.name} kan niet als Excel-werkmap geopend worden (beschadigd of "
-                        f"beveiligd met een wachtwoord?).") from exc
+        # issue 16: the package as the readers opened it (part names repaired, or Excel's
+        # default password removed)
+        from numnum_xl.readers import package_source
+
+        try:
+            src = package_source(path)
+            if isinstance(src, Path):
+                raise exc
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*extension is not supported")
+                wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
+        except Exception:
+            raise ReadError(f"{path.name} kan niet als Excel-werkmap geopend worden "
+                            f"(beschadigd of beveiligd met een wachtwoord?).") from exc
     except OSError as exc:
         raise ReadError(f"{path.name} kan niet gelezen worden: {exc.strerror or exc}.") from exc
     for sheet, validations in (found.validations if found else {}).items():

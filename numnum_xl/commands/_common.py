@@ -47,7 +47,8 @@ def mapping_inputs(args: argparse.Namespace) -> tuple[dict | None, dict[str, Any
 
 
 def write_marked_copy(args: argparse.Namespace, table, findings, *, in_place: bool = False,
-                      default=None, values: dict[str, Any] | None = None, changes=None):
+                      default=None, values: dict[str, Any] | None = None,
+                      validated: bool = True, changes=None):
     """Annotate a copy of ``args.file`` (``-o``, else ``default(file)``, else
     ``NAME.gecontroleerd.xlsx``; the file itself with ``in_place``), print what the user must
     know on stderr, and return the path written. ``changes`` (``--fix``) are written and
@@ -58,6 +59,8 @@ def write_marked_copy(args: argparse.Namespace, table, findings, *, in_place: bo
     extra: dict[str, Any] = {"values": values} if values else {}
     if changes:
         extra["changes"] = changes  # each changed cell marked "gewijzigd: oud → nieuw"
+    if not validated:
+        extra["validated"] = False
     result = annotate(args.file, table, findings, out, lang=args.lang, in_place=in_place,
                       **extra)
     for notice in result.notices:
