@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, table, findings, changes):
     return write_marked_copy(args, table, findings, in_place=args.in_place,
-                             values={c.cell: c.new for c in changes})
+                             values={c.cell: c.new for c in changes}, changes=changes)
 
 
 def _plain(value):
