@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
 from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
 from numnum_xl.mapping import Mapping, propose
-from numnum_xl.rules import bank, choice, contact, phone, postcode, scheme, text, vat
+from numnum_xl.rules import bank, choice, contact, party, phone, postcode, scheme, text, vat
 from numnum_xl.rules import country as countries
 from numnum_xl.rules.base import Issue, error, warning
 from numnum_xl.table import ErrorValue, Table
@@ -36,6 +36,9 @@ SCHEME_PAIRS = {"peppol_scheme_id": "peppol_endpoint_id",
 ZIP_DIGITS = {"FR": 5, "DE": 5, "ES": 5, "IT": 5, "US": 5, "FI": 5, "MC": 5, "EE": 5}
 #: Kinds whose checks take the cell's own value (number, bool), not text.
 RAW_KINDS = {"language", "vat_rate", "yesno", "integer", "number"}
+#: Fields a finding may name although the sheet has no such column: ``--fix`` adds the
+#: column to the copy (the finding's ``cell`` is None until then).
+ADDABLE = ("last_name", "first_name", "vat_country_code")
 
 
 @dataclass
@@ -374,6 +377,11 @@ class _RowChecker:
         for origin, issue in issues:
             key = issue.field if issue.field in self.present else origin
             params = {"field": origin, "value": _shown(vals.get(origin)), **issue.params}
+            if issue.field in ADDABLE and issue.field not in self.present:
+                # the column is missing: the finding names the field, --fix adds the column
+                out.append(Finding(row_no, issue.field, None, issue.severity, issue.code,
+                                   params, issue.suggestion))
+                continue
             out.append(Finding(row_no, key, self.cell(r, key), issue.severity, issue.code,
                                params, issue.suggestion))
         return vals, out
@@ -405,6 +413,8 @@ class _RowChecker:
             issues.extend((key, i) for i in found)
 
         for key in self.required:
+            if key == "last_name":
+                continue  # person or company decides what it needs: see _party
             if v[key] is None and not _flagged(issues, key):
                 add(key, (error("required.missing"),))
         # countries first: the other rules use them
@@ -438,6 +448,39 @@ class _RowChecker:
             add("vat_country_code", (warning("vat.number_missing",
                                              value=v["vat_country_code"]),))
         self._peppol_vs_vat(v, resolved, add)
+        self._party(v, issues, add)
+
+    def _party(self, v: dict[str, Any], issues: list[tuple[str, Issue]], add) -> None:
+        """Person or company (:mod:`numnum_xl.rules.party`): the names NumNum needs."""
+        present = self.present
+        if "title" not in present and "last_name" not in present:
+            return
+        last_missing = v.get("last_name") is None and not _flagged(issues, "last_name")
+        verdict = party.classify(v)
+        if verdict.kind == party.PERSON and v.get("first_name") is None \
+                and not _flagged(issues, "first_name"):
+            names = party.person_names(v)
+            shown = v.get("title") or v.get("last_name") or ""
+            origin = "first_name" if "first_name" in present else \
+                ("title" if "title" in present else "last_name")
+            add(origin, (error("person.first_name_missing", names.first_name,
+                               field="first_name", name=shown),))
+            if last_missing:
+                add("last_name", (error("person.last_name_missing", names.last_name,
+                                        field="last_name", name=shown),))
+            elif names.last_name is not None and v.get("last_name") is not None:
+                add("last_name", (warning("person.name_in_last_name", names.last_name,
+                                          field="last_name"),))
+            return
+        if last_missing:
+            origin = "last_name" if "last_name" in present else "title"
+            if verdict.kind == party.PERSON:
+                add(origin, (error("person.last_name_missing",
+                                   party.person_names(v).last_name, field="last_name",
+                                   name=v.get("title") or ""),))
+            else:
+                add(origin, (error("company.last_name_missing", party.company_last_name(v),
+                                   field="last_name"),))
 
     def _peppol_vs_vat(self, v: dict[str, Any], resolved: dict[str, str | None], add) -> None:
         endpoint, sch, number = v.get("peppol_endpoint_id"), v.get("peppol_scheme_id"), \
