@@ -62,7 +62,7 @@ from urllib.parse import urlsplit
 
 from numnum_xl import __version__
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS, LEGAL_FORM_ALIASES, LEGAL_FORMS
-from numnum_xl.rules.party import is_private_person  # noqa: F401  (person or company)
+from numnum_xl.rules.party import is_private_person
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests

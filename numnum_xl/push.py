@@ -166,6 +166,8 @@ class RowResult:
     #: why it failed or was skipped: a client error kind, "payload", "validation", "duplicate"
     reason: str | None = None
     fingerprint: str = ""
+    #: the safe fixes applied to this row's cells before it was sent (:class:`fix.Change`)
+    changes: list[Any] = field(default_factory=list, compare=False)
 
     def as_record(self, batch: str) -> dict[str, Any]:
         """The journal line for this result."""
@@ -413,6 +415,8 @@ class RowPlan:
     prior: dict[str, Any] | None = None
     #: the duplicate match's confidence ("certain" or "probable"), if the row matched
     confidence: str | None = None
+    #: the safe fixes applied to this row's cells (what is sent differs from the sheet)
+    changes: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -502,8 +506,14 @@ def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]
 
 def prepare(report: Report, client: NumNumClient, account: Account, options: ImportOptions,
             *, source: str | os.PathLike[str], lang: str = "nl", restart: bool = False,
-            journal: str | os.PathLike[str] | None = None) -> Plan:
+            journal: str | os.PathLike[str] | None = None,
+            changes: Iterable[Any] = ()) -> Plan:
     """Fetch NumNum's contacts once and decide, per row, what to do.
+
+    The verdict per row is validation's: a row with an error finding in ``report`` is
+    skipped (the reasons are its findings), every other row is sent. ``report`` is normally
+    the validation of the sheet *after* the safe fixes (:func:`numnum_xl.fix.fix_table`);
+    ``changes`` are those fixes, attached to the rows they touched.
 
     Raises :class:`~numnum_xl.client.AuthError` when the token is refused (nothing else has
     been sent then) and :class:`PushError` when an unfinished run of this sheet used other
@@ -551,6 +561,11 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
     fingerprints = [(numbers[i], row_fingerprint(v)) for i, v in enumerate(report.values)]
     resumed = _resume_lookup(state, fingerprints)
 
+    by_row: dict[int, list[Any]] = {}
+    data_rows = set(numbers)
+    for ch in changes:
+        if ch.row in data_rows:
+            by_row.setdefault(ch.row, []).append(ch)
     plans: list[RowPlan] = []
     candidates: list[int] = []
     for i, values in enumerate(report.values):
@@ -613,6 +628,8 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
                 plan.message = (t["overwrite_probable"] if probable else t["overwrite"]).format(
                     id=target, reason=reason)
 
+    for plan in plans:
+        plan.changes = list(by_row.get(plan.row, ()))
     header = {"t": "run", "v": JOURNAL_VERSION, "batch": batch, "workbook": workbook,
               "file": src.name, "sheet": sheet, "destination": account.destination,
               "api_url": account.base_url, "options": options.as_dict(),
@@ -857,6 +874,8 @@ def execute(plan: Plan, client: NumNumClient, *, threads: int = DEFAULT_THREADS,
                 results[rp.row] = RowResult(rp.row, NOT_SENT, None, msg, reason or "stopped",
                                             rp.fingerprint)
         ordered = [results[rp.row] for rp in plan.rows]
+        for rp, res in zip(plan.rows, ordered, strict=True):
+            res.changes = list(rp.changes)
         counts = Summary.count(ordered)
         retryable = sum(1 for r in ordered if r.status == FAILED and r.reason in _RETRYABLE)
         summary = Summary(counts, deleted, backup, reason, retryable)

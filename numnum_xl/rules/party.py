@@ -38,6 +38,11 @@ from typing import Any, NamedTuple
 
 from numnum_xl.catalogue import FIELDS, LEGAL_FORM_ALIASES, LEGAL_FORMS
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 PERSON = "person"
 COMPANY = "company"
 UNKNOWN = "unknown"
@@ -47,18 +52,18 @@ LEGAL_FORM_KEY = next(f.key for f in FIELDS if f.kind == "legal_form")
 PERSON_FORMS = frozenset({"natuurlijkpersoon", "particulier", "personnephysique"})
 
 #: Salutations and titles in front of a person's name (nl, fr, de, en), without the dot.
-SALUTATIONS = frozenset("""
-    dhr heer de mr mevr mevrouw mw mej mejuffrouw juffrouw fam familie
-    m mme madame monsieur mlle mademoiselle mm messieurs
-    herr frau hr fr
-    mrs ms miss sir
-    dr prof ir ing mtr meester me
-""".split())
+SALUTATIONS = frozenset(_words("""
+    dhr heer de mr mevr mevrouw mw mej mejuffrouw juffrouw fam familie m mme madame
+    monsieur mlle mademoiselle mm messieurs herr frau hr fr mrs ms miss sir dr prof ir ing
+    mtr meester me
+"""))
 #: Words that start a family name and stay with it ("Van Damme", "de Smet", "Le Clercq").
-PARTICLES = frozenset("van de der den het ten ter te vande vander vanden vd le la du des d "
-                      "von zu di da del della dos".split())
+PARTICLES = frozenset(_words("""
+    van de der den het ten ter te vande vander vanden vd le la du des d von zu di da del
+    della dos
+"""))
 #: Words in a name that say it is a business (nl, fr, de, en): general shop and trade words.
-BUSINESS_WORDS = frozenset("""
+BUSINESS_WORDS = frozenset(_words("""
     bakkerij brouwerij slagerij beenhouwerij apotheek garage carrosserie restaurant cafe
     brasserie bistro hotel taverne frituur kapsalon salon bureau kantoor consult consulting
     consultancy advies solutions services service group groep holding invest investments
@@ -68,11 +73,10 @@ BUSINESS_WORDS = frozenset("""
     atelier shop winkel handel trading international industries industrie techniek technics
     systems software media design events agency agentuur drukkerij schrijnwerkerij
     installaties elektriciteit sanitair verzekeringen boekhouding accountants fiduciaire
-    boulangerie boucherie pharmacie cabinet société entreprise entreprises menuiserie
-    gmbh bäckerei metzgerei werkstatt
-    company corporation enterprises foundation school club vereniging gemeente stad
-    ocmw kerkfabriek zonen fils söhne gebroeders frères
-""".split())
+    boulangerie boucherie pharmacie cabinet société entreprise entreprises menuiserie gmbh
+    bäckerei metzgerei werkstatt company corporation enterprises foundation school club
+    vereniging gemeente stad ocmw kerkfabriek zonen fils söhne gebroeders frères
+"""))
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 
 
