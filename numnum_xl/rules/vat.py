@@ -84,13 +84,16 @@ def guess_country(number: str) -> str | None:
 
     >>> guess_country("FR 40 303 265 045"), guess_country("0403.019.261")
     ('FR', 'BE')
-    >>> guess_country("12345")
+    >>> guess_country("12345"), guess_country("0123456789")  # BE's shape, wrong checksum
+    (None, None)
     """
     prefix, rest = split_prefix(number)
     if prefix:
         return prefix
     if (mod := module("BE")) and mod.is_valid(rest):
         return "BE"
+    if re.fullmatch(r"[01]\d{9}", rest):
+        return None  # a Belgian enterprise number with a typo, not a foreign number
     hits = [cc for cc in GUESS_COUNTRIES[1:] if (m := module(cc)) and m.is_valid(rest)]
     return hits[0] if len(hits) == 1 else None
 
