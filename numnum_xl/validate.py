@@ -284,6 +284,14 @@ def _scheme_id(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
     return scheme.check_id(value, ctx.values.get(_SCHEME_OF[key]))
 
 
+def _zip(value: str, ctx: _Context) -> tuple[Issue, ...]:
+    found = postcode.check(value, ctx.region, ctx.resolved["address_country"] is not None)
+    city = ctx.values.get("address_city")
+    if ctx.region == "BE" and isinstance(city, str):
+        return postcode.with_town(value, found, city)
+    return found
+
+
 def _bic(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
     iban_ok = _valid(ctx.issues, "iban", ctx.values)
     return bank.check_bic(value, ctx.values["iban"] if iban_ok else None)
@@ -294,8 +302,7 @@ _SCHEME_OF = {v: k for k, v in SCHEME_PAIRS.items()}
 _RULES = {
     "legal_form": lambda k, v, c: choice.check_legal_form(str(v)),
     "vat": _vat,
-    "zip": lambda k, v, c: postcode.check(v, c.region,
-                                          c.resolved["address_country"] is not None),
+    "zip": lambda k, v, c: _zip(v, c),
     "email": lambda k, v, c: contact.check_email(v),
     "url": lambda k, v, c: contact.check_url(v),
     "phone": lambda k, v, c: phone.check(v, c.region),

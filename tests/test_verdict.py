@@ -316,3 +316,42 @@ def test_export_writes_text_not_formulas(tmp_path: Path) -> None:
     out = write_workbook(data, tmp_path / "o.xlsx")
     cell = load_workbook(out)["Klanten"]["C2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
+
+
+# --- 7. postcode and town ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("zip_code,town,code,suggestion", [
+    ("B-2000", "Brugge", "zip.town_mismatch", "8000"),  # not just "2000": Antwerp's
+    ("2000", "Bruges", "zip.town_mismatch", "8000"),
+    ("9999", "Gent", "zip.unknown_be", "9000"),
+    ("90000", "Gent", "zip.invalid", "9000"),
+    ("8000", "Brugge", None, None), ("8000", "BRUGES", None, None),
+    ("2000", "Anvers", None, None), ("9032", "Gent", None, None),  # a deelgemeente's code
+    ("9032", "Wondelgem", None, None), ("9032", "Gent (Wondelgem)", None, None),
+    ("9090", "Merelbeke-Melle", None, None), ("9090", "Melle", None, None),  # 2025 merger
+    ("4780", "Sankt Vith", None, None), ("4720", "Kelmis", None, None),
+    ("4720", "La Calamine", None, None), ("B-9000", "Gent", "zip.written", "9000"),
+])
+def test_postcode_and_town(zip_code: str, town: str, code: str | None,
+                           suggestion: str | None, tmp_path: Path) -> None:
+    book = write_book(tmp_path / "k.xlsx", ["title", "last_name", "address_zip",
+                                            "address_city", "address_country"],
+                      [["Acme NV", "Acme", zip_code, town, "BE"]])
+    found = [f for f in validate_file(str(book)).findings if f.column == "address_zip"]
+    assert [(f.code, f.suggestion) for f in found] == ([(code, suggestion)] if code else [])
+    if code == "zip.town_mismatch":
+        assert found[0].severity == "warning"
+        for lang in ("nl", "fr", "en"):
+            assert "8000, 8200, 8310, 8380" in found[0].message(lang)
+
+
+def test_postcode_data_names_its_source() -> None:
+    from numnum_xl.rules import be_places
+
+    data = be_places.data()
+    assert "Statbel" in data["source"] and "CC BY 4.0" in data["licence"]
+    assert data["valid_from"] == "2025-01-01" and data["built"]
+    assert len(data["municipalities"]) == 565  # Belgium's municipalities from 2025 on
+    assert all(len(c) == 4 and c.isdigit() for c in data["postcodes"])
+    assert all(m in data["municipalities"] for ms in data["postcodes"].values() for m in ms)
+    assert (Path(__file__).resolve().parent.parent / "tools" / "build_be_postcodes.py").exists()
