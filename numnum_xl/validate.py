@@ -9,7 +9,7 @@ field key after mapping and the A1 cell.
 ...           [["Bakkerij Janssen BV", "Janssen", "0123456789", "BE"],
 ...            ["Dupont", "", 403019261, "BE"]], [2, 3])
 >>> [(f.cell, f.code) for f in validate_table(t).findings]
-[('C2', 'vat.checksum'), ('B3', 'required.missing'), ('C3', 'number.leading_zero_lost')]
+[('C2', 'vat.checksum'), ('B3', 'company.last_name_missing'), ('C3', 'number.leading_zero_lost')]
 """
 
 from __future__ import annotations
