@@ -11,8 +11,7 @@ and no legal form, so the evidence is weighed:
   or a business word ("Bakkerij", "Garage", "Consult", "&", digits): a company;
 * a salutation ("Dhr.", "Mevr.", "Mme", "Herr"): a person;
 * a first name filled in, or a name of two or three words of which one is a known first name
-  (the first-name dictionary of *gender-guesser*, frequencies for Belgium and its
-  neighbours): a person.
+  (Faker's first- and family-name lists for Belgium and its neighbours): a person.
 
 Nothing of that: :data:`UNKNOWN`, sent as a company (NumNum then needs only the name).
 
@@ -161,43 +160,50 @@ def salutation_of(text: str) -> tuple[str, str]:
 
 # --- first names ------------------------------------------------------------------------------
 
-#: gender-guesser's country columns that matter for Belgian customer lists.
-_COLUMNS = ("belgium", "france", "the_netherlands", "luxembourg", "germany")
+#: Faker's person lists (MIT; Belgian lists with the frequencies of Statbel's name statistics)
+#: for Belgium and its neighbours: which words are first names, which family names.
+_LOCALES = ("nl_BE", "fr_BE", "nl_NL", "fr_FR", "de_DE")
 
 
 @lru_cache(maxsize=1)
-def _first_names() -> dict[str, int]:
-    """First name (casefolded) -> how common it is in Belgium and its neighbours (1-13)."""
-    import gender_guesser.detector as gg
+def _name_lists() -> tuple[dict[str, int], dict[str, int]]:
+    """(first name -> in how many locales, family name -> in how many locales), casefolded."""
+    import importlib
 
-    det = gg.Detector(case_sensitive=False)
-    cols = [gg.Detector.COUNTRIES.index(c) for c in _COLUMNS]
-    out: dict[str, int] = {}
-    for name, genders in det.names.items():
-        best = 0
-        for values in genders.values():
-            for c in cols:
-                ch = values[c] if c < len(values) else " "
-                if ch.strip():
-                    best = max(best, int(ch, 16))
-        if best:
-            out[name] = best
-    return out
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for loc in _LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        names: set[str] = set()
+        for attr in ("first_names", "first_names_male", "first_names_female"):
+            names.update(getattr(provider, attr, ()) or ())
+        for n in names:
+            first[n.casefold()] = first.get(n.casefold(), 0) + 1
+        for n in set(getattr(provider, "last_names", ()) or ()):
+            last[n.casefold()] = last.get(n.casefold(), 0) + 1
+    return first, last
 
 
 def first_name_score(word: str) -> int:
-    """How common ``word`` is as a first name in Belgium and around (0: not one).
+    """How much ``word`` is a first name rather than a family name (0 or less: not one).
 
-    >>> first_name_score("Luc") > first_name_score("Maes"), first_name_score("Peeters")
-    (True, 0)
+    Twice the number of countries (of Belgium and its neighbours) whose first names include
+    it, less the number whose family names do (at least 0).
+
+    >>> first_name_score("Luc") > 0 >= first_name_score("Maes")
+    True
+    >>> first_name_score("Sophie") > first_name_score("Lambert")
+    True
     """
-    names = _first_names()
+    first, last = _name_lists()
     low = word.casefold()
-    score = names.get(low, 0)
-    if not score and "-" in low:  # Anne-Sophie, Jean-Pierre
-        parts = [names.get(p, 0) for p in low.split("-")]
-        score = min(parts) if all(parts) else 0
-    return score
+    hits = first.get(low, 0)
+    if not hits and "-" in low:  # Anne-Sophie, Jean-Pierre
+        parts = [first.get(p, 0) for p in low.split("-")]
+        hits = min(parts)
+    if not hits:
+        return 0
+    return max(2 * hits - last.get(low, 0), 0)
 
 
 def split_name(text: str) -> tuple[str, str] | None:
