@@ -511,7 +511,7 @@ def test_fix_writes_only_the_changed_cells_as_text() -> None:
     assert xf.cell(sheet, "E3") == "BE"
     changed = {k for k in sheet._values if sheet._values[k] != before.get(k)}
     assert changed == {(3, 2), (3, 3), (3, 5)}
-    assert "2 cellen aangepast" in last_alert(book)
+    assert "3 cellen aangepast" in last_alert(book)
     assert "Opnieuw gecontroleerd" in last_alert(book)
     assert xf.fills(sheet).get("C3") is None  # fixed, so no longer marked
 
