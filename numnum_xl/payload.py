@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS, LEGAL_FORM_ALIASES, LEGAL_FORMS
-from numnum_xl.rules.party import is_private_person  # noqa: F401  (person or company)
+from numnum_xl.rules.party import is_private_person  # person or company: one verdict
 from numnum_xl.settings import ImportOptions
 
 _LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
