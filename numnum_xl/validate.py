@@ -78,7 +78,8 @@ class Report:
 
 def clear_caches() -> None:
     """Forget every rule's remembered answers (for benchmarks that must start cold)."""
-    for module in (bank, choice, contact, countries, phone, postcode, scheme, vat):
+    for module in (bank, choice, contact, countries, party, phone, postcode,
+                   postcode.be_places, scheme, vat):
         for name in dir(module):
             cached = getattr(getattr(module, name), "cache_clear", None)
             if cached:
@@ -285,10 +286,11 @@ def _scheme_id(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
 
 
 def _zip(value: str, ctx: _Context) -> tuple[Issue, ...]:
-    found = postcode.check(value, ctx.region, ctx.resolved["address_country"] is not None)
     city = ctx.values.get("address_city")
+    found = () if ctx.region == "BE" and isinstance(city, str) else \
+        postcode.check(value, ctx.region, ctx.resolved["address_country"] is not None)
     if ctx.region == "BE" and isinstance(city, str):
-        return postcode.with_town(value, found, city)
+        return postcode.check_be_town(value, ctx.resolved["address_country"] is not None, city)
     return found
 
 
@@ -463,6 +465,8 @@ class _RowChecker:
         if "title" not in present and "last_name" not in present:
             return
         last_missing = v.get("last_name") is None and not _flagged(issues, "last_name")
+        if not last_missing and v.get("first_name") is not None:
+            return  # both names there: nothing NumNum could miss, person or company
         verdict = party.classify(v)
         if verdict.kind == party.PERSON and v.get("first_name") is None \
                 and not _flagged(issues, "first_name"):

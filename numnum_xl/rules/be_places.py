@@ -58,6 +58,7 @@ def _codes() -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=65536)
 def town(text: str) -> tuple[str, str] | None:
     """(municipality id, language of the name) for a town as written, or None.
 

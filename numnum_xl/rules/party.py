@@ -115,6 +115,7 @@ def name_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+@lru_cache(maxsize=65536)
 def has_legal_form_word(text: str) -> bool:
     """Whether a legal-form word stands in ``text`` ("Janssen BV", "Dupont S.R.L.").
 
@@ -131,6 +132,7 @@ def has_legal_form_word(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def is_business_name(text: str) -> bool:
     """Legal-form word, business word, a digit, ``&`` or ``@`` in the name."""
     if any(ch.isdigit() for ch in text) or "&" in text or "@" in text or "+" in text:
@@ -140,6 +142,7 @@ def is_business_name(text: str) -> bool:
     return any(_fold(w) in BUSINESS_WORDS for w in name_words(text))
 
 
+@lru_cache(maxsize=65536)
 def salutation_of(text: str) -> tuple[str, str]:
     """(the salutation words in front, the rest) - ("Dhr.", "Luc Maes").
 
@@ -184,6 +187,7 @@ def _name_lists() -> tuple[dict[str, int], dict[str, int]]:
     return first, last
 
 
+@lru_cache(maxsize=65536)
 def first_name_score(word: str) -> int:
     """How much ``word`` is a first name rather than a family name (0 or less: not one).
 
@@ -206,6 +210,7 @@ def first_name_score(word: str) -> int:
     return max(2 * hits - last.get(low, 0), 0)
 
 
+@lru_cache(maxsize=65536)
 def split_name(text: str) -> tuple[str, str] | None:
     """(first name, family name) of a person written in one cell, salutation removed.
 
@@ -236,6 +241,7 @@ def split_name(text: str) -> tuple[str, str] | None:
     return tokens[0], " ".join(tokens[1:])
 
 
+@lru_cache(maxsize=65536)
 def looks_like_person(text: str) -> bool:
     """A name of two to four words, no business word, one of them a known first name."""
     if is_business_name(text):
@@ -251,11 +257,16 @@ def looks_like_person(text: str) -> bool:
 
 # --- the verdict ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1024)
+def _person_form(form: str) -> bool:
+    return _squash(form) in PERSON_FORMS
+
+
 def classify(values: Mapping[str, Any]) -> Verdict:
     """Person, company or unknown for one row's values (see the module doc for the evidence)."""
     form = values.get(LEGAL_FORM_KEY)
     if _present(form):
-        if _squash(str(form)) in PERSON_FORMS:
+        if _person_form(str(form)):
             return Verdict(PERSON, "legal_form")
         return Verdict(COMPANY, "legal_form")
     if _present(values.get("vat_id")):

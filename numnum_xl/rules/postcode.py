@@ -74,6 +74,12 @@ def check(value: str, country: str, country_known: bool) -> tuple[Issue, ...]:
                  example=examples[0] if examples else "?"),)
 
 
+@lru_cache(maxsize=65536)
+def check_be_town(value: str, country_known: bool, town: str) -> tuple[Issue, ...]:
+    """:func:`check` for a Belgian postcode, then :func:`with_town`."""
+    return with_town(value, check(value, "BE", country_known), town)
+
+
 def with_town(value: str, found: tuple[Issue, ...], town: str) -> tuple[Issue, ...]:
     """``found`` (the issues of Belgian postcode ``value``) judged against the town too."""
     hit = be_places.town(town)
