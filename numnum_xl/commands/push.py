@@ -150,6 +150,7 @@ _W: dict[str, dict[str, str]] = {
                         "opgelost is.",
         "fixes": "Veilige correcties, verstuurd in plaats van wat er staat ({n}; "
                  "--zoals-geschreven verstuurt de cellen ongewijzigd):",
+        "more_fixes": "… en nog {n} (numnum-xl validate --fix toont ze alle)",
         "see_contacts": "De klanten staan nu in de oefenomgeving: {url}/contacts",
     },
     "fr": {
@@ -201,6 +202,7 @@ _W: dict[str, dict[str, str]] = {
                         "le journal ; relancez la même commande une fois le problème réglé.",
         "fixes": "Corrections sûres, envoyées à la place du contenu ({n} ; "
                  "--zoals-geschreven envoie les cellules telles quelles) :",
+        "more_fixes": "… et encore {n} (numnum-xl validate --fix les montre toutes)",
         "see_contacts": "Les clients sont dans l'environnement d'essai : {url}/contacts",
     },
     "en": {
@@ -251,6 +253,7 @@ _W: dict[str, dict[str, str]] = {
                         "the same command again once the problem is solved.",
         "fixes": "Safe fixes, sent instead of what the cells say ({n}; "
                  "--zoals-geschreven sends the cells as written):",
+        "more_fixes": "… and {n} more (numnum-xl validate --fix shows them all)",
         "see_contacts": "The contacts are now in the sandbox: {url}/contacts",
     },
 }
@@ -404,7 +407,7 @@ def _print_changes(changes: list, w: Mapping[str, str]) -> None:
         old = "" if c.old is None else c.old
         print(f"  {c.cell:>7}  {old!s} → {c.new!s}")
     if len(changes) > _LIMIT:
-        print("          " + w["more"].format(n=len(changes) - _LIMIT))
+        print("          " + w["more_fixes"].format(n=len(changes) - _LIMIT))
 
 
 def _confirmed(plan: Any, args: argparse.Namespace, w: Mapping[str, str]) -> bool:
