@@ -189,10 +189,12 @@ def test_company_only_export_has_a_way_out(tmp_path: Path) -> None:
     """No family-name column at all: every company row gets a fix, not a dead end."""
     book = write_book(tmp_path / "bedrijven.xlsx", ["Bedrijfsnaam", "Contactpersoon", "BTW"],
                       [["Acme NV", "Peeters", "BE0403019261"], ["Beta BV", None,
-                                                                 "BE0403019261"]])
+                                                                 "BE0403019261"],
+                       ["Garage Dubois", "Marie Dubois", "BE0403019261"]])
     report = validate_file(str(book))
     rows = {f.row: f for f in report.findings if f.column == "last_name" and f.row != 1}
-    assert {r: f.suggestion for r, f in rows.items()} == {2: "Peeters", 3: "Beta BV"}
+    assert {r: f.suggestion for r, f in rows.items()} == {2: "Peeters", 3: "Beta BV",
+                                                          4: "Dubois"}
     fixed, _changes, mapping = fix_table(report.table, report.mapping, with_mapping=True)
     assert not [f for f in validate_table(fixed, mapping).findings
                 if f.column == "last_name" and f.row != 1]

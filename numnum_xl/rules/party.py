@@ -349,8 +349,17 @@ def company_last_name(values: Mapping[str, Any]) -> str | None:
     'Janssen'
     >>> company_last_name({"title": "Tech Solutions NV"})
     'Tech Solutions NV'
+    >>> company_last_name({"title": "Garage Dubois", "contactperson_last_name": "Marie Dubois"})
+    'Dubois'
     """
-    for key in ("contactperson_last_name", "title"):
-        if _present(values.get(key)):
-            return str(values[key]).strip()
+    contact = values.get("contactperson_last_name")
+    if _present(contact):
+        contact = " ".join(str(contact).split())
+        if not _present(values.get("contactperson_first_name")) and " " in contact:
+            got = split_name(contact)  # the whole name in one column: its family name
+            if got:
+                return got[1]
+        return contact
+    if _present(values.get("title")):
+        return str(values["title"]).strip()
     return None
