@@ -99,11 +99,9 @@ def export_data(report: Report, *, all_rows: bool = False, lang: str = "nl") -> 
     ``report`` is the validation of the sheet as it is; the safe fixes are applied here and
     the copy validated again, so the verdict per row is the one ``validate --fix`` shows.
     """
-    from numnum_xl.fix import fix_table
-    from numnum_xl.validate import validate_table
+    from numnum_xl.fix import fixed_report
 
-    fixed, changes, mapping = fix_table(report.table, report.mapping, with_mapping=True)
-    clean = validate_table(fixed, mapping) if changes else report
+    clean, changes = fixed_report(report)
     bad = clean.rows_with_errors()
     reasons = _reasons(clean.findings, lang)
     numbers = clean.table.row_numbers

@@ -2,7 +2,8 @@
 
 VAT numbers written with prefix or dots, country names and lower-case codes, spaces around
 text, letter case of fixed values, IBAN/BIC layout, postcode layout, leading zeros Excel
-dropped. Every change is listed; nothing else is touched.
+dropped; the VAT number's country and the first and last name NumNum needs (a missing
+column for them is added). Every change is listed; nothing else is touched.
 
 >>> from numnum_xl.table import Table
 >>> from numnum_xl.validate import validate_table
@@ -19,12 +20,15 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from numnum_xl.cells import column_index_of
 from numnum_xl.findings import Finding
 from numnum_xl.mapping import Mapping, propose
 from numnum_xl.table import Table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from numnum_xl.validate import Report
 
 #: code -> the field the suggestion is for (None: the finding's own column).
 SAFE_FIXES: dict[str, str | None] = {
@@ -140,3 +144,14 @@ def fix_table(table: Table, mapping: Mapping | None = None, *, with_mapping: boo
     if with_mapping:
         return fixed, ordered, mapping
     return fixed, ordered
+
+
+def fixed_report(report: Report) -> tuple[Report, list[Change]]:
+    """The validation of ``report``'s sheet after the safe fixes, and the fixes: what push
+    sends and export writes instead of the cells as written (one verdict for all three)."""
+    from numnum_xl.validate import validate_table
+
+    fixed, changes, mapping = fix_table(report.table, report.mapping, with_mapping=True)
+    if not changes:
+        return report, []
+    return validate_table(fixed, mapping), list(changes)

@@ -436,6 +436,10 @@ class Plan:
     resumed: RunState | None = None
     lang: str = "nl"
     header: dict[str, Any] = field(default_factory=dict)
+    #: the validation whose verdict the plan follows (after the safe fixes, unless as written)
+    report: Report | None = None
+    #: the safe fixes applied to what is sent (:class:`numnum_xl.fix.Change`)
+    changes: list[Any] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Per action, plus ``deleted`` and ``rows``."""
@@ -507,13 +511,15 @@ def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]
 def prepare(report: Report, client: NumNumClient, account: Account, options: ImportOptions,
             *, source: str | os.PathLike[str], lang: str = "nl", restart: bool = False,
             journal: str | os.PathLike[str] | None = None,
-            changes: Iterable[Any] = ()) -> Plan:
+            changes: Iterable[Any] | None = None, as_written: bool = False) -> Plan:
     """Fetch NumNum's contacts once and decide, per row, what to do.
 
-    The verdict per row is validation's: a row with an error finding in ``report`` is
-    skipped (the reasons are its findings), every other row is sent. ``report`` is normally
-    the validation of the sheet *after* the safe fixes (:func:`numnum_xl.fix.fix_table`);
-    ``changes`` are those fixes, attached to the rows they touched.
+    The verdict per row is validation's: a row with an error finding is skipped (the reasons
+    are its findings), every other row is sent - with the safe fixes of ``validate --fix``
+    applied (:func:`numnum_xl.fix.fixed_report`; ``plan.report`` is the validation of the
+    fixed sheet and ``plan.changes`` the fixes, also attached to their rows). ``as_written``
+    sends the cells as they are. A caller that already fixed the sheet passes the fixed report
+    and its ``changes``.
 
     Raises :class:`~numnum_xl.client.AuthError` when the token is refused (nothing else has
     been sent then) and :class:`PushError` when an unfinished run of this sheet used other
@@ -521,6 +527,11 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
     """
     from numnum_xl.duplicates import match_existing, record_from_contact, record_from_values
 
+    if changes is None:
+        from numnum_xl.fix import fixed_report
+
+        report, changes = (report, []) if as_written else fixed_report(report)
+    changes = list(changes)
     t = text(lang)
     src = Path(source)
     workbook = workbook_identity(src)
@@ -635,7 +646,8 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
               "api_url": account.base_url, "options": options.as_dict(),
               "rows": len(plans), "started": datetime.now().astimezone().isoformat()}
     return Plan(account, options, batch, workbook, sheet, src, plans, deletes, len(contacts),
-                state, lang, header)
+                state, lang, header, report, changes)
+
 
 
 def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions) -> str:

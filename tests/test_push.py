@@ -46,7 +46,7 @@ def sb(server: SandboxHandle) -> SandboxHandle:
 
 
 def make_book(path: Path, n: int, seed: int, fault_rate: float = 0.05,
-              start: int = 1, fixed: bool = False) -> tuple[Path, Counter[str], int]:
+              start: int = 1, fixed: bool = True) -> tuple[Path, Counter[str], int]:
     """A sheet of ``n`` demo customers; returns (path, external_ids that must arrive, rows
     with errors). ``fixed``: as the push command sends it by default, after the safe fixes."""
     rows, _ = customers(n, seed=seed, fault_rate=fault_rate)
@@ -158,7 +158,7 @@ def test_sigkill_half_way_then_resume(sb: SandboxHandle, tmp_path: Path) -> None
     want = sum(expected.values())
     env = subprocess_env(tmp_path, sb.token)
     cmd = [sys.executable, "-m", "numnum_xl", "push", str(book), "--api-url", sb.base_url,
-           "--threads", "4", "--zoals-geschreven"]
+           "--threads", "4"]
     sb.set_faults(latency_ms=6, drop_after_rate=0.02, methods=["POST"], seed=1)
     proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)

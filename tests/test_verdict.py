@@ -87,14 +87,17 @@ def _account(sb: SandboxHandle) -> Account:
 
 
 def _plan(sb: SandboxHandle, book: Path, *, as_written: bool) -> tuple:
+    """validate (with --fix unless ``as_written``) and push's plan, each on its own."""
     report = validate_file(str(book))
     changes: list = []
     if not as_written:
         table, changes, mapping = fix_table(report.table, report.mapping, with_mapping=True)
         report = validate_table(table, mapping)
     with NumNumClient(sb.base_url, sb.token, policy=FAST) as c:
-        plan = push.prepare(report, c, _account(sb), ImportOptions(duplicates="nieuw"),
-                            source=book, changes=changes)
+        plan = push.prepare(validate_file(str(book)), c, _account(sb),
+                            ImportOptions(duplicates="nieuw"), source=book,
+                            as_written=as_written)
+    assert [(ch.cell, ch.new) for ch in plan.changes] == [(ch.cell, ch.new) for ch in changes]
     return report, plan, changes
 
 
@@ -262,8 +265,11 @@ def test_as_written_sends_the_cells_unchanged(tmp_path: Path, sb: SandboxHandle,
     assert "C2  BE 0403.019.261 → 0403019261" in capsys.readouterr().out
     with NumNumClient(sb.base_url, sb.token, policy=FAST) as c:
         report = validate_file(str(book))
-        plan = push.prepare(report, c, _account(sb), ImportOptions(), source=book)
+        plan = push.prepare(report, c, _account(sb), ImportOptions(), source=book,
+                            as_written=True)
+        fixed = push.prepare(report, c, _account(sb), ImportOptions(), source=book)
     assert plan.rows[0].payload["vat_id"] == "BE 0403.019.261" and not plan.rows[0].changes
+    assert fixed.rows[0].payload["vat_id"] == "0403019261" and fixed.rows[0].changes
 
 
 # --- 5. export ---------------------------------------------------------------------------------

@@ -283,11 +283,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--threads moet tussen 1 en {push.MAX_THREADS} liggen")
 
     table, mapping = load_and_map(args)
-    changes = []
-    if not args.as_written:  # send what validate --fix would write
-        from numnum_xl.fix import fix_table
-
-        table, changes, mapping = fix_table(table, mapping, with_mapping=True)
     report = validate_table(table, mapping)
 
     try:
@@ -309,7 +304,8 @@ def run(args: argparse.Namespace) -> int:
     with api.NumNumClient(account.base_url, account.token, lang=args.lang) as conn:
         try:
             plan = push.prepare(report, conn, account, options, source=args.file,
-                                lang=args.lang, restart=args.restart, changes=changes)
+                                lang=args.lang, restart=args.restart,
+                                as_written=args.as_written)
         except api.AuthError as exc:
             print(f"numnum-xl: {w['auth_first'].format(msg=exc.message(args.lang))}",
                   file=sys.stderr)
@@ -320,6 +316,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         except push.PushError as exc:
             raise UsageError(str(exc)) from None
+        report, changes = plan.report or report, plan.changes  # what is sent: the fixed sheet
         _print_plan(plan, report, w)
         _print_changes(changes, w)
         if args.as_written:
