@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
-from numnum_xl.findings import ERROR
 
 if TYPE_CHECKING:  # pragma: no cover
     from numnum_xl.fix import Change
@@ -66,22 +65,6 @@ class ExportData:
     changes: list[Change] = field(default_factory=list)
 
 
-def _reasons(findings: list, lang: str, limit: int = 3) -> dict[int, str]:
-    found: dict[int, list[str]] = {}
-    for f in findings:
-        if f.severity == ERROR and f.row is not None:
-            found.setdefault(f.row, []).append((f"{f.cell}: " if f.cell else "")
-                                               + f.message(lang))
-    more = _WORDS.get(lang, _WORDS["nl"])[2]
-    out = {}
-    for row, messages in found.items():
-        text = " | ".join(messages[:limit])
-        if len(messages) > limit:
-            text += " | " + more.format(n=len(messages) - limit)
-        out[row] = text
-    return out
-
-
 def _cell_value(key: str, value: Any) -> Any:
     if value is None:
         return None
@@ -103,7 +86,7 @@ def export_data(report: Report, *, all_rows: bool = False, lang: str = "nl") -> 
 
     clean, changes = fixed_report(report)
     bad = clean.rows_with_errors()
-    reasons = _reasons(clean.findings, lang)
+    reasons = clean.row_reasons(lang, 3, _WORDS.get(lang, _WORDS["nl"])[2])
     numbers = clean.table.row_numbers
     chosen = [i for i, n in enumerate(numbers) if all_rows or n not in bad]
     headers = [f.key for f in FIELDS

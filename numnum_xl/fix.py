@@ -41,6 +41,7 @@ SAFE_FIXES: dict[str, str | None] = {
     "vat.country_missing": "vat_country_code",
     "person.first_name_missing": "first_name", "person.last_name_missing": "last_name",
     "person.name_in_last_name": "last_name", "company.last_name_missing": "last_name",
+    "required.missing": "title",
 }
 #: The code of the change that adds a missing column (its header) to the copy.
 COLUMN_ADDED = "column.added"

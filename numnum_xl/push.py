@@ -61,7 +61,6 @@ from numnum_xl.client import (
     update_payload,
     workbook_identity,
 )
-from numnum_xl.findings import ERROR
 
 if TYPE_CHECKING:  # pragma: no cover
     from numnum_xl.validate import Report
@@ -458,19 +457,7 @@ class Plan:
 
 def _row_errors(report: Report, lang: str) -> dict[int, str]:
     """Sheet row -> the error messages of that row (the first three)."""
-    t = text(lang)
-    found: dict[int, list[str]] = {}
-    for f in report.findings:
-        if f.severity == ERROR and f.row is not None:
-            found.setdefault(f.row, []).append(
-                (f"{f.cell}: " if f.cell else "") + f.message(lang))
-    out = {}
-    for row, messages in found.items():
-        shown = " | ".join(messages[:3])
-        if len(messages) > 3:
-            shown += " | " + t["more_errors"].format(n=len(messages) - 3)
-        out[row] = shown
-    return out
+    return report.row_reasons(lang, 3, text(lang)["more_errors"])
 
 
 def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]

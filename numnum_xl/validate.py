@@ -38,7 +38,7 @@ ZIP_DIGITS = {"FR": 5, "DE": 5, "ES": 5, "IT": 5, "US": 5, "FI": 5, "MC": 5, "EE
 RAW_KINDS = {"language", "vat_rate", "yesno", "integer", "number"}
 #: Fields a finding may name although the sheet has no such column: ``--fix`` adds the
 #: column to the copy (the finding's ``cell`` is None until then).
-ADDABLE = ("last_name", "first_name", "vat_country_code")
+ADDABLE = ("title", "last_name", "first_name", "vat_country_code")
 
 
 @dataclass
@@ -72,8 +72,37 @@ class Report:
                 "summary": self.summary()}
 
     def rows_with_errors(self) -> set[int]:
-        """Real sheet rows that have at least one error."""
-        return {f.row for f in self.findings if f.severity == ERROR and f.row is not None}
+        """Real sheet rows that have at least one error - every data row when the sheet has
+        no column for a required field (NumNum skips every row then)."""
+        rows = {f.row for f in self.findings if f.severity == ERROR and f.row is not None}
+        if any(f.code == "header.required_missing" for f in self.findings):
+            rows.update(self.table.row_numbers)
+        return rows
+
+    def row_reasons(self, lang: str = "nl", limit: int = 3, more: str = "+{n}"
+                    ) -> dict[int, str]:
+        """Sheet row -> its error messages (the first ``limit``, "cell: message" joined by
+        " | "), for every row of :meth:`rows_with_errors`: a row without an error of its own
+        gets the sheet's (a required column missing)."""
+        found: dict[int, list[str]] = {}
+        data = set(self.table.row_numbers)
+        sheet: list[str] = []
+        for f in self.findings:
+            if f.severity != ERROR or f.row is None:
+                continue
+            text = (f"{f.cell}: " if f.cell else "") + f.message(lang)
+            if f.row in data:
+                found.setdefault(f.row, []).append(text)
+            elif f.code == "header.required_missing":
+                sheet.append(f.message(lang))
+        out = {}
+        for row in sorted(self.rows_with_errors() & data):
+            messages = found.get(row) or sheet
+            shown = " | ".join(messages[:limit])
+            if len(messages) > limit:
+                shown += " | " + more.format(n=len(messages) - limit)
+            out[row] = shown
+        return out
 
 
 def clear_caches() -> None:
@@ -285,6 +314,15 @@ def _scheme_id(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
     return scheme.check_id(value, ctx.values.get(_SCHEME_OF[key]))
 
 
+def _required_guess(key: str, v: dict[str, Any]) -> str | None:
+    """What a missing required field most likely is: a person's title is the whole name, as
+    in NumNum's sample ("Marie Dupont")."""
+    if key != "title":
+        return None
+    names = [str(v[k]).strip() for k in ("first_name", "last_name") if v.get(k) is not None]
+    return " ".join(names) or None
+
+
 def _zip(value: str, ctx: _Context) -> tuple[Issue, ...]:
     city = ctx.values.get("address_city")
     found = () if ctx.region == "BE" and isinstance(city, str) else \
@@ -337,7 +375,8 @@ class _RowChecker:
                       if FIELD_BY_KEY[k].kind in _RULES]
         self.countries = [k for k in ("vat_country_code", "address_country",
                                       "iban_country_code")]
-        self.required = [k for k in REQUIRED if k in self.present]
+        #: required fields, also when the sheet has no column for them (NumNum skips the row)
+        self.required = list(REQUIRED) if mapping.fields else []
         self._cells: dict[tuple[int, str], str] = {}
 
     def cell(self, r: int, key: str) -> str:
@@ -424,8 +463,11 @@ class _RowChecker:
         for key in self.required:
             if key == "last_name":
                 continue  # person or company decides what it needs: see _party
-            if v[key] is None and not _flagged(issues, key):
-                add(key, (error("required.missing"),))
+            if v.get(key) is None and not _flagged(issues, key):
+                guess = _required_guess(key, v)
+                if guess is None and key not in self.present:
+                    continue  # no column and nothing to offer: the sheet's finding says it
+                add(key, (error("required.missing", guess, field=key),))
         # countries first: the other rules use them
         resolved: dict[str, str | None] = {}
         for key in self.countries:
