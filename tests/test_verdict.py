@@ -255,6 +255,7 @@ def test_as_written_sends_the_cells_unchanged(tmp_path: Path, sb: SandboxHandle,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NUMNUM_API_TOKEN", sb.token)
     monkeypatch.setenv("NUMNUM_XL_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("NUMNUM_API_URL", sb.base_url)  # the env token is only for this URL
     book = write_book(tmp_path / "k.xlsx", ["title", "last_name", "vat_id",
                                             "vat_country_code", "external_id"],
                       [["Acme NV", "Peeters", "BE 0403.019.261", "BE", "A1"]])
