@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--in-place", action="store_true",
                    help="markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)")
     p.add_argument("--fix", action="store_true",
-                   help="pas de veilige correcties toe (BTW-opmaak, landnamen, spaties, "
-                        "hoofdletters) en toon elke wijziging")
+                   help="pas de veilige correcties toe (BTW-opmaak en -landcode, landnamen, "
+                        "spaties, hoofdletters, voor- en familienaam) en toon elke wijziging; "
+                        "ontbrekende kolommen daarvoor worden in de kopie toegevoegd")
     p.set_defaults(func=run)
 
 
