@@ -23,6 +23,8 @@ KEYRING_DEFAULT_USER = "default"
 _TOKEN = re.compile(r"[\x21-\x7e]{1,4096}")
 #: Every token this process has read: redacted from any text shown or logged.
 _SEEN: set[str] = set()
+#: Tokens shorter than this are redacted only where they stand alone.
+_SHORT_TOKEN = 8
 
 
 class AccountError(Exception):
@@ -59,10 +61,17 @@ def redact(text: str) -> str:
     >>> _ = check_token("geheim-123456", "hier")
     >>> redact("Bearer geheim-123456 werd geweigerd")
     'Bearer *** werd geweigerd'
+    >>> _ = check_token("t", "hier")
+    >>> redact("niets met token=t")
+    'niets met token=***'
     """
     for token in sorted(_SEEN, key=len, reverse=True):
-        if token and token in text:
+        if not token or token not in text:
+            continue
+        if len(token) >= _SHORT_TOKEN:
             text = text.replace(token, "***")
+        else:  # a short token only where it stands alone, so "niets" survives a token "t"
+            text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(token)}(?![0-9A-Za-z])", "***", text)
     return text
 
 
