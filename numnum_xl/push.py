@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 import time
 from collections import Counter
@@ -633,45 +632,32 @@ def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions
 # --- carrying it out -------------------------------------------------------------------------
 
 class Progress:
-    """A one-line progress bar on ``stream`` (stderr); silent when it is not a terminal."""
+    """The sending bar: :func:`numnum_xl.progress.bar` on ``stream`` (stderr), silent when it
+    is not a terminal; ``advance``/``close`` as :func:`execute` calls them."""
 
     def __init__(self, total: int, label: str = "rijen verstuurd", *,
                  stream: TextIO | None = None, enabled: bool | None = None) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        isatty = getattr(self.stream, "isatty", None)
-        self.enabled = bool(isatty and isatty()) if enabled is None else enabled
+        from numnum_xl.progress import bar
+
+        self._bar = bar(total, desc=label, enabled=enabled, stream=stream)
         self.total = total
         self.label = label
-        self.done = 0
-        self._start = time.monotonic()
-        self._last = 0.0
-        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self._bar.enabled
+
+    @property
+    def done(self) -> int:
+        return self._bar.done
 
     def advance(self, n: int = 1) -> None:
-        """Count ``n`` more rows; redraw at most ten times a second."""
-        with self._lock:
-            self.done += n
-            now = time.monotonic()
-            if self.enabled and (now - self._last >= 0.1 or self.done >= self.total):
-                self._last = now
-                self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        width = 30
-        share = self.done / self.total if self.total else 1.0
-        filled = int(width * share)
-        rate = self.done / max(now - self._start, 1e-6)
-        bar = "█" * filled + "░" * (width - filled)
-        self.stream.write(f"\r  {bar} {self.done}/{self.total} {self.label} · {rate:.0f}/s ")
-        self.stream.flush()
+        """Count ``n`` more rows."""
+        self._bar.update(n)
 
     def close(self) -> None:
         """End the line."""
-        if self.enabled and self.total:
-            with self._lock:
-                self._draw(time.monotonic())
-                self.stream.write("\n")
-                self.stream.flush()
+        self._bar.close()
 
 
 @dataclass
