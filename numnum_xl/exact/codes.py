@@ -43,6 +43,7 @@ from numnum_xl.exact.schema import CODE_MAX_DIGITS
 
 REGISTER_SUFFIX = ".exact-relatiecodes.json"
 REGISTER_VERSION = 1
+_KEYS = ("vat", "external_id", "name")
 
 
 def register_path(workbook: str | os.PathLike[str]) -> Path:
@@ -105,6 +106,30 @@ class CodeRegister:
                  entries: list[dict[str, Any]] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.entries: list[dict[str, Any]] = entries or []
+        # indexes, so that matching a sheet is linear: value -> entries holding it (for each
+        # identity key), code key -> entries holding that code now, entry -> its position
+        self._by: dict[str, dict[str, list[dict[str, Any]]]] = {k: {} for k in _KEYS}
+        self._code: dict[str, list[dict[str, Any]]] = {}
+        self._pos: dict[int, int] = {}
+        for e in self.entries:
+            self._index(e)
+
+    def _index(self, entry: dict[str, Any]) -> None:
+        self._pos.setdefault(id(entry), len(self._pos))
+        for key in _KEYS:
+            value = entry.get(key)
+            if value:
+                holders = self._by[key].setdefault(value, [])
+                if not any(h is entry for h in holders):
+                    holders.append(entry)
+                    holders.sort(key=lambda h: self._pos[id(h)])
+        self._index_code(entry)
+
+    def _index_code(self, entry: dict[str, Any]) -> None:
+        holders = self._code.setdefault(code_key(entry["code"]), [])
+        if not any(h is entry for h in holders):
+            holders.append(entry)
+            holders.sort(key=lambda h: self._pos[id(h)])
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CodeRegister:
@@ -133,8 +158,8 @@ class CodeRegister:
 
     def by_code(self, code: str) -> dict[str, Any] | None:
         """The entry that holds ``code`` now."""
-        key = code_key(code)
-        return next((e for e in self.entries if code_key(e["code"]) == key), None)
+        holders = self._code.get(code_key(code))
+        return holders[0] if holders else None
 
     def match(self, ident: Identity) -> dict[str, Any] | None:
         """The entry of the customer ``ident`` describes, or None."""
@@ -142,7 +167,7 @@ class CodeRegister:
             value = getattr(ident, key)
             if not value:
                 continue
-            for e in self.entries:
+            for e in self._by[key].get(value, ()):
                 if e.get(key) == value and same_customer(e, ident):
                     return e
         return None
@@ -154,14 +179,18 @@ class CodeRegister:
             entry = {"code": code}
             self.entries.append(entry)
         elif code_key(entry["code"]) != code_key(code):
+            old = code_key(entry["code"])
             entry.setdefault("vorige", []).append(entry["code"])
             entry["code"] = code
+            holders = self._code.get(old, [])
+            holders[:] = [h for h in holders if h is not entry]
         for key in ("vat", "external_id", "name"):
             value = getattr(ident, key)
             if value:
                 entry[key] = value
         if label:
             entry["label"] = label
+        self._index(entry)
         return entry
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:
