@@ -57,11 +57,16 @@ class Bar:
         self._lock = threading.Lock()
         self._tqdm: Any = None
         if self.enabled:
+            import shutil
+
             from tqdm import tqdm
 
+            # a terminal that reports no size (a bare pseudo-terminal) still gets a full line
+            size = shutil.get_terminal_size((100, 24))
             self._tqdm = tqdm(total=self.total, desc=desc, file=self.stream, unit="",
-                              bar_format=BAR_FORMAT, ascii="░█",
-                              mininterval=0.1, dynamic_ncols=True, leave=True)
+                              bar_format=BAR_FORMAT, ascii="░█", ncols=max(60, size.columns),
+                              nrows=max(10, size.lines),
+                              mininterval=0.1, leave=True)
 
     def update(self, n: int = 1) -> None:
         """Count ``n`` more units of work."""

@@ -9,7 +9,7 @@ The import options carry NumNum's own words (English aliases accepted)::
 
 It validates first and never sends a row with errors, shows the plan (``--dry-run`` stops
 there), asks before deleting anything (``--yes`` on a script), sends, and writes
-``NAME.numnum-import.xlsx`` (validation marks + a ``NumNum-import`` sheet with every row's
+``NAME.numnum-import.xlsx`` (a ``NumNum-import`` sheet with every row's
 result) and the journal ``NAME.numnum-journal.jsonl``. An interrupted push is continued by
 running the same command again. Without an account (no ``--api-url``, ``NUMNUM_API_URL`` or
 settings) it goes to the local sandbox, and says so.
