@@ -84,6 +84,8 @@ def header_note(f: ExactField) -> str:
 
 
 def _help_sheet(ws: Worksheet) -> None:
+    from numnum_xl.textfit import lines_needed, row_height_for
+
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     ws.cell(row=1, column=1, value="Verkoopboekingen voor Exact Online").font = Font(
@@ -99,16 +101,28 @@ def _help_sheet(ws: Worksheet) -> None:
                   "factuur (kop)" if f.level == "header" else "regel", f.exact, f.example,
                   f.description_nl)
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value).number_format = "@"
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.number_format = "@"
+            cell.alignment = wrap
+        ws.row_dimensions[r].height = row_height_for(max(
+            lines_needed(str(v), w) for v, w in zip(values, _HELP_WIDTHS, strict=True)))
     top = 6 + len(ENTRY_FIELDS)
     ws.cell(row=top, column=1, value="Importprofiel in Exact (één keer)").font = bold
     entry_col = next(i for i, f in enumerate(ENTRY_FIELDS, start=1) if f.key == "entry_number")
     for i, step in enumerate(PROFILE_STEPS, start=1):
         ws.cell(row=top + i, column=1, value=i)
-        ws.cell(row=top + i, column=2, value=step.format(entry_col=entry_col)).alignment = wrap
+        text = step.format(entry_col=entry_col)
+        ws.cell(row=top + i, column=2, value=text).alignment = wrap
         ws.merge_cells(start_row=top + i, start_column=2, end_row=top + i, end_column=6)
-    for letter, width in zip("ABCDEF", (24, 10, 14, 24, 24, 60), strict=True):
+        merged = sum(_HELP_WIDTHS[1:]) + len(_HELP_WIDTHS[1:]) - 1  # the gaps count too
+        ws.row_dimensions[top + i].height = row_height_for(lines_needed(text, merged))
+    for letter, width in zip("ABCDEF", _HELP_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    ws.cell(row=2, column=1).alignment = Alignment(wrap_text=False, vertical="top")
+
+
+#: Column widths of the help sheet (characters); long texts wrap in them.
+_HELP_WIDTHS = (24, 10, 14, 24, 24, 60)
 
 
 def build_workbook() -> Workbook:
