@@ -104,7 +104,7 @@ _T: dict[str, dict[str, str]] = {
         "stopped": "niet verstuurd: de import is onderbroken",
         "auth_stop": "niet verstuurd: NumNum weigert het token",
         "more_errors": "en nog {n} fout(en)",
-        "external_id": "zelfde Extern ID", "vat_id": "zelfde BTW-nummer",
+        "external_id": "zelfde Extern ID", "vat_id": "zelfde btw-nummer",
         "email": "zelfde e-mailadres", "name": "gelijkaardige naam op dezelfde plaats",
     },
     "fr": {

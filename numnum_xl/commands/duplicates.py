@@ -5,8 +5,8 @@ The matcher is :mod:`numnum_xl.duplicates` (the same one ``push`` uses to decide
 already exist). Every row of a group gets a lavender mark (:data:`numnum_xl.annotate.DUPLICATE`)
 on the cell of the key that matched (external ID, VAT number, email; the name for a name
 match) with a note naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde
-BTW-nummer (0403019261)."; a row that matches a contact of the account gets "Bestaat al in
-NumNum: klant 123 (…) heeft hetzelfde BTW-nummer". These are findings with their own codes
+btw-nummer (0403019261)."; a row that matches a contact of the account gets "Bestaat al in
+NumNum: klant 123 (…) heeft hetzelfde btw-nummer". These are findings with their own codes
 (``duplicate.*``, ``existing.*``) and kind ``duplicate``: ``validate``'s contract (severity
 error or warning) does not change.
 
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``duplicates`` command."""
     p = sub.add_parser(
         "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in je NumNum-account)",
-        description="Zoek rijen die dezelfde klant zijn: zelfde extern ID of BTW-nummer "
+        description="Zoek rijen die dezelfde klant zijn: zelfde extern ID of btw-nummer "
                     "(zeker), zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode "
                     "of plaats (mogelijk). Met een NumNum-account ook de rijen die daar al "
                     "bestaan. Schrijft een kopie met die rijen in lila, met uitleg in een "
@@ -278,7 +278,7 @@ _WORDS = {
            "exists": "bestaat al in NumNum als klant {id}",
            "more": "… en nog {n} groep(en)", "copy": "Gemarkeerde kopie",
            "none": "Geen dubbele klanten gevonden.",
-           "external_id": "zelfde extern ID", "vat_id": "zelfde BTW-nummer",
+           "external_id": "zelfde extern ID", "vat_id": "zelfde btw-nummer",
            "email": "zelfde e-mailadres", "name": "(bijna) dezelfde naam en plaats"},
     "fr": {"read": "{n} clients lus dans {file} (feuille {sheet})",
            "account": "comparés aux {n} clients dans NumNum ({url})",

@@ -112,7 +112,7 @@ _W: dict[str, dict[str, str]] = {
         "probable": "waarvan {n} waarschijnlijk (op e-mailadres of naam: controleer ze)",
         "dry": "Proefrun (--dry-run): er is niets verstuurd.",
         "fix_hint": "Tip: {n} rij(en) hebben waarschuwingen met een veilige correctie (bv. "
-                    "BTW-nummer zonder punten); --fix past ze toe voor het versturen.",
+                    "btw-nummer zonder punten); --fix past ze toe voor het versturen.",
         "confirm": "Er worden {n} klanten uit NumNum verwijderd ({what}). Eerst wordt een "
                    "reservekopie gemaakt. Typ ja om door te gaan: ",
         "confirm_what_all": "alle klanten", "confirm_what_prev": "de eerder geïmporteerde",

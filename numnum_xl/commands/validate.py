@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--in-place", action="store_true",
                    help="markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)")
     p.add_argument("--fix", action="store_true",
-                   help="pas de veilige correcties toe (BTW-opmaak, landnamen, spaties, "
+                   help="pas de veilige correcties toe (btw-opmaak, landnamen, spaties, "
                         "hoofdletters) en toon elke wijziging")
     p.set_defaults(func=run)
 

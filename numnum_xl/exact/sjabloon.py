@@ -54,7 +54,7 @@ PROFILE_STEPS = (
     "Koppel de kopvelden: Factuurdatum = Datum, Omschrijving kopregel = Omschrijving: "
     "Kopregel, Relatiecode, Boekstuknummer, Boekjaar, Periode.",
     "Koppel de regelvelden: Grootboekrekening, Omschrijving, Bedrag excl. btw = Bedrag, "
-    "BTW-code.",
+    "Btw-code.",
     "Notatie: datum dd-mm-jjjj, decimaalteken komma (of wat je bij --datum en --decimaal "
     "koos). Kies het dagboek (bv. 70), boekjaar en periode.",
     "Kies Importdefinitie opslaan en geef ze een naam; de volgende keer kies je meteen dat "

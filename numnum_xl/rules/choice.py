@@ -4,12 +4,14 @@ yes/no, payment term, sort order.
 A value that is not exactly allowed is an error (NumNum's importer compares values); where it
 is clear what was meant, the issue carries the value to write instead.
 
->>> check_legal_form("bv"), check_legal_form("BVBA")
+>>> check_legal_form("bv"), check_legal_form("srl")
 ((), ())
 >>> [(i.code, i.suggestion) for i in check_legal_form("B.V.")]
 [('legal_form.written', 'BV')]
->>> [(i.code, i.suggestion) for i in check_legal_form("SPRL")]
-[('legal_form.unknown', 'BVBA')]
+>>> [(i.code, i.suggestion, i.suggestion.in_lang("fr")) for i in check_legal_form("SPRL")]
+[('legal_form.unknown', 'BV', 'srl')]
+>>> [(i.severity, i.code, i.suggestion) for i in check_legal_form("BVBA")]
+[('warning', 'legal_form.outdated', 'BV')]
 >>> [(i.code, i.suggestion) for i in check_choice("Nederlands", "doc_language")]
 [('choice.invalid', 'nl')]
 >>> [(i.severity, i.suggestion) for i in check_choice("Ja", "vat_shifted")]
@@ -31,7 +33,13 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from numnum_xl.catalogue import FIELD_BY_KEY, LEGAL_FORM_ALIASES, LEGAL_FORM_CODES
+from numnum_xl.catalogue import (
+    FIELD_BY_KEY,
+    LEGAL_FORM_ALIASES,
+    LEGAL_FORM_CODES,
+    LEGAL_FORM_SUCCESSORS,
+)
+from numnum_xl.messages import Localized
 from numnum_xl.rules.base import Issue, error, warning
 
 
@@ -42,17 +50,21 @@ def _squash(text: str) -> str:
 _BY_CASEFOLD = {c.casefold(): c for c in LEGAL_FORM_CODES}
 _BY_SQUASH = {_squash(c): c for c in LEGAL_FORM_CODES}
 _ALIASES = {_squash(k): v for k, v in LEGAL_FORM_ALIASES.items()}
+_SUCCESSORS = {_squash(k): Localized(*v) for k, v in LEGAL_FORM_SUCCESSORS.items()}
 
 
 @lru_cache(maxsize=4096)
 def check_legal_form(value: str) -> tuple[Issue, ...]:
     """Issues with a company_type value (case-insensitive, per NumNum's list and API)."""
-    if value.casefold() in _BY_CASEFOLD:
-        return ()
     squashed = _squash(value)
-    if squashed in _BY_SQUASH:
+    successor = _SUCCESSORS.get(squashed)
+    if value.casefold() in _BY_CASEFOLD or squashed in _BY_SQUASH:
+        if successor is not None:  # NumNum still takes it, but the form no longer exists
+            return (warning("legal_form.outdated", successor, value=value),)
+        if value.casefold() in _BY_CASEFOLD:
+            return ()
         return (warning("legal_form.written", _BY_SQUASH[squashed], value=value),)
-    guess = _ALIASES.get(squashed)
+    guess = successor or _ALIASES.get(squashed)
     if guess is None and len(squashed) >= 5:
         hit = process.extractOne(squashed, list(_BY_SQUASH) + list(_ALIASES),
                                  scorer=Levenshtein.normalized_similarity, score_cutoff=0.79)
