@@ -14,7 +14,10 @@ of this process (``time.process_time``; the machine is shared, wall clock is sho
   customer is looked up by VAT number, Extern ID or name + postcode: the step that scanned the
   whole register per row before it had indexes);
 * ``check_relations``: the whole check as the command runs it on rows in memory (core
-  validation in one process, ``workers=1``, then the codes), unless ``--no-check``.
+  validation in one process, ``workers=1``, then the codes), unless ``--no-check``;
+* ``next export, GC paused``: the next export again with Python's cyclic garbage collector
+  paused: its full collections walk every live object (the whole sheet in memory), which
+  adds a share that grows with the sheet; without it the growth is the algorithm's own.
 
 It prints each time per size and the ratio between the largest and the smallest size beside
 the ratio of the sizes: linear work grows like the sizes (10k -> 100k: 10x; the target is
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import statistics
 import sys
 import time
@@ -80,6 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             runs.setdefault("assign, first export", []).append((cpu, wall))
             cpu, wall, _ = timed(run)
             runs.setdefault("assign, next export", []).append((cpu, wall))
+            gc.collect()
+            gc.disable()  # the same without Python's cyclic GC, whose full collections walk
+            try:          # every live object (the whole sheet): the algorithm's own growth
+                cpu, wall, _ = timed(run)
+            finally:
+                gc.enable()
+            runs.setdefault("next export, GC paused", []).append((cpu, wall))
         if not args.no_check:
             import numnum_xl.exact.relations as rel
 

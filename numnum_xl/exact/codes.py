@@ -111,25 +111,24 @@ class CodeRegister:
         self._by: dict[str, dict[str, list[dict[str, Any]]]] = {k: {} for k in _KEYS}
         self._code: dict[str, list[dict[str, Any]]] = {}
         self._pos: dict[int, int] = {}
+        self._indexed: dict[int, set[tuple[str, str]]] = {}  # entry -> (key, value) indexed
         for e in self.entries:
             self._index(e)
 
     def _index(self, entry: dict[str, Any]) -> None:
-        self._pos.setdefault(id(entry), len(self._pos))
-        for key in _KEYS:
-            value = entry.get(key)
-            if value:
-                holders = self._by[key].setdefault(value, [])
-                if not any(h is entry for h in holders):
-                    holders.append(entry)
-                    holders.sort(key=lambda h: self._pos[id(h)])
-        self._index_code(entry)
-
-    def _index_code(self, entry: dict[str, Any]) -> None:
-        holders = self._code.setdefault(code_key(entry["code"]), [])
-        if not any(h is entry for h in holders):
-            holders.append(entry)
-            holders.sort(key=lambda h: self._pos[id(h)])
+        pos = self._pos.setdefault(id(entry), len(self._pos))
+        done = self._indexed.setdefault(id(entry), set())
+        pairs = [(key, entry.get(key)) for key in _KEYS] + [("code", code_key(entry["code"]))]
+        for key, value in pairs:
+            if not value or (key, value) in done:
+                continue
+            done.add((key, value))
+            holders = (self._code if key == "code" else self._by[key]).setdefault(value, [])
+            if not holders or self._pos[id(holders[-1])] < pos:
+                holders.append(entry)  # the usual case: entries are indexed in order
+            else:
+                at = next(i for i, h in enumerate(holders) if self._pos[id(h)] > pos)
+                holders.insert(at, entry)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CodeRegister:
@@ -184,6 +183,7 @@ class CodeRegister:
             entry["code"] = code
             holders = self._code.get(old, [])
             holders[:] = [h for h in holders if h is not entry]
+            self._indexed.get(id(entry), set()).discard(("code", old))
         for key in ("vat", "external_id", "name"):
             value = getattr(ident, key)
             if value:
