@@ -15,6 +15,7 @@ field key after mapping and the A1 cell.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -133,7 +134,8 @@ def validate_in_background(table: Table, mapping: Mapping
     from concurrent.futures import ProcessPoolExecutor
 
     _PENDING = (table, mapping)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         future = pool.submit(_pending_findings)
     finally:
@@ -168,6 +170,20 @@ def _check_rows(checker: _RowChecker, start: int, stop: int
         if found:
             findings.extend(found)
     return values, findings
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the parent ends, even by a signal (a SIGTERM or SIGKILL to
+    ``numnum-xl validate`` leaves no worker behind). Linux's ``PR_SET_PDEATHSIG``."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers are not forked there
+        return
+    if os.getppid() != parent:  # the parent was already gone before prctl took effect
+        os._exit(1)
 
 
 def _can_fork() -> bool:
@@ -205,7 +221,8 @@ def _check_parallel(checker: _RowChecker, workers: int
     chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
     _FORKED = checker
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(
+                workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_forked_chunk, chunks)
     finally:
         _FORKED = None

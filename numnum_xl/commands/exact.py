@@ -305,8 +305,12 @@ def _print(report: Any, out: Path | None, lang: str, blocked: bool) -> None:
     s = report.summary()
     print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
           f"{w[2]} {s['header_row']})")
-    print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}")
-    from numnum_xl.commands._common import print_findings
+    from numnum_xl.commands._common import plural, print_findings
+
+    singular = {"nl": ("fout", "waarschuwing"), "fr": ("erreur", "avertissement"),
+                "en": ("error", "warning")}[lang]
+    print(f"{plural(s['errors'], singular[0], w[3])}, "
+          f"{plural(s['warnings'], singular[1], w[4])}")
 
     print_findings(report.findings, lang)
     if out:

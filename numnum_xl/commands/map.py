@@ -47,21 +47,43 @@ def run(args: argparse.Namespace) -> int:
                   sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        labels = {"key": "sleutel", "label": "label", "synonym": "synoniem",
-                  "fuzzy": "lijkt op", "profile": "gekozen",
-                  "ambiguous": "naam (uit context)", "skip": "overslaan",
-                  "duplicate": "dubbel", "unmapped": "NIET GEKOPPELD"}
-        print(f"Kopregel op rij {table.header_row} van {args.file}:")
+        w = _MAP_WORDS[args.lang]
+        lang = args.lang
+        print(w["header"].format(row=table.header_row, file=args.file))
         for r in rows:
-            target = " + ".join(f"{k} ({FIELD_BY_KEY[k].label_nl})" for k in r["fields"]) \
+            target = " + ".join(f"{k} ({FIELD_BY_KEY[k].label(lang)})" for k in r["fields"]) \
                 or (f"{r['field']} ?" if r["field"] else "-")
             extra = f" {r['score']:.0%}" if r["how"] == "fuzzy" else ""
             print(f"  {r['column']:>3}  {r['header'][:30]:30}  → {target:40} "
-                  f"[{labels[r['how']]}{extra}]")
+                  f"[{w[r['how']]}{extra}]")
         for key in missing_required:
-            print(f"  ontbreekt: verplicht veld {key} ({FIELD_BY_KEY[key].label_nl})")
+            print(f"  {w['missing'].format(key=key, label=FIELD_BY_KEY[key].label(lang))}")
         for name in mapping.missing:
-            print(f"  profielkolom niet gevonden: {name}")
+            print(f"  {w['profile_missing'].format(name=name)}")
         if saved:
-            print(f"Profiel bewaard: {saved}")
+            print(w["saved"].format(path=saved))
     return 1 if missing_required else 0
+
+
+#: The words of the mapping table, per language.
+_MAP_WORDS: dict[str, dict[str, str]] = {
+    "nl": {"header": "Kopregel op rij {row} van {file}:", "key": "sleutel", "label": "label",
+           "synonym": "synoniem", "fuzzy": "lijkt op", "profile": "gekozen",
+           "ambiguous": "naam (uit context)", "skip": "overslaan", "duplicate": "dubbel",
+           "unmapped": "NIET GEKOPPELD", "missing": "ontbreekt: verplicht veld {key} ({label})",
+           "profile_missing": "profielkolom niet gevonden: {name}",
+           "saved": "Profiel bewaard: {path}"},
+    "fr": {"header": "En-tête en ligne {row} de {file} :", "key": "clé", "label": "libellé",
+           "synonym": "synonyme", "fuzzy": "ressemble à", "profile": "choisi",
+           "ambiguous": "nom (d'après le contexte)", "skip": "ignorer", "duplicate": "doublon",
+           "unmapped": "NON ASSOCIÉE",
+           "missing": "manquant : champ obligatoire {key} ({label})",
+           "profile_missing": "colonne du profil introuvable : {name}",
+           "saved": "Profil enregistré : {path}"},
+    "en": {"header": "Header on row {row} of {file}:", "key": "key", "label": "label",
+           "synonym": "synonym", "fuzzy": "looks like", "profile": "chosen",
+           "ambiguous": "name (from context)", "skip": "skip", "duplicate": "duplicate",
+           "unmapped": "NOT MAPPED", "missing": "missing: required field {key} ({label})",
+           "profile_missing": "profile column not found: {name}",
+           "saved": "Profile saved: {path}"},
+}

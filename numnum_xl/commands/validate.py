@@ -9,6 +9,7 @@ import sys
 from numnum_xl.commands._common import (
     add_input_options,
     load_and_map,
+    plural,
     print_findings,
     write_marked_copy,
 )
@@ -86,15 +87,15 @@ def _plain(value):
 
 
 _WORDS = {
-    "nl": ("klanten gelezen uit", "blad", "kopregel op rij", "fouten", "waarschuwingen",
-           "rijen met fouten", "Gecontroleerde kopie", "Geen fouten: klaar om te importeren.",
-           "Correcties"),
-    "fr": ("clients lus dans", "feuille", "en-tête en ligne", "erreurs", "avertissements",
-           "lignes avec erreurs", "Copie contrôlée", "Aucune erreur : prêt à importer.",
-           "Corrections"),
-    "en": ("customers read from", "sheet", "header on row", "errors", "warnings",
-           "rows with errors", "Checked copy", "No errors: ready to import.",
-           "Fixes"),
+    "nl": ("klanten gelezen uit", "blad", "kopregel op rij", ("fout", "fouten"),
+           ("waarschuwing", "waarschuwingen"), ("rij met fouten", "rijen met fouten"),
+           "Gecontroleerde kopie", "Geen fouten: klaar om te importeren.", "Correcties"),
+    "fr": ("clients lus dans", "feuille", "en-tête en ligne", ("erreur", "erreurs"),
+           ("avertissement", "avertissements"), ("ligne avec erreurs", "lignes avec erreurs"),
+           "Copie contrôlée", "Aucune erreur : prêt à importer.", "Corrections"),
+    "en": ("customers read from", "sheet", "header on row", ("error", "errors"),
+           ("warning", "warnings"), ("row with errors", "rows with errors"), "Checked copy",
+           "No errors: ready to import.", "Fixes"),
 }
 
 
@@ -104,7 +105,8 @@ def print_report(report, changes, out, lang: str) -> None:
     s = report.summary()
     print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
           f"{w[2]} {s['header_row']})")
-    print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}, {s['rows_with_errors']} {w[5]}")
+    print(f"{plural(s['errors'], *w[3])}, {plural(s['warnings'], *w[4])}, "
+          f"{plural(s['rows_with_errors'], *w[5])}")
     print_findings(report.findings, lang)
     if changes:
         print(f"{w[8]} ({len(changes)}):")
