@@ -148,3 +148,50 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+# --- the command line itself: argparse, help texts, command names ---------------------------
+
+def test_argparse_errors_and_help_follow_lang(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["validate", "--lang", "fr"])
+    err = capsys.readouterr().err
+    assert err.startswith("utilisation : ") and "erreur : ces arguments sont obligatoires" in err
+    with pytest.raises(SystemExit):
+        main(["validate", "--help", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert "Check every cell" in out and "customer list: .xlsx" in out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("gebruik: ") and "argumenten:" in out and "opties:" in out
+
+
+@pytest.mark.parametrize("command", ["validate", "map", "template", "push", "clear"])
+def test_every_help_text_of_the_main_commands_is_translated(command: str) -> None:
+    from numnum_xl.cli import build_parser
+    from numnum_xl.cli_text import HELP, parsers
+
+    parser = build_parser("nl")
+    sub = next(p for p in parsers(parser) if p.prog.split()[-1] == command)
+    texts = [sub.description] + [a.help for a in sub._actions if a.help] + \
+        [g.title for g in sub._action_groups if g.title not in ("argumenten", "opties",
+                                                                  "positional arguments",
+                                                                  "options")]
+    texts = [t for t in texts if t and t not in ("show this help message and exit",
+                                                 "toon deze hulp en stop")]
+    missing = [t for t in texts if t not in HELP]
+    assert missing == [], missing
+
+
+def test_english_names_with_dutch_aliases(small_book, tmp_path: Path, capsys) -> None:
+    assert main(["valideer", str(small_book), "--json"]) == 1
+    assert '"findings"' in capsys.readouterr().out
+    out = tmp_path / "sjabloon.xlsx"
+    assert main(["exact", "template", str(out)]) == 0 and out.is_file()
+    out.unlink()
+    assert main(["exact", "sjabloon", str(out)]) == 0 and out.is_file()  # the old name works
+    with pytest.raises(SystemExit):
+        main(["exact", "--help"])
+    helped = capsys.readouterr().out
+    assert "relations (relaties)" in helped and "check (controleer)" in helped

@@ -47,7 +47,9 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
                         'herhaal voor een combinatie: "Voornaam=title" "Naam=title"')
     p.add_argument("--skip", dest="skips", action="append", default=[], metavar="KOLOM",
                    help="kolom niet importeren")
-    p.add_argument("--lang", choices=LANG_CHOICES, default="nl",
+    from numnum_xl.cli_text import detect_lang
+
+    p.add_argument("--lang", choices=LANG_CHOICES, default=detect_lang(None),
                    help="taal van de meldingen (nl, fr, en)")
 
 

@@ -49,7 +49,7 @@ KEY_FIELDS = {"external_id": ("external_id",), "vat_id": ("vat_id",), "email": (
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``duplicates`` command."""
     p = sub.add_parser(
-        "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in je NumNum-account)",
+        "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in uw NumNum-account)",
         description="Zoek rijen die dezelfde klant zijn: zelfde extern ID of btw-nummer "
                     "(zeker), zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode "
                     "of plaats (mogelijk). Met een NumNum-account ook de rijen die daar al "
@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     acc = p.add_argument_group("NumNum-account")
     which = acc.add_mutually_exclusive_group()
     which.add_argument("--account", action="store_true",
-                       help="vergelijk ook met de klanten in je NumNum-account (gebeurt vanzelf "
+                       help="vergelijk ook met de klanten in uw NumNum-account (gebeurt vanzelf "
                             "als er een account is ingesteld)")
     which.add_argument("--sandbox", action="store_true",
                        help="vergelijk met de lokale oefenomgeving (numnum-xl sandbox)")

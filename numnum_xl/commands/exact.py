@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "exact", help="relaties en verkoopboekingen voor Exact Online (CSV-import)",
         description="Relaties en verkoopboekingen voor Exact Online: controleren in Excel en "
-                    "als CSV schrijven voor een importprofiel dat je één keer instelt.")
+                    "als CSV schrijven voor een importprofiel dat u één keer instelt.")
     p.set_defaults(func=lambda args: _help(p))
     subs = p.add_subparsers(dest="exact_command", metavar="OPDRACHT")
 

@@ -46,7 +46,7 @@ AMOUNT_FORMAT = "#,##0.00"
 
 #: How to set up the import profile in Exact Online once (after the import help page).
 PROFILE_STEPS = (
-    "Exact Online: klik op de naam van je administratie > Import/Export > CSV/Excel.",
+    "Exact Online: klik op de naam van uw administratie > Import/Export > CSV/Excel.",
     "Onder Verkoopboekingen: Import. Kies Kommagescheiden waarde en upload het CSV-bestand "
     "van numnum-xl exact boekingen.",
     "Is iedere boeking te herkennen aan een specifiek karakter? Nee. Kies 'Aan een "
@@ -55,9 +55,9 @@ PROFILE_STEPS = (
     "Kopregel, Relatiecode, Boekstuknummer, Boekjaar, Periode.",
     "Koppel de regelvelden: Grootboekrekening, Omschrijving, Bedrag excl. btw = Bedrag, "
     "Btw-code.",
-    "Notatie: datum dd-mm-jjjj, decimaalteken komma (of wat je bij --datum en --decimaal "
+    "Notatie: datum dd-mm-jjjj, decimaalteken komma (of wat u bij --datum en --decimaal "
     "koos). Kies het dagboek (bv. 70), boekjaar en periode.",
-    "Kies Importdefinitie opslaan en geef ze een naam; de volgende keer kies je meteen dat "
+    "Kies Importdefinitie opslaan en geef ze een naam; de volgende keer kiest u meteen dat "
     "profiel.",
 )
 

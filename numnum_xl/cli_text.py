@@ -1,0 +1,382 @@
+"""The command line in the user's language: argparse's own words, help texts, command names.
+
+The language is the ``--lang`` on the command line, else ``NUMNUM_XL_LANG``, else Dutch
+(:func:`detect_lang`). Help texts are written in Dutch in the command modules; :data:`HELP`
+gives each one in French and English, keyed by the Dutch text (as gettext keys on its source
+text), and :func:`translate_parser` swaps them in. argparse's own strings ("usage:", "error:",
+"the following arguments are required") come from :data:`ARGPARSE` through
+:func:`argparse_language`. Command names are English; the Dutch name of each is an alias
+(:data:`ALIASES`), and the names that were there before keep working.
+
+>>> detect_lang(["validate", "x.xlsx", "--lang", "fr"]), detect_lang(["map", "--lang=en"])
+('fr', 'en')
+>>> help_text("toon alleen het plan; verstuur niets", "fr")
+"n'affiche que le plan ; n'envoie rien"
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+
+LANGS = ("nl", "fr", "en")
+ENV_LANG = "NUMNUM_XL_LANG"
+
+#: argparse's own messages (its English msgid) -> (nl, fr).
+ARGPARSE: dict[str, tuple[str, str]] = {
+    "usage: ": ("gebruik: ", "utilisation : "),
+    "positional arguments": ("argumenten", "arguments"),
+    "options": ("opties", "options"),
+    "show this help message and exit": ("toon deze hulp en stop", "affiche cette aide et quitte"),
+    "%(prog)s: error: %(message)s\n": ("%(prog)s: fout: %(message)s\n",
+                                       "%(prog)s : erreur : %(message)s\n"),
+    "the following arguments are required: %s": ("deze argumenten ontbreken: %s",
+                                                 "ces arguments sont obligatoires : %s"),
+    "unrecognized arguments: %s": ("onbekende argumenten: %s", "arguments inconnus : %s"),
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "ongeldige keuze: %(value)r (kies uit %(choices)s)",
+        "choix invalide : %(value)r (choisissez parmi %(choices)s)"),
+    "argument %(argument_name)s: %(message)s": ("argument %(argument_name)s: %(message)s",
+                                                "argument %(argument_name)s : %(message)s"),
+    "expected one argument": ("verwacht één waarde", "attend une valeur"),
+    "expected at least one argument": ("verwacht minstens één waarde",
+                                       "attend au moins une valeur"),
+    "expected at most one argument": ("verwacht hoogstens één waarde",
+                                      "attend au plus une valeur"),
+    "invalid %(type)s value: %(value)r": ("ongeldige waarde (%(type)s): %(value)r",
+                                          "valeur invalide (%(type)s) : %(value)r"),
+    "not allowed with argument %s": ("niet samen met argument %s",
+                                     "pas permis avec l'argument %s"),
+    "one of the arguments %s is required": ("een van de argumenten %s is verplicht",
+                                            "l'un des arguments %s est obligatoire"),
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "dubbelzinnige optie: %(option)s kan %(matches)s zijn",
+        "option ambiguë : %(option)s peut être %(matches)s"),
+    "ignored explicit argument %r": ("genegeerd argument %r", "argument ignoré %r"),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "onbekende opdracht %(parser_name)r (kies uit: %(choices)s)",
+        "commande inconnue %(parser_name)r (choix : %(choices)s)"),
+    "can't open '%(filename)s': %(error)s": ("kan '%(filename)s' niet openen: %(error)s",
+                                             "impossible d'ouvrir '%(filename)s' : %(error)s"),
+    "show program's version number and exit": ("toon het versienummer en stop",
+                                               "affiche le numéro de version et quitte"),
+}
+
+#: English command name -> its Dutch alias; (parent command, English, Dutch) for subcommands.
+ALIASES: dict[str, str] = {
+    "template": "sjabloon", "map": "koppel", "header": "kopregel", "validate": "valideer",
+    "duplicates": "duplicaten", "clear": "wis", "push": "verstuur",
+}
+#: Subcommands whose existing name is Dutch: (parent, Dutch name, English name shown first).
+SUB_ALIASES: tuple[tuple[str, str, str], ...] = (
+    ("exact", "relaties", "relations"), ("exact", "boekingen", "entries"),
+    ("exact", "controleer", "check"), ("exact", "sjabloon", "template"),
+)
+
+#: Dutch help text -> (French, English).
+HELP: dict[str, tuple[str, str]] = {
+    "Controleer een klantenlijst in Excel voor ze naar NumNum gaat.": (
+        "Vérifiez une liste de clients dans Excel avant de l'envoyer à NumNum.",
+        "Check a customer list in Excel before it goes into NumNum."),
+    "maak het voorbeeldbestand met alle NumNum-kolommen": (
+        "crée le fichier modèle avec toutes les colonnes NumNum",
+        "write the sample file with every NumNum column"),
+    "toon de kolomkoppeling (en bewaar ze als profiel)": (
+        "affiche l'association des colonnes (et l'enregistre comme profil)",
+        "show the column mapping (and save it as a profile)"),
+    "zet NumNum's kopregel boven de gegevens": (
+        "place l'en-tête de NumNum au-dessus des données",
+        "put NumNum's header row above the data"),
+    "controleer een klantenlijst en markeer elke fout in een kopie": (
+        "vérifie une liste de clients et marque chaque erreur dans une copie",
+        "check a customer list and mark every error in a copy"),
+    "zoek klanten die meer dan eens voorkomen (ook in uw NumNum-account)": (
+        "cherche les clients présents plus d'une fois (aussi dans votre compte NumNum)",
+        "find customers that occur more than once (also in your NumNum account)"),
+    "wis de NumNum-markeringen (eigen kleuren en notities blijven)": (
+        "efface les marques NumNum (vos couleurs et notes restent)",
+        "remove NumNum's marks (your own colours and notes stay)"),
+    "stuur een klantenlijst naar NumNum (of naar de lokale oefenomgeving)": (
+        "envoie une liste de clients à NumNum (ou à l'environnement d'essai local)",
+        "send a customer list to NumNum (or to the local sandbox)"),
+    "start een lokale NumNum-API-sandbox (testen zonder account)": (
+        "démarre un bac à sable local de l'API NumNum (tester sans compte)",
+        "start a local NumNum API sandbox (test without an account)"),
+    "bewaar of wis het NumNum API-token in de sleutelhanger van het systeem": (
+        "enregistre ou efface le jeton d'API NumNum dans le trousseau du système",
+        "store or remove the NumNum API token in the system keyring"),
+    "de NumNum-tab voor Excel (numnum.xlam) bouwen of installeren": (
+        "construit ou installe l'onglet NumNum pour Excel (numnum.xlam)",
+        "build or install the NumNum tab for Excel (numnum.xlam)"),
+    "relaties en verkoopboekingen voor Exact Online (CSV-import)": (
+        "relations et écritures de vente pour Exact Online (import CSV)",
+        "relations and sales entries for Exact Online (CSV import)"),
+    "Schrijf NumNum's voorbeeldbestand: alle kolommen in de juiste volgorde, verplichte "
+    "kolommen gemarkeerd, keuzelijsten en tekstopmaak voor nummers.": (
+        "Écrit le fichier modèle de NumNum : toutes les colonnes dans le bon ordre, les "
+        "colonnes obligatoires marquées, des listes de choix et le format texte pour les "
+        "numéros.",
+        "Write NumNum's sample file: every column in the right order, required columns "
+        "marked, dropdowns and text format for numbers."),
+    "het te maken bestand": ("le fichier à créer", "the file to write"),
+    "overschrijf een bestaand bestand": ("écrase un fichier existant",
+                                         "overwrite an existing file"),
+    "Toon welke kolom naar welk NumNum-veld gaat, welke kolommen niet herkend zijn en welke "
+    "verplichte velden ontbreken.": (
+        "Affiche quelle colonne va vers quel champ NumNum, quelles colonnes ne sont pas "
+        "reconnues et quels champs obligatoires manquent.",
+        "Show which column goes to which NumNum field, which columns are not recognised and "
+        "which required fields are missing."),
+    "klantenlijst: .xlsx, .xlsm, .xls of .csv": ("liste de clients : .xlsx, .xlsm, .xls ou .csv",
+                                                 "customer list: .xlsx, .xlsm, .xls or .csv"),
+    "naam van het blad (standaard: het eerste zichtbare blad)": (
+        "nom de la feuille (par défaut : la première feuille visible)",
+        "name of the sheet (default: the first visible sheet)"),
+    "bewaard koppelingsprofiel (naam of pad naar .json)": (
+        "profil d'association enregistré (nom ou chemin vers un .json)",
+        "saved mapping profile (name or path to a .json)"),
+    'koppel een kolom aan een NumNum-veld, bv. "BTW nr=vat_id"; herhaal voor een combinatie: '
+    '"Voornaam=title" "Naam=title"': (
+        'associe une colonne à un champ NumNum, p.ex. "N° TVA=vat_id" ; répétez pour une '
+        'combinaison : "Prénom=title" "Nom=title"',
+        'map a column to a NumNum field, e.g. "VAT no=vat_id"; repeat to combine: '
+        '"First name=title" "Name=title"'),
+    "kolom niet importeren": ("ne pas importer cette colonne", "do not import this column"),
+    "taal van de meldingen (nl, fr, en)": ("langue des messages (nl, fr, en)",
+                                           "language of the messages (nl, fr, en)"),
+    "bewaar deze koppeling als profiel om later te hergebruiken": (
+        "enregistre cette association comme profil pour la réutiliser",
+        "save this mapping as a profile to use again later"),
+    "de koppeling als JSON": ("l'association en JSON", "the mapping as JSON"),
+    "Hernoemt herkende kolomkoppen naar NumNum's kolomnamen, of voegt NumNum's kopregel (in de "
+    "volgorde van het voorbeeldbestand) in boven gegevens zonder kopregel.": (
+        "Renomme les en-têtes reconnus avec les noms de colonnes de NumNum, ou insère l'en-tête "
+        "de NumNum (dans l'ordre du fichier modèle) au-dessus de données sans en-tête.",
+        "Renames recognised column headers to NumNum's column names, or inserts NumNum's "
+        "header row (in the sample file's order) above data without one."),
+    "pad van de kopie (standaard NAAM.kopregel.xlsx)": (
+        "chemin de la copie (par défaut NOM.kopregel.xlsx)",
+        "path of the copy (default NAME.kopregel.xlsx)"),
+    "wijzig het bestand zelf (er wordt eerst een reservekopie gemaakt)": (
+        "modifie le fichier lui-même (une copie de sécurité est faite d'abord)",
+        "change the file itself (a backup is made first)"),
+    "Controleer elke cel zoals NumNum ze zou importeren. Schrijft een gecontroleerde kopie "
+    "(rood = fout, oranje = waarschuwing, met uitleg in een notitie) of, met --json, de "
+    "bevindingen als JSON.": (
+        "Vérifie chaque cellule comme NumNum l'importerait. Écrit une copie contrôlée (rouge = "
+        "erreur, orange = avertissement, avec une explication en note) ou, avec --json, les "
+        "constats en JSON.",
+        "Check every cell the way NumNum would import it. Writes a checked copy (red = error, "
+        "orange = warning, explained in a note) or, with --json, the findings as JSON."),
+    "bevindingen als JSON op stdout (schrijft geen werkmap tenzij -o)": (
+        "les constats en JSON sur stdout (n'écrit pas de classeur sauf avec -o)",
+        "findings as JSON on stdout (writes no workbook unless -o)"),
+    "pad van de gecontroleerde kopie (standaard NAAM.gecontroleerd.xlsx)": (
+        "chemin de la copie contrôlée (par défaut NOM.gecontroleerd.xlsx)",
+        "path of the checked copy (default NAME.gecontroleerd.xlsx)"),
+    "markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)": (
+        "marque dans le fichier lui-même (une copie de sécurité est faite d'abord)",
+        "mark the file itself (a backup is made first)"),
+    "pas de veilige correcties toe (btw-opmaak, landnamen, spaties, hoofdletters) en toon elke "
+    "wijziging": (
+        "applique les corrections sûres (format TVA, noms de pays, espaces, majuscules) et "
+        "affiche chaque modification",
+        "apply the safe fixes (VAT layout, country names, spaces, capitals) and show every "
+        "change"),
+    "Verwijdert de kleuren, notities en het blad NumNum-controle die numnum-xl toevoegde, en zet "
+    "de oorspronkelijke opvulling en notities van de cellen terug.": (
+        "Retire les couleurs, notes et la feuille NumNum-controle ajoutées par numnum-xl, et "
+        "remet le remplissage et les notes d'origine des cellules.",
+        "Removes the colours, notes and the NumNum-controle sheet numnum-xl added, and puts "
+        "back the cells' own fill and notes."),
+    "een gemarkeerde werkmap (.xlsx of .xlsm)": ("un classeur marqué (.xlsx ou .xlsm)",
+                                                 "a marked workbook (.xlsx or .xlsm)"),
+    "schrijf het resultaat naar dit bestand in plaats van het bestand zelf": (
+        "écrit le résultat dans ce fichier au lieu du fichier lui-même",
+        "write the result to this file instead of the file itself"),
+    "geen reservekopie maken als het bestand zelf herschreven wordt": (
+        "pas de copie de sécurité quand le fichier lui-même est réécrit",
+        "no backup when the file itself is rewritten"),
+    "Controleer de klantenlijst en stuur de foutloze rijen naar NumNum, met de opties van "
+    "NumNums importvenster. Zonder NumNum-account gaat alles naar de lokale oefenomgeving "
+    "(sandbox). Een onderbroken import gaat verder waar hij stopte als u dezelfde opdracht "
+    "opnieuw geeft.": (
+        "Vérifie la liste de clients et envoie les lignes sans erreur à NumNum, avec les "
+        "options de la fenêtre d'import de NumNum. Sans compte NumNum, tout va vers "
+        "l'environnement d'essai local (sandbox). Un import interrompu reprend où il s'est "
+        "arrêté si vous relancez la même commande.",
+        "Check the customer list and send the rows without errors to NumNum, with the options "
+        "of NumNum's import window. Without a NumNum account everything goes to the local "
+        "sandbox. An interrupted import continues where it stopped when you run the same "
+        "command again."),
+    "importopties (zoals in NumNum)": ("options d'import (comme dans NumNum)",
+                                       "import options (as in NumNum)"),
+    "importeren als klant, leverancier of beide (customer/supplier/both; standaard klant)": (
+        "importer comme client, fournisseur ou les deux (klant/leverancier/beide ; par défaut "
+        "client)",
+        "import as customer, supplier or both (klant/leverancier/beide; default customer)"),
+    "contactpersonen ook importeren (standaard ja)": (
+        "importer aussi les personnes de contact (par défaut oui)",
+        "also import the contact persons (default yes)"),
+    "als een klant al bestaat: overslaan, overschrijven of nieuw aanmaken (skip/overwrite/new; "
+    "standaard overslaan)": (
+        "si un client existe déjà : ignorer, écraser ou en créer un nouveau "
+        "(overslaan/overschrijven/nieuw ; par défaut ignorer)",
+        "when a customer exists already: skip, overwrite or create a new one "
+        "(overslaan/overschrijven/nieuw; default skip)"),
+    "eerst verwijderen: nee, de eerder geïmporteerde klanten, of alles (no/previous/all). Er "
+    "wordt eerst een reservekopie gemaakt en om bevestiging gevraagd.": (
+        "supprimer d'abord : non, les clients importés avant, ou tout (nee/eerder/alles). Une "
+        "copie de sécurité est faite et une confirmation demandée.",
+        "delete first: no, the previously imported customers, or all (nee/eerder/alles). A "
+        "backup is made and a confirmation asked first."),
+    "toon alleen het plan; verstuur niets": ("n'affiche que le plan ; n'envoie rien",
+                                             "show the plan only; send nothing"),
+    "bevestig het verwijderen zonder te vragen (voor scripts)": (
+        "confirme la suppression sans demander (pour les scripts)",
+        "confirm the deletion without asking (for scripts)"),
+    "NumNum-API-adres, bv. https://HOST/api/v1 (token uit NUMNUM_API_TOKEN of de sleutelhanger, "
+    "dienst numnum-xl)": (
+        "adresse de l'API NumNum, p.ex. https://HOST/api/v1 (jeton dans NUMNUM_API_TOKEN ou le "
+        "trousseau, service numnum-xl)",
+        "NumNum API address, e.g. https://HOST/api/v1 (token from NUMNUM_API_TOKEN or the "
+        "keyring, service numnum-xl)"),
+    "stuur naar de lokale oefenomgeving (sandbox)": (
+        "envoie vers l'environnement d'essai local (sandbox)",
+        "send to the local sandbox"),
+    "zoveel rijen tegelijk versturen (1-16, standaard 4)": (
+        "envoie autant de lignes à la fois (1-16, par défaut 4)",
+        "send this many rows at a time (1-16, default 4)"),
+    "pas eerst de veilige correcties toe (zoals validate --fix)": (
+        "applique d'abord les corrections sûres (comme validate --fix)",
+        "apply the safe fixes first (like validate --fix)"),
+    "pad van de kopie met de resultaten (standaard NAAM.numnum-import.xlsx)": (
+        "chemin du classeur des résultats (par défaut NOM.numnum-import.xlsx)",
+        "path of the results workbook (default NAME.numnum-import.xlsx)"),
+    "ga niet verder met een onderbroken import, begin een nieuwe": (
+        "ne reprend pas un import interrompu, en commence un nouveau",
+        "do not continue an interrupted import, start a new one"),
+    "bewaar het API-adres en de importopties als standaard": (
+        "enregistre l'adresse de l'API et les options d'import par défaut",
+        "save the API address and the import options as the defaults"),
+    "Relaties en verkoopboekingen voor Exact Online: controleren in Excel en als CSV schrijven "
+    "voor een importprofiel dat u één keer instelt.": (
+        "Relations et écritures de vente pour Exact Online : vérifier dans Excel et écrire en "
+        "CSV pour un profil d'import que vous configurez une fois.",
+        "Relations and sales entries for Exact Online: checked in Excel and written as CSV for "
+        "an import profile you set up once."),
+    "klantenlijst → relaties-CSV met vaste relatiecodes": (
+        "liste de clients → CSV de relations avec des codes relation stables",
+        "customer list → relations CSV with stable relation codes"),
+    "verkoopregels → boekingen-CSV (alleen zonder fouten)": (
+        "lignes de vente → CSV d'écritures (seulement sans erreurs)",
+        "sales lines → entries CSV (only without errors)"),
+    "controleer een blad met verkoopregels en markeer elke fout": (
+        "vérifie une feuille de lignes de vente et marque chaque erreur",
+        "check a sheet of sales lines and mark every error"),
+    "maak het sjabloon voor verkoopregels": ("crée le modèle pour les lignes de vente",
+                                             "write the template for sales lines"),
+}
+
+
+def detect_lang(argv: Sequence[str] | None) -> str:
+    """The language of this run: ``--lang X`` (or ``--lang=X``), else ``NUMNUM_XL_LANG``,
+    else Dutch."""
+    args = list(argv or [])
+    for i, a in enumerate(args):
+        if a == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
+            return args[i + 1]
+        if a.startswith("--lang=") and a[7:] in LANGS:
+            return a[7:]
+    env = os.environ.get(ENV_LANG, "").strip().lower()
+    return env if env in LANGS else "nl"
+
+
+def help_text(text: str, lang: str) -> str:
+    """``text`` (a Dutch help text) in ``lang``; the Dutch text when there is no translation."""
+    if lang == "nl" or text not in HELP:
+        return text
+    return HELP[text][0 if lang == "fr" else 1]
+
+
+def _argparse_word(msg: str, lang: str) -> str:
+    if lang == "en" or msg not in ARGPARSE:
+        return msg
+    return ARGPARSE[msg][0 if lang == "nl" else 1]
+
+
+@contextlib.contextmanager
+def argparse_language(lang: str) -> Iterator[None]:
+    """argparse's own strings in ``lang`` while the block runs (argparse looks its gettext
+    functions up at call time)."""
+    old = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def ngettext(single: str, plural: str, n: int) -> str:
+        return _argparse_word(single if n == 1 else plural, lang)
+
+    argparse._ = lambda msg: _argparse_word(msg, lang)  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = old  # type: ignore[attr-defined]
+
+
+def parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """``parser`` and every subcommand parser below it (each once)."""
+    seen: list[argparse.ArgumentParser] = []
+    todo = [parser]
+    while todo:
+        p = todo.pop(0)
+        if any(p is s for s in seen):
+            continue
+        seen.append(p)
+        yield p
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                todo.extend(a.choices.values())
+
+
+def translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:
+    """Put the help texts of ``parser`` and all its subcommands in ``lang``."""
+    for p in parsers(parser):
+        if p.description:
+            p.description = help_text(p.description, lang)
+        for g in p._action_groups:
+            if g.title:
+                g.title = help_text(g.title, lang)
+        for a in p._actions:
+            if a.help and a.help is not argparse.SUPPRESS:
+                a.help = help_text(a.help, lang)
+            if isinstance(a, argparse._SubParsersAction):
+                for ca in a._choices_actions:
+                    if ca.help:
+                        ca.help = help_text(ca.help, lang)
+
+
+def add_aliases(parser: argparse.ArgumentParser) -> None:
+    """English command names first, the Dutch ones as aliases; every old name still works."""
+    for p in parsers(parser):
+        for a in p._actions:
+            if not isinstance(a, argparse._SubParsersAction):
+                continue
+            parent = p.prog.split()[-1]
+            for english, dutch in ALIASES.items():
+                _alias(a, english, dutch)
+            for where, dutch, english in SUB_ALIASES:
+                if where == parent:
+                    _alias(a, dutch, english, shown_first=english)
+
+
+def _alias(action: argparse._SubParsersAction, name: str, alias: str,
+           shown_first: str | None = None) -> None:
+    sub = action.choices.get(name)
+    if sub is None or alias in action.choices:
+        return
+    action.choices[alias] = sub
+    names = (shown_first, name) if shown_first else (name, alias)
+    for ca in action._choices_actions:
+        if ca.dest == name:
+            ca.metavar = ca.dest = f"{names[0]} ({names[1]})"
