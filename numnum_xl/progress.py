@@ -88,6 +88,14 @@ class Bar:
             if self._tqdm is not None and step:
                 self._tqdm.update(step)
 
+    def detach(self) -> None:
+        """Another process (a forked worker with a copy of this bar) draws it from now on:
+        this one stays silent, also when it is closed."""
+        with self._lock:
+            if self._tqdm is not None:
+                self._tqdm.disable = True  # tqdm's close() then writes nothing
+                self._tqdm = None
+
     def close(self) -> None:
         """Draw the final state and end the line (once)."""
         with self._lock:

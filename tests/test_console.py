@@ -195,3 +195,40 @@ def test_english_names_with_dutch_aliases(small_book, tmp_path: Path, capsys) ->
         main(["exact", "--help"])
     helped = capsys.readouterr().out
     assert "relations (relaties)" in helped and "check (controleer)" in helped
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+def _on_terminal(cmd: list[str], env: dict[str, str]) -> tuple[int, str]:
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    return proc.wait(60), seen.decode("utf-8", "replace")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("rows", [600, 2500])  # validated in this process / in a forked one
+def test_validate_shows_progress_on_a_terminal_only(tmp_path: Path, rows: int) -> None:
+    book = tmp_path / "k.xlsx"
+    write_xlsx(str(book), customers(rows, seed=5, fault_rate=0.0)[0])
+    env = env_for(tmp_path)
+    cmd = [sys.executable, "-m", "numnum_xl", "validate", str(book), "--lang", "en"]
+    _, screen = _on_terminal(cmd, env)
+    assert f"{rows}/{rows} rows checked" in screen, screen
+    assert f"0/{rows} rows checked · ?/s, ?\r\n" not in screen  # no second, stale bar
+    _, screen = _on_terminal([*cmd, "--json"], env)
+    assert "rows checked" not in screen
+    quiet = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert "rows checked" not in quiet.stderr + quiet.stdout

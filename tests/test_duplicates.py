@@ -343,7 +343,7 @@ def test_the_marked_copy(tmp_path: Path) -> None:
     assert res.returncode == 1, res.stderr
     out = tmp_path / "klanten.duplicaten.xlsx"
     assert f"Gemarkeerde kopie: {out}" in res.stdout
-    assert "rij 4, 5: zelfde BTW-nummer (zeker)" in res.stdout
+    assert "rij 4, 5: zelfde btw-nummer (zeker)" in res.stdout
     wb = load_workbook(out)
     ws = wb["Klanten"]
     marked = {c.coordinate: c for row in ws.iter_rows() for c in row if c.comment}
@@ -351,8 +351,8 @@ def test_the_marked_copy(tmp_path: Path) -> None:
     for cell in marked.values():
         assert cell.fill.fgColor.rgb == DUPLICATE_RGB
         assert DUPLICATE_RGB not in (ERROR_RGB, WARNING_RGB)
-    assert marked["C4"].comment.text == "Duplicaat van rij 5: zelfde BTW-nummer (BE 0403.019.261)."
-    assert marked["C5"].comment.text == "Duplicaat van rij 4: zelfde BTW-nummer (0403019261)."
+    assert marked["C4"].comment.text == "Duplicaat van rij 5: zelfde btw-nummer (BE 0403.019.261)."
+    assert marked["C5"].comment.text == "Duplicaat van rij 4: zelfde btw-nummer (0403019261)."
     assert marked["E6"].comment.text.startswith("Mogelijk duplicaat van rij 7: zelfde "
                                                 "e-mailadres")
     assert "rij 8" in marked["A9"].comment.text and "«Garage Vermeulen BV»" in \

@@ -89,7 +89,7 @@ def default_output(path: str | os.PathLike[str]) -> Path:
     return p.with_name(f"{p.stem}.duplicaten{suffix}")
 
 
-def row_values(table, mapping) -> list[dict[str, Any]]:
+def row_values(table, mapping, progress=None) -> list[dict[str, Any]]:
     """Per data row the values NumNum would get (:attr:`Report.values
     <numnum_xl.validate.Report.values>`) for the fields the matcher reads: the same reading as
     ``validate`` (leading zeros restored, combined columns joined), without the other rules."""
@@ -97,7 +97,8 @@ def row_values(table, mapping) -> list[dict[str, Any]]:
     from numnum_xl.validate import validate_table
 
     fields = {k: idx for k, idx in mapping.fields.items() if k in NEEDED}
-    return validate_table(table, Mapping(columns=mapping.columns, fields=fields)).values
+    return validate_table(table, Mapping(columns=mapping.columns, fields=fields),
+                          progress=progress).values
 
 
 def _account(args: argparse.Namespace):
@@ -147,7 +148,12 @@ def run(args: argparse.Namespace) -> int:
 
     table, mapping = load_and_map(args)
     account = _account(args)
-    values = row_values(table, mapping)
+    from numnum_xl.progress import bar
+
+    words = {"nl": "rijen gelezen", "fr": "lignes lues", "en": "rows read"}
+    with bar(len(table.rows), desc=words[args.lang],
+             enabled=False if getattr(args, "json", False) else None) as progress:
+        values = row_values(table, mapping, progress)
     records = [record_from_values(i, v) for i, v in enumerate(values)]
     groups = find_groups(records)
     contacts: dict[str, dict[str, Any]] = {}

@@ -160,8 +160,14 @@ def run_relaties(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _usage(str(exc)) from None
     reserved = read_list(args.bestaande, CODE_HEADERS).codes if args.bestaande else ()
-    report = check_relations(table, mapping, register=register, first_code=args.eerste_code,
-                             reserved=reserved)
+    from numnum_xl.progress import bar
+
+    words = {"nl": "rijen gecontroleerd", "fr": "lignes vérifiées", "en": "rows checked"}
+    with bar(len(table.rows), desc=words[args.lang],
+             enabled=False if getattr(args, "json", False) else None) as progress:
+        report = check_relations(table, mapping, register=register,
+                                 first_code=args.eerste_code, reserved=reserved,
+                                 progress=progress)
     written = None
     if not report.errors:
         written = export_relations(report, args.out, _fmt(args))

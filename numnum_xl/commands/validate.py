@@ -46,14 +46,18 @@ def run(args: argparse.Namespace) -> int:
 
         table, changes = fix_table(table, mapping)
     out = None
+    bar = _bar(args, len(table.rows))
     if args.json and not (args.output or args.in_place):
-        report = validate_table(table, mapping)
+        with bar:
+            report = validate_table(table, mapping, progress=bar)
     elif changes:
-        report = validate_table(table, mapping)
+        with bar:
+            report = validate_table(table, mapping, progress=bar)
         out = _write(args, report.table, report.findings, changes)
     else:
-        # validate in a second process while this one loads the workbook to annotate
-        pending = validate_in_background(table, mapping)
+        # validate in a second process while this one loads the workbook to annotate (the
+        # worker draws the bar, or this process when it validates itself)
+        pending = validate_in_background(table, mapping, progress=bar)
         got: list = []
 
         def findings():
@@ -61,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
             return got
 
         out = _write(args, table, findings, changes)
+        bar.close()
         report = Report(table, mapping, got)
     if args.json:
         data = report.as_json(args.lang)
@@ -75,6 +80,17 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_report(report, changes, out, args.lang)
     return 1 if report.errors else 0
+
+
+#: What the bar counts, per language.
+_CHECKED = {"nl": "rijen gecontroleerd", "fr": "lignes vérifiées", "en": "rows checked"}
+
+
+def _bar(args: argparse.Namespace, rows: int):
+    """The progress bar of the validation: on a terminal, never with --json."""
+    from numnum_xl.progress import bar
+
+    return bar(rows, desc=_CHECKED[args.lang], enabled=False if args.json else None)
 
 
 def _write(args: argparse.Namespace, table, findings, changes):
