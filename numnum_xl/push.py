@@ -1034,7 +1034,7 @@ def write_back(report: Report, results: list[RowResult], out: str | os.PathLike[
     wb = Workbook()
     ws = wb.active
     ws.title = RESULT_SHEET
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", size=11, bold=True)
     top = Alignment(vertical="top")
     wrapped = Alignment(vertical="top", wrap_text=True)
     header = [t[key] for key, _ in RESULT_COLUMNS]
@@ -1044,9 +1044,10 @@ def write_back(report: Report, results: list[RowResult], out: str | os.PathLike[
         c = ws.cell(1, col, title)
         c.font, c.alignment = bold, Alignment(vertical="top", wrap_text=True)
         ws.column_dimensions[c.column_letter].width = width
-    fills = {k: (PatternFill("solid", fgColor="FF" + bg), Font(color="FF" + fg))
+    fills = {k: (PatternFill("solid", fgColor="FF" + bg),
+                 Font(name="Calibri", size=11, color="FF" + fg))
              for k, (bg, fg) in OUTCOME_COLOURS.items()}
-    link = Font(color="FF0563C1", underline="single")
+    link = Font(name="Calibri", size=11, color="FF0563C1", underline="single")
     sheet_ref = "'" + report.table.sheet.replace("'", "''") + "'" if report.table.sheet else ""
     linkable = source.suffix.lower() in (".xlsx", ".xlsm", ".xls") and sheet_ref
     for r, (row, name, ext, status, contact_id, detail) in enumerate(rows, start=2):
@@ -1067,6 +1068,10 @@ def write_back(report: Report, results: list[RowResult], out: str | os.PathLike[
             ws.row_dimensions[r].height = textfit.row_height_for(lines)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{ws.cell(1, len(RESULT_COLUMNS)).column_letter}{len(rows) + 1}"
+    ws.page_setup.orientation = "landscape"  # printed: every column on one page width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     _save_atomic(wb, target)
     return target, []
 

@@ -139,7 +139,7 @@ def _write_values_sheet(ws: Worksheet) -> dict[str, str]:
     """Fill ``ws`` with the value lists; returns list name -> absolute range reference."""
     refs: dict[str, str] = {}
     col = 1
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", size=11, bold=True)
     quoted = _quote_sheet(ws.title)
     for name, title, values in value_lists():
         has_names = any(desc for _, desc in values)
@@ -288,7 +288,7 @@ def write_header_row(ws: Worksheet, fields: Sequence[Any], texts: Sequence[str],
     full, measured in Calibri by :mod:`numnum_xl.textfit`), and the header row frozen."""
     from numnum_xl.textfit import column_width_for
 
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", size=11, bold=True)
     center = Alignment(vertical="center")
     for col, (field, text, note) in enumerate(zip(fields, texts, notes, strict=True), start=1):
         cell = ws.cell(row=1, column=col, value=text)

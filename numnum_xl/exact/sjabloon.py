@@ -86,10 +86,10 @@ def header_note(f: ExactField) -> str:
 def _help_sheet(ws: Worksheet) -> None:
     from numnum_xl.textfit import lines_needed, row_height_for
 
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", size=11, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     ws.cell(row=1, column=1, value="Verkoopboekingen voor Exact Online").font = Font(
-        bold=True, size=14)
+        name="Calibri", bold=True, size=14)
     ws.cell(row=2, column=1, value="Eén rij per factuurregel. Controleer met: numnum-xl exact "
                                    "controleer BESTAND; exporteer met: numnum-xl exact "
                                    "boekingen BESTAND UIT.csv")
