@@ -129,6 +129,13 @@ HELP: dict[str, tuple[str, str]] = {
         "reconnues et quels champs obligatoires manquent.",
         "Show which column goes to which NumNum field, which columns are not recognised and "
         "which required fields are missing."),
+    "Toon welke kolom naar welk NumNum-veld gaat, waarom (kolomnaam, woorden, waarden), welke "
+    "kolommen niet herkend zijn en welke verplichte velden ontbreken.": (
+        "Affiche quelle colonne va vers quel champ NumNum, pourquoi (nom de colonne, mots, "
+        "valeurs), quelles colonnes ne sont pas reconnues et quels champs obligatoires "
+        "manquent.",
+        "Show which column goes to which NumNum field, why (column name, words, values), which "
+        "columns are not recognised and which required fields are missing."),
     "klantenlijst: .xlsx, .xlsm, .xls of .csv": ("liste de clients : .xlsx, .xlsm, .xls ou .csv",
                                                  "customer list: .xlsx, .xlsm, .xls or .csv"),
     "naam van het blad (standaard: het eerste zichtbare blad)": (
