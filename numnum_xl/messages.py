@@ -706,14 +706,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{value} est un ancien numéro de compte belge ; NumNum veut l'IBAN.",
         "{value} is an old Belgian account number; NumNum wants the IBAN.",
     ),
-    "legal_form.outdated": (
-        "Vennootschapsvorm «{value}» bestaat sinds het Wetboek van vennootschappen en "
-        "verenigingen (2019) niet meer; NumNum neemt ze nog aan, maar schrijf de huidige vorm.",
-        "La forme juridique « {value} » n'existe plus depuis le Code des sociétés et des "
-        "associations (2019) ; NumNum l'accepte encore, mais écrivez la forme actuelle.",
-        "Legal form “{value}” no longer exists since the Belgian Companies and Associations "
-        "Code (2019); NumNum still takes it, but write the current form.",
-    ),
     # --- issue 14: Peppol scheme list, Peppol and VIES checks (numnum_xl.peppol, .vies) -------
     "online.result": ("{text}", "{text}", "{text}"),
     "scheme.deprecated": (

@@ -4,14 +4,12 @@ yes/no, payment term, sort order.
 A value that is not exactly allowed is an error (NumNum's importer compares values); where it
 is clear what was meant, the issue carries the value to write instead.
 
->>> check_legal_form("bv"), check_legal_form("srl")
+>>> check_legal_form("bv"), check_legal_form("BVBA")
 ((), ())
 >>> [(i.code, i.suggestion) for i in check_legal_form("B.V.")]
 [('legal_form.written', 'BV')]
 >>> [(i.code, i.suggestion, i.suggestion.in_lang("fr")) for i in check_legal_form("SPRL")]
 [('legal_form.unknown', 'BV', 'srl')]
->>> [(i.severity, i.code, i.suggestion) for i in check_legal_form("BVBA")]
-[('warning', 'legal_form.outdated', 'BV')]
 >>> [(i.code, i.suggestion) for i in check_choice("Nederlands", "doc_language")]
 [('choice.invalid', 'nl')]
 >>> [(i.severity, i.suggestion) for i in check_choice("Ja", "vat_shifted")]
@@ -56,15 +54,13 @@ _SUCCESSORS = {_squash(k): Localized(*v) for k, v in LEGAL_FORM_SUCCESSORS.items
 @lru_cache(maxsize=4096)
 def check_legal_form(value: str) -> tuple[Issue, ...]:
     """Issues with a company_type value (case-insensitive, per NumNum's list and API)."""
+    if value.casefold() in _BY_CASEFOLD:  # NumNum takes it (also an abolished one: BVBA)
+        return ()
     squashed = _squash(value)
-    successor = _SUCCESSORS.get(squashed)
-    if value.casefold() in _BY_CASEFOLD or squashed in _BY_SQUASH:
-        if successor is not None:  # NumNum still takes it, but the form no longer exists
-            return (warning("legal_form.outdated", successor, value=value),)
-        if value.casefold() in _BY_CASEFOLD:
-            return ()
+    if squashed in _BY_SQUASH:
         return (warning("legal_form.written", _BY_SQUASH[squashed], value=value),)
-    guess = successor or _ALIASES.get(squashed)
+    # a form the 2019 company code abolished gets the current one, in the message's language
+    guess = _SUCCESSORS.get(squashed) or _ALIASES.get(squashed)
     if guess is None and len(squashed) >= 5:
         hit = process.extractOne(squashed, list(_BY_SQUASH) + list(_ALIASES),
                                  scorer=Levenshtein.normalized_similarity, score_cutoff=0.79)
