@@ -285,6 +285,162 @@ HELP: dict[str, tuple[str, str]] = {
         "check a sheet of sales lines and mark every error"),
     "maak het sjabloon voor verkoopregels": ("crée le modèle pour les lignes de vente",
                                              "write the template for sales lines"),
+    # duplicates, token, addin, exact: options
+    "Zoek rijen die dezelfde klant zijn: zelfde extern ID of btw-nummer (zeker), zelfde "
+    "e-mailadres of (bijna) dezelfde naam op dezelfde postcode of plaats (mogelijk). Met een "
+    "NumNum-account ook de rijen die daar al bestaan. Schrijft een kopie met die rijen in lila, "
+    "met uitleg in een notitie, of met --json de groepen als JSON.": (
+        "Cherche les lignes qui sont le même client : même ID externe ou numéro de TVA (sûr), "
+        "même adresse e-mail ou (presque) même nom au même code postal ou à la même localité "
+        "(possible). Avec un compte NumNum, aussi les lignes qui y existent déjà. Écrit une "
+        "copie avec ces lignes en lilas, expliquées dans une note, ou avec --json les groupes "
+        "en JSON.",
+        "Find rows that are the same customer: same external ID or VAT number (certain), same "
+        "email address or (nearly) the same name at the same postcode or place (possible). "
+        "With a NumNum account also the rows that exist there already. Writes a copy with "
+        "those rows in lavender, explained in a note, or with --json the groups as JSON."),
+    "de groepen als JSON op stdout (schrijft geen werkmap tenzij -o)": (
+        "les groupes en JSON sur stdout (n'écrit pas de classeur sauf avec -o)",
+        "the groups as JSON on stdout (writes no workbook unless -o)"),
+    "pad van de gemarkeerde kopie (standaard NAAM.duplicaten.xlsx)": (
+        "chemin de la copie marquée (par défaut NOM.duplicaten.xlsx)",
+        "path of the marked copy (default NAME.duplicaten.xlsx)"),
+    "vergelijk ook met de klanten in uw NumNum-account (gebeurt vanzelf als er een account is "
+    "ingesteld)": (
+        "compare aussi avec les clients de votre compte NumNum (automatique si un compte est "
+        "configuré)",
+        "also compare with the customers in your NumNum account (automatic when an account is "
+        "set up)"),
+    "vergelijk met de lokale oefenomgeving (numnum-xl sandbox)": (
+        "compare avec l'environnement d'essai local (numnum-xl sandbox)",
+        "compare with the local sandbox (numnum-xl sandbox)"),
+    "vergelijk alleen de rijen van het blad onderling": (
+        "compare seulement les lignes de la feuille entre elles",
+        "compare only the rows of the sheet with each other"),
+    "adres van de NumNum-API (standaard NUMNUM_API_URL of de instellingen); het token komt uit "
+    "NUMNUM_API_TOKEN of de sleutelhanger": (
+        "adresse de l'API NumNum (par défaut NUMNUM_API_URL ou les réglages) ; le jeton vient "
+        "de NUMNUM_API_TOKEN ou du trousseau",
+        "address of the NumNum API (default NUMNUM_API_URL or the settings); the token comes "
+        "from NUMNUM_API_TOKEN or the keyring"),
+    "NumNum-account": ("compte NumNum", "NumNum account"),
+    "set: vraag het token en bewaar het; clear: wis het": (
+        "set : demande le jeton et l'enregistre ; clear : l'efface",
+        "set: ask for the token and store it; clear: remove it"),
+    "het API-adres waarvoor het token geldt (standaard het ingestelde adres)": (
+        "l'adresse d'API pour laquelle le jeton vaut (par défaut l'adresse configurée)",
+        "the API address the token is for (default the configured address)"),
+    "De Excel-add-in numnum.xlam: een NumNum-tab op het lint van Excel.": (
+        "Le complément Excel numnum.xlam : un onglet NumNum dans le ruban d'Excel.",
+        "The Excel add-in numnum.xlam: a NumNum tab on Excel's ribbon."),
+    "Bouwt numnum.xlam, byte voor byte reproduceerbaar, uit ribbon/customUI.xml, addin/*.bas en "
+    "het sjabloon van xlwings.": (
+        "Construit numnum.xlam, reproductible octet par octet, à partir de "
+        "ribbon/customUI.xml, addin/*.bas et du modèle de xlwings.",
+        "Builds numnum.xlam, reproducible byte for byte, from ribbon/customUI.xml, addin/*.bas "
+        "and xlwings' template."),
+    "waar het bestand komt (standaard: numnum_xl/data/numnum.xlam, de meegeleverde kopie)": (
+        "où écrire le fichier (par défaut : numnum_xl/data/numnum.xlam, la copie fournie)",
+        "where the file goes (default: numnum_xl/data/numnum.xlam, the bundled copy)"),
+    "niets schrijven: afsluitcode 1 als de meegeleverde kopie verouderd is": (
+        "n'écrit rien : code de sortie 1 si la copie fournie est dépassée",
+        "write nothing: exit status 1 when the bundled copy is out of date"),
+    "ook bouwen met een andere xlwings-versie dan de vastgepinde": (
+        "construit aussi avec une autre version de xlwings que celle fixée",
+        "build also with another xlwings version than the pinned one"),
+    "Kopieert numnum.xlam naar de opstartmap van Excel en stelt in welke Python de knoppen "
+    "gebruiken (deze).": (
+        "Copie numnum.xlam dans le dossier de démarrage d'Excel et règle quel Python les "
+        "boutons utilisent (celui-ci).",
+        "Copies numnum.xlam to Excel's startup folder and sets which Python the buttons use "
+        "(this one)."),
+    "naar deze map kopiëren in plaats van de opstartmap van Excel": (
+        "copie dans ce dossier au lieu du dossier de démarrage d'Excel",
+        "copy to this folder instead of Excel's startup folder"),
+    "numnum.conf niet schrijven": ("n'écrit pas numnum.conf", "do not write numnum.conf"),
+    "Controleer een klantenlijst zoals numnum-xl validate (plus unieke relatiecodes) en schrijf "
+    "ze als relaties-CSV voor Exact Online. Zonder fouten: het CSV-bestand; met fouten: een "
+    "gecontroleerde kopie, exit 1.": (
+        "Vérifie une liste de clients comme numnum-xl validate (plus des codes relation "
+        "uniques) et l'écrit en CSV de relations pour Exact Online. Sans erreurs : le fichier "
+        "CSV ; avec erreurs : une copie contrôlée, code de sortie 1.",
+        "Check a customer list like numnum-xl validate (plus unique relation codes) and write "
+        "it as a relations CSV for Exact Online. Without errors: the CSV file; with errors: a "
+        "checked copy, exit 1."),
+    "het te schrijven CSV-bestand": ("le fichier CSV à écrire", "the CSV file to write"),
+    "coderegister (standaard NAAM.exact-relatiecodes.json naast FILE)": (
+        "registre des codes (par défaut NOM.exact-relatiecodes.json à côté de FILE)",
+        "code register (default NAME.exact-relatiecodes.json beside FILE)"),
+    "eerste relatiecode om toe te kennen als het register leeg is": (
+        "premier code relation à attribuer quand le registre est vide",
+        "first relation code to give when the register is empty"),
+    "relaties die al in Exact staan (export met kolom Code): hun codes worden nooit aan een "
+    "nieuwe klant gegeven": (
+        "relations déjà dans Exact (export avec une colonne Code) : leurs codes ne sont jamais "
+        "donnés à un nouveau client",
+        "relations already in Exact (an export with a Code column): their codes are never "
+        "given to a new customer"),
+    "scheidingsteken in het CSV-bestand (standaard ;)": (
+        "séparateur dans le fichier CSV (par défaut ;)",
+        "delimiter in the CSV file (default ;)"),
+    "Controleer de verkoopregels en schrijf ze als CSV voor Exact Online; de geëxporteerde "
+    "factuurnummers worden bijgehouden zodat geen factuur dubbel geïmporteerd wordt.": (
+        "Vérifie les lignes de vente et les écrit en CSV pour Exact Online ; les numéros de "
+        "facture exportés sont retenus pour qu'aucune facture ne soit importée deux fois.",
+        "Check the sales lines and write them as CSV for Exact Online; the exported invoice "
+        "numbers are remembered so that no invoice is imported twice."),
+    "verkoopregels: .xlsx, .xlsm, .xls of .csv": ("lignes de vente : .xlsx, .xlsm, .xls ou .csv",
+                                                  "sales lines: .xlsx, .xlsm, .xls or .csv"),
+    "naam van het blad (standaard: het eerste zichtbare)": (
+        "nom de la feuille (par défaut : la première visible)",
+        "name of the sheet (default: the first visible one)"),
+    "relaties in Exact (CSV van exact relaties of een Exact-export met kolom Code): elke "
+    "relatiecode moet erin staan": (
+        "relations dans Exact (CSV de exact relations ou un export Exact avec une colonne "
+        "Code) : chaque code relation doit y figurer",
+        "relations in Exact (CSV from exact relations or an Exact export with a Code column): "
+        "every relation code must be in it"),
+    "geldige grootboekrekeningen (één kolom: csv, xlsx of txt)": (
+        "comptes généraux valides (une colonne : csv, xlsx ou txt)",
+        "valid G/L accounts (one column: csv, xlsx or txt)"),
+    "geldige btw-codes (één kolom: csv, xlsx of txt)": (
+        "codes TVA valides (une colonne : csv, xlsx ou txt)",
+        "valid VAT codes (one column: csv, xlsx or txt)"),
+    "de periode is de maand (standaard) of het kwartaal van de datum": (
+        "la période est le mois (par défaut) ou le trimestre de la date",
+        "the period is the month (default) or the quarter of the date"),
+    "journaal van geëxporteerde facturen (standaard NAAM.exact-geexporteerd.json naast FILE)": (
+        "journal des factures exportées (par défaut NOM.exact-geexporteerd.json à côté de "
+        "FILE)",
+        "journal of exported invoices (default NAME.exact-geexporteerd.json beside FILE)"),
+    "factuurnummer dat opnieuw geëxporteerd mag worden (import in Exact mislukt); herhaal, of "
+    "'alle'": (
+        "numéro de facture qui peut être exporté à nouveau (import dans Exact échoué) ; "
+        "répétez, ou 'alle'",
+        "invoice number that may be exported again (import into Exact failed); repeat, or "
+        "'alle'"),
+    "decimaalteken van bedragen, in het blad en in het CSV-bestand (standaard komma: 870,00)": (
+        "séparateur décimal des montants, dans la feuille et le CSV (par défaut la virgule : "
+        "870,00)",
+        "decimal separator of amounts, in the sheet and the CSV file (default comma: 870,00)"),
+    "datumnotatie (standaard dd-mm-jjjj, bv. 02-01-2024)": (
+        "format de date (par défaut jj-mm-aaaa, p.ex. 02-01-2024)",
+        "date format (default dd-mm-yyyy, e.g. 02-01-2024)"),
+    "Controleer een blad met verkoopregels (kolommen zoals in numnum-xl exact sjabloon) en "
+    "markeer elke fout in een kopie of in het bestand zelf.": (
+        "Vérifie une feuille de lignes de vente (colonnes comme dans numnum-xl exact template) "
+        "et marque chaque erreur dans une copie ou dans le fichier lui-même.",
+        "Check a sheet of sales lines (columns as in numnum-xl exact template) and mark every "
+        "error in a copy or in the file itself."),
+    "markeer in het bestand zelf (eerst een reservekopie)": (
+        "marque dans le fichier lui-même (d'abord une copie de sécurité)",
+        "mark the file itself (a backup first)"),
+    "Schrijf een werkmap met de kolommen voor verkoopregels (Factuurdatum … Dagboek), uitleg bij "
+    "elke kolom en de stappen voor het importprofiel in Exact.": (
+        "Écrit un classeur avec les colonnes des lignes de vente (Factuurdatum … Dagboek), "
+        "une explication par colonne et les étapes du profil d'import dans Exact.",
+        "Write a workbook with the columns for sales lines (Factuurdatum … Dagboek), an "
+        "explanation of each column and the steps for the import profile in Exact."),
 }
 
 

@@ -167,7 +167,9 @@ def test_argparse_errors_and_help_follow_lang(capsys) -> None:
     assert out.startswith("gebruik: ") and "argumenten:" in out and "opties:" in out
 
 
-@pytest.mark.parametrize("command", ["validate", "map", "template", "push", "clear"])
+@pytest.mark.parametrize("command", ["validate", "map", "template", "push", "clear",
+                                     "duplicates", "token", "relaties", "boekingen",
+                                     "controleer", "sjabloon", "build", "install"])
 def test_every_help_text_of_the_main_commands_is_translated(command: str) -> None:
     from numnum_xl.cli import build_parser
     from numnum_xl.cli_text import HELP, parsers
