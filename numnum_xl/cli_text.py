@@ -299,6 +299,23 @@ HELP: dict[str, tuple[str, str]] = {
         "email address or (nearly) the same name at the same postcode or place (possible). "
         "With a NumNum account also the rows that exist there already. Writes a copy with "
         "those rows in lavender, explained in a note, or with --json the groups as JSON."),
+    "Zoek rijen die dezelfde klant zijn, op alle gegevens samen: zelfde btw-nummer of extern ID "
+    "(zeker, tenzij iets sterks het tegenspreekt), zelfde e-mailadres of (bijna) dezelfde naam "
+    "op dezelfde postcode of plaats (mogelijk); twee verschillende btw-nummers zijn twee "
+    "klanten. Met een NumNum-account ook de rijen die daar al bestaan. Schrijft een kopie met "
+    "die rijen in lila, met uitleg in een notitie, of met --json de groepen als JSON.": (
+        "Cherche les lignes qui sont le même client, sur toutes les données ensemble : même "
+        "numéro de TVA ou ID externe (sûr, sauf si un élément fort le contredit), même adresse "
+        "e-mail ou (presque) même nom au même code postal ou à la même localité (possible) ; "
+        "deux numéros de TVA différents sont deux clients. Avec un compte NumNum, aussi les "
+        "lignes qui y existent déjà. Écrit une copie avec ces lignes en lilas, expliquées dans "
+        "une note, ou avec --json les groupes en JSON.",
+        "Find rows that are the same customer, on all their data together: same VAT number or "
+        "external ID (certain, unless something strong contradicts it), same email address or "
+        "(nearly) the same name at the same postcode or place (possible); two different VAT "
+        "numbers are two customers. With a NumNum account also the rows that exist there "
+        "already. Writes a copy with those rows in lavender, explained in a note, or with "
+        "--json the groups as JSON."),
     "de groepen als JSON op stdout (schrijft geen werkmap tenzij -o)": (
         "les groupes en JSON sur stdout (n'écrit pas de classeur sauf avec -o)",
         "the groups as JSON on stdout (writes no workbook unless -o)"),
