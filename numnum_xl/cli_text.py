@@ -239,6 +239,15 @@ HELP: dict[str, tuple[str, str]] = {
         "copie de sécurité est faite et une confirmation demandée.",
         "delete first: no, the previously imported customers, or all (nee/eerder/alles). A "
         "backup is made and a confirmation asked first."),
+    "een klant die waarschijnlijk al bestaat (zelfde e-mailadres of naam, niet zeker): "
+    "overslaan of toch versturen (skip/send; standaard overslaan). Zekere duplicaten volgen "
+    "--duplicaten.": (
+        "un client qui existe probablement déjà (même adresse e-mail ou nom, pas sûr) : "
+        "l'ignorer ou l'envoyer quand même (overslaan/versturen ; par défaut ignorer). Les "
+        "doublons sûrs suivent --duplicaten.",
+        "a customer that probably exists already (same email address or name, not certain): "
+        "skip it or send it anyway (overslaan/versturen; default skip). Certain duplicates "
+        "follow --duplicaten."),
     "toon alleen het plan; verstuur niets": ("n'affiche que le plan ; n'envoie rien",
                                              "show the plan only; send nothing"),
     "bevestig het verwijderen zonder te vragen (voor scripts)": (
