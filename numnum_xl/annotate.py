@@ -39,8 +39,8 @@ add-in reuses it to write the same marks through xlwings.
 >>> severity
 'error'
 >>> print(text)
-Fout: BTW-nummer ingevuld maar BTW-landcode ontbreekt.
-Waarschuwing: BTW-landcode: landcodes worden in 2 hoofdletters geschreven. Voorstel: BE
+Fout: Btw-nummer ingevuld maar btw-landcode ontbreekt.
+Waarschuwing: Btw-landcode: landcodes worden in 2 hoofdletters geschreven. Voorstel: BE
 >>> default_output("klanten.xls").name
 'klanten.gecontroleerd.xlsx'
 """

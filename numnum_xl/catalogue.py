@@ -136,6 +136,18 @@ LEGAL_FORM_ALIASES: dict[str, str] = {
 }
 
 
+#: Forms the 2019 Belgian company code (WVV/CSA) abolished -> what they became, per language
+#: (nl, fr, en): the value to write in NumNum. NumNum knows no French code for the CommV.
+LEGAL_FORM_SUCCESSORS: dict[str, tuple[str, str, str]] = {
+    **dict.fromkeys(("bvba", "sbvba", "ebvba", "sprl", "sprlu", "sprls", "sprl-s"),
+                    ("BV", "srl", "BV")),
+    **dict.fromkeys(("cvba", "cvoa", "cvba-vso", "cvoa-vso", "scrl", "scri", "scrl-fs"),
+                    ("CV", "sc", "CV")),
+    **dict.fromkeys(("gcv", "scs"), ("CommV", "CommV", "CommV")),
+    **dict.fromkeys(("comm.va", "commva", "sca"), ("NV", "sa", "NV")),
+}
+
+
 @dataclass(frozen=True)
 class Scheme:
     """A Peppol participant identifier scheme (EAS / ISO 6523 ICD) and how its identifiers
@@ -322,8 +334,8 @@ FIELDS: tuple[Field, ...] = (
        "Forme juridique de l'entreprise (voir les valeurs disponibles)",
        "Legal form of the company (see the allowed values)", width=14,
        synonyms=("Rechtsvorm", "Bedrijfsvorm", "Forme de société", "Company type")),
-    _f("vat_id", "BTW-nummer", "Numéro de TVA", "VAT number", "vat",
-       "BTW-nummer van het bedrijf (alleen het nummer, zonder landcode, spaties of punten)",
+    _f("vat_id", "Btw-nummer", "Numéro de TVA", "VAT number", "vat",
+       "Btw-nummer van het bedrijf (alleen het nummer, zonder landcode, spaties of punten)",
        "Numéro de TVA (uniquement le numéro, sans code pays, espaces ni points)",
        "VAT number (digits only: no country code, spaces or dots)",
        text_format=True, width=14,
@@ -331,8 +343,8 @@ FIELDS: tuple[Field, ...] = (
                  "KBO-nummer", "KBO", "Ondernemingsnr", "N° TVA", "No TVA", "TVA",
                  "Numéro d'entreprise", "Numéro BCE", "BCE", "VAT", "VAT ID", "VAT no",
                  "Tax ID", "USt-IdNr")),
-    _f("vat_country_code", "BTW-landcode", "Code pays TVA", "VAT country code", "country",
-       "Landcode van het BTW-nummer (ISO 3166-1 alpha-2, bv. BE)",
+    _f("vat_country_code", "Btw-landcode", "Code pays TVA", "VAT country code", "country",
+       "Landcode van het btw-nummer (ISO 3166-1 alpha-2, bv. BE)",
        "Code pays du numéro de TVA (ISO 3166-1 alpha-2, p.ex. BE)",
        "Country code of the VAT number (ISO 3166-1 alpha-2, e.g. BE)", width=10,
        synonyms=("BTW land", "Landcode BTW", "Pays TVA", "VAT country")),
@@ -391,12 +403,12 @@ FIELDS: tuple[Field, ...] = (
        "Taal voor documenten: nl, fr, en of de", "Langue des documents : nl, fr, en ou de",
        "Language of documents: nl, fr, en or de", allowed=LANGUAGES, width=10,
        synonyms=("Taal", "Langue", "Language", "Correspondentietaal")),
-    _f("vat_percentage", "BTW-percentage", "Taux de TVA", "VAT rate", "vat_rate",
-       "Standaard BTW-percentage: 0, 6, 12 of 21", "Taux de TVA par défaut : 0, 6, 12 ou 21",
+    _f("vat_percentage", "Btw-percentage", "Taux de TVA", "VAT rate", "vat_rate",
+       "Standaard btw-percentage: 0, 6, 12 of 21", "Taux de TVA par défaut : 0, 6, 12 ou 21",
        "Default VAT rate: 0, 6, 12 or 21", allowed=VAT_RATES, width=10,
        synonyms=("BTW %", "BTW-tarief", "BTW tarief", "Taux TVA", "TVA %", "VAT %")),
-    _f("vat_shifted", "BTW verlegd", "TVA autoliquidée", "VAT reverse charge", "yesno",
-       "BTW verlegd: ja of nee (of yes, no)", "Autoliquidation de la TVA : ja/nee (ou yes/no)",
+    _f("vat_shifted", "Btw verlegd", "TVA autoliquidée", "VAT reverse charge", "yesno",
+       "Btw verlegd: ja of nee (of yes, no)", "Autoliquidation de la TVA : ja/nee (ou yes/no)",
        "VAT reverse-charged: ja/nee (or yes/no)", allowed=YES_NO, width=10,
        synonyms=("Verlegde BTW", "Medecontractant", "Cocontractant", "Autoliquidation",
                  "Reverse charge")),

@@ -18,8 +18,11 @@ COMMANDS = ("template", "map", "header", "validate", "export", "duplicates", "cl
             "sandbox", "token", "addin", "exact", "peppol", "vies")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser."""
+def build_parser(lang: str = "nl") -> argparse.ArgumentParser:
+    """The full argument parser, its help texts in ``lang`` (English command names, Dutch
+    aliases: see :mod:`numnum_xl.cli_text`)."""
+    from numnum_xl.cli_text import add_aliases, translate_parser
+
     parser = argparse.ArgumentParser(
         prog="numnum-xl",
         description="Controleer een klantenlijst in Excel voor ze naar NumNum gaat.",
@@ -28,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"numnum_xl.commands.{name}").register(sub)
+    add_aliases(parser)
+    translate_parser(parser, lang)
     return parser
 
 
@@ -37,13 +42,16 @@ class UsageError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit status."""
+    from numnum_xl.cli_text import argparse_language, detect_lang
     from numnum_xl.table import ReadError
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    lang = detect_lang(sys.argv[1:] if argv is None else argv)
+    with argparse_language(lang):  # argparse names its sections while the parser is built
+        parser = build_parser(lang)
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
     from numnum_xl.safetext import EscapingStream, escape
 
     stdout = sys.stdout
@@ -58,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("numnum-xl: afgebroken", file=sys.stderr)
+        from numnum_xl.commands._common import word
+
+        print(f"numnum-xl: {word('interrupted', lang)}", file=sys.stderr)
         return 130
     finally:
         if stdout is not None:

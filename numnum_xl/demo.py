@@ -172,11 +172,12 @@ def write_xlsx(path: str, rows: list[dict[str, Any]]) -> None:
 
     from numnum_xl.catalogue import FIELDS
     from numnum_xl.cells import column_letter
+    from numnum_xl.textfit import column_width_for
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Klanten")
-    for n, f in enumerate(FIELDS, start=1):
-        ws.column_dimensions[column_letter(n)].width = f.width
+    for n, f in enumerate(FIELDS, start=1):  # wide enough to read the header
+        ws.column_dimensions[column_letter(n)].width = max(f.width, column_width_for([f.key]))
     ws.freeze_panes = "A2"
     ws.append(list(KEYS))
     for row in rows:

@@ -7,7 +7,7 @@ suggested value where one exists.
 >>> f = Finding(row=5, column="vat_id", cell="E5", severity=ERROR, code="vat.checksum",
 ...             params={"value": "0123456789"})
 >>> f.as_json()["message"]
-'BTW-nummer 0123456789 is ongeldig (controlegetal klopt niet). Controleer het nummer.'
+'Btw-nummer 0123456789 is ongeldig (controlegetal klopt niet). Controleer het nummer.'
 >>> f.as_json("en")["message"]
 'VAT number 0123456789 is invalid (check digits do not match). Check the number.'
 """
@@ -51,11 +51,14 @@ class Finding:
             "severity": self.severity,
             "code": self.code,
             "message": self.message(lang),
-            "suggestion": _jsonable(self.suggestion),
+            "suggestion": _jsonable(self.suggestion, lang),
         }
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any, lang: str = "nl") -> Any:
+    in_lang = getattr(value, "in_lang", None)
+    if in_lang is not None:  # a messages.Localized value: the one of the message's language
+        return in_lang(lang)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

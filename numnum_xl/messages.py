@@ -91,7 +91,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "required.missing": (
         "{label} is verplicht maar leeg. Vul {hint} in.",
-        "{label} est obligatoire mais vide. Indiquez {hint}.",
+        "{label} : ce champ est obligatoire mais vide. Indiquez {hint}.",
         "{label} is required but empty. Fill in {hint}.",
     ),
     "text.whitespace": (
@@ -102,27 +102,30 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "text.too_long": (
         "{label} is erg lang ({count} tekens). Controleer of hier niet per ongeluk meer in "
         "staat dan bedoeld.",
-        "{label} est très long ({count} caractères). Vérifiez qu'il ne contient pas plus que "
-        "prévu.",
+        "{label} : le texte est très long ({count} caractères). Vérifiez qu'il ne contient "
+        "pas plus que prévu.",
         "{label} is very long ({count} characters). Check that it holds no more than intended.",
     ),
     "text.unexpected_date": (
         "{label} bevat een datum ({value}); Excel heeft de invoer waarschijnlijk omgezet. "
         "Maak de kolom tekst en typ de waarde opnieuw.",
-        "{label} contient une date ({value}) ; Excel a probablement converti la saisie. "
+        "{label} : la cellule contient une date ({value}) ; Excel a probablement converti la "
+        "saisie. "
         "Mettez la colonne au format texte et retapez la valeur.",
         "{label} holds a date ({value}); Excel probably converted what was typed. Format the "
         "column as text and type the value again.",
     ),
     "text.control_chars": (
         "{label} bevat onzichtbare tekens (regeleinde, tab of stuurteken).",
-        "{label} contient des caractères invisibles (saut de ligne, tabulation ou contrôle).",
+        "{label} : la valeur contient des caractères invisibles (saut de ligne, tabulation ou "
+        "contrôle).",
         "{label} contains invisible characters (line break, tab or control character).",
     ),
     "number.leading_zero_lost": (
         "{label} werd door Excel als getal opgeslagen en verloor een voorloopnul ({value}). "
         "Zet de kolom op tekst.",
-        "{label} a été enregistré comme nombre par Excel et a perdu un zéro initial ({value}). "
+        "{label} : Excel a enregistré la valeur comme nombre et elle a perdu un zéro initial "
+        "({value}). "
         "Mettez la colonne au format texte.",
         "{label} was stored as a number by Excel and lost a leading zero ({value}). Format the "
         "column as text.",
@@ -130,26 +133,28 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "number.precision_lost": (
         "{label} werd als getal opgeslagen en is te lang voor Excel ({value}): de laatste "
         "cijfers zijn verloren. Zet de kolom op tekst en typ het nummer opnieuw.",
-        "{label} a été enregistré comme nombre et est trop long pour Excel ({value}) : les "
-        "derniers chiffres sont perdus. Mettez la colonne en texte et retapez le numéro.",
+        "{label} : la valeur a été enregistrée comme nombre et elle est trop longue pour Excel "
+        "({value}) : les derniers chiffres sont perdus. Mettez la colonne en texte et retapez "
+        "le numéro.",
         "{label} was stored as a number and is too long for Excel ({value}): the last digits "
         "are lost. Format the column as text and type the number again.",
     ),
     # --- VAT --------------------------------------------------------------------------------
     "vat.checksum": (
-        "BTW-nummer {value} is ongeldig (controlegetal klopt niet). Controleer het nummer.",
+        "Btw-nummer {value} is ongeldig (controlegetal klopt niet). Controleer het nummer.",
         "Le numéro de TVA {value} est invalide (chiffres de contrôle incorrects). Vérifiez le "
         "numéro.",
         "VAT number {value} is invalid (check digits do not match). Check the number.",
     ),
     "vat.length": (
-        "BTW-nummer {value} heeft niet het juiste aantal cijfers voor {country}.",
-        "Le numéro de TVA {value} n'a pas le bon nombre de chiffres pour {country}.",
+        "Btw-nummer {value} heeft niet het juiste aantal cijfers voor {country}.",
+        "Le numéro de TVA {value} n'a pas le bon nombre de chiffres (pays : {country}).",
         "VAT number {value} does not have the right number of digits for {country}.",
     ),
     "vat.format": (
-        "BTW-nummer {value} bevat tekens die in een {country} btw-nummer niet kunnen.",
-        "Le numéro de TVA {value} contient des caractères impossibles pour {country}.",
+        "Btw-nummer {value} bevat tekens die in een btw-nummer van {country} niet kunnen.",
+        "Le numéro de TVA {value} contient des caractères impossibles dans un numéro de TVA "
+        "de ce pays ({country}).",
         "VAT number {value} contains characters that a {country} VAT number cannot have.",
     ),
     "vat.be_first_digit": (
@@ -158,7 +163,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Belgian enterprise number {value} must start with 0 or 1.",
     ),
     "vat.written": (
-        "BTW-nummer {value} is geldig maar verkeerd geschreven: NumNum wil alleen het nummer, "
+        "Btw-nummer {value} is geldig maar verkeerd geschreven: NumNum wil alleen het nummer, "
         "zonder landcode, spaties of punten.",
         "Le numéro de TVA {value} est valide mais mal écrit : NumNum veut uniquement le "
         "numéro, sans code pays, espaces ni points.",
@@ -166,12 +171,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "without country code, spaces or dots.",
     ),
     "vat.country_missing": (
-        "BTW-nummer ingevuld maar BTW-landcode ontbreekt.",
+        "Btw-nummer ingevuld maar btw-landcode ontbreekt.",
         "Numéro de TVA indiqué mais le code pays TVA manque.",
         "VAT number given but the VAT country code is missing.",
     ),
     "vat.number_missing": (
-        "BTW-landcode {value} ingevuld maar het BTW-nummer ontbreekt. Vul het nummer in of "
+        "Btw-landcode {value} ingevuld maar het btw-nummer ontbreekt. Vul het nummer in of "
         "maak de landcode leeg.",
         "Code pays TVA {value} indiqué mais le numéro de TVA manque. Indiquez le numéro ou "
         "videz le code pays.",
@@ -179,15 +184,15 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "clear the country code.",
     ),
     "vat.prefix_mismatch": (
-        "BTW-nummer {value} begint met landcode {prefix}, maar de BTW-landcode is {country}.",
+        "Btw-nummer {value} begint met landcode {prefix}, maar de btw-landcode is {country}.",
         "Le numéro de TVA {value} commence par le code pays {prefix}, mais le code pays TVA "
         "est {country}.",
         "VAT number {value} starts with country code {prefix}, but the VAT country code is "
         "{country}.",
     ),
     "vat.unchecked": (
-        "BTW-nummers van {country} kunnen niet gecontroleerd worden; controleer {value} zelf.",
-        "Les numéros de TVA de {country} ne peuvent pas être vérifiés ; vérifiez {value} "
+        "Btw-nummers van {country} kunnen niet gecontroleerd worden; controleer {value} zelf.",
+        "Les numéros de TVA de ce pays ({country}) ne peuvent pas être vérifiés ; vérifiez {value} "
         "vous-même.",
         "VAT numbers of {country} cannot be checked; check {value} yourself.",
     ),
@@ -211,12 +216,13 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     # --- other kinds ------------------------------------------------------------------------
     "legal_form.unknown": (
-        "Vennootschapsvorm «{value}» is onbekend bij NumNum. Kies uit BV, NV, VOF, CommV, CV, "
-        "VZW, Stichting, Eenmanszaak, BVBA, Maatschap (of SRL, SA, ASBL, …).",
-        "La forme juridique « {value} » est inconnue de NumNum. Choisissez parmi BV, NV, VOF, "
-        "CommV, CV, VZW, Stichting, Eenmanszaak, BVBA, Maatschap (ou SRL, SA, ASBL, …).",
-        "Legal form “{value}” is unknown to NumNum. Choose from BV, NV, VOF, CommV, CV, VZW, "
-        "Stichting, Eenmanszaak, BVBA, Maatschap (or SRL, SA, ASBL, …).",
+        "Vennootschapsvorm «{value}» is onbekend bij NumNum. Kies uit BV, NV, CV, CommV, VOF, "
+        "VZW, Stichting, Maatschap, Eenmanszaak (of SRL, SA, SC, ASBL, …).",
+        "La forme juridique « {value} » est inconnue de NumNum. Choisissez parmi SRL, SA, SC, "
+        "ASBL, CommV, VOF, Stichting (fondation), Maatschap (société simple), Eenmanszaak "
+        "(entreprise individuelle).",
+        "Legal form “{value}” is unknown to NumNum. Choose from BV, NV, CV, CommV, VOF, VZW, "
+        "Stichting, Maatschap, Eenmanszaak (or SRL, SA, SC, ASBL, …).",
     ),
     "legal_form.written": (
         "Vennootschapsvorm «{value}» wordt door NumNum anders geschreven.",
@@ -246,7 +252,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "phone.unlikely": (
         "{label} «{value}» bestaat waarschijnlijk niet in {country} (verkeerd aantal cijfers "
         "of onbekend zonenummer).",
-        "{label} « {value} » n'existe probablement pas en {country} (nombre de chiffres ou "
+        "{label} « {value} » n'existe probablement pas (pays : {country} ; nombre de chiffres ou "
         "indicatif incorrect).",
         "{label} “{value}” probably does not exist in {country} (wrong number of digits or "
         "unknown area code).",
@@ -324,12 +330,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "scheme.id_missing": (
         "{label} is ingevuld maar het bijhorende ID ontbreekt.",
-        "{label} est indiqué mais l'ID correspondant manque.",
+        "{label} : le schéma est indiqué mais l'ID correspondant manque.",
         "{label} is given but the matching ID is missing.",
     ),
     "scheme_id.scheme_missing": (
         "{label} is ingevuld maar het schema ontbreekt (bv. 0208).",
-        "{label} est indiqué mais le schéma manque (p.ex. 0208).",
+        "{label} : l'ID est indiqué mais le schéma manque (p.ex. 0208).",
         "{label} is given but the scheme is missing (e.g. 0208).",
     ),
     "scheme_id.invalid": (
@@ -345,7 +351,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} “{value}” is valid but is written without dots, spaces or prefix.",
     ),
     "peppol.differs_from_vat": (
-        "Peppol Endpoint ID {value} (schema 0208) verschilt van het BTW-nummer {vat}. Meestal "
+        "Peppol Endpoint ID {value} (schema 0208) verschilt van het btw-nummer {vat}. Meestal "
         "is het hetzelfde nummer.",
         "Le Peppol Endpoint ID {value} (schéma 0208) diffère du numéro de TVA {vat}. C'est "
         "généralement le même numéro.",
@@ -354,12 +360,12 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "zip.invalid": (
         "Postcode «{value}» past niet bij {country} (bv. {example}).",
-        "Le code postal « {value} » ne correspond pas à {country} (p.ex. {example}).",
+        "Le code postal « {value} » ne correspond pas au pays ({country} ; p.ex. {example}).",
         "Postcode “{value}” does not fit {country} (e.g. {example}).",
     ),
     "zip.written": (
         "Postcode «{value}» wordt voor {country} geschreven als {expected}.",
-        "Le code postal « {value} » s'écrit {expected} pour {country}.",
+        "Le code postal « {value} » s'écrit {expected} (pays : {country}).",
         "Postcode “{value}” is written {expected} for {country}.",
     ),
     "external_id.duplicate": (
@@ -377,7 +383,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Duplicate of row {other}: same external ID ({value}).",
     ),
     "duplicate.vat_id": (
-        "Duplicaat van rij {other}: zelfde BTW-nummer ({value}).",
+        "Duplicaat van rij {other}: zelfde btw-nummer ({value}).",
         "Doublon de la ligne {other} : même numéro de TVA ({value}).",
         "Duplicate of row {other}: same VAT number ({value}).",
     ),
@@ -412,7 +418,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Already exists in NumNum: contact {id} ({name}) has the same external ID ({value}).",
     ),
     "existing.vat_id": (
-        "Bestaat al in NumNum: klant {id} ({name}) heeft hetzelfde BTW-nummer ({value}).",
+        "Bestaat al in NumNum: klant {id} ({name}) heeft hetzelfde btw-nummer ({value}).",
         "Existe déjà dans NumNum : le client {id} ({name}) a le même numéro de TVA ({value}).",
         "Already exists in NumNum: contact {id} ({name}) has the same VAT number ({value}).",
     ),
@@ -455,7 +461,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "exact.required": (
         "{label} is leeg; Exact heeft dit nodig op elke regel.",
-        "{label} est vide ; Exact en a besoin sur chaque ligne.",
+        "{label} : la cellule est vide ; Exact en a besoin sur chaque ligne.",
         "{label} is empty; Exact needs it on every line.",
     ),
     "exact.date.invalid": (
@@ -481,7 +487,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "exact.entry_number.too_large": (
         "{label} {value} is te groot voor Exact (hoogstens {max}).",
-        "{label} {value} est trop grand pour Exact (au plus {max}).",
+        "{label} : {value} est trop grand pour Exact (au plus {max}).",
         "{label} {value} is too large for Exact (at most {max}).",
     ),
     "exact.year.invalid": (
@@ -602,7 +608,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "exact.amount.decimals": (
         "{label} {value} heeft meer dan 2 decimalen; het wordt afgerond geëxporteerd.",
-        "{label} {value} a plus de 2 décimales ; il est exporté arrondi.",
+        "{label} : {value} a plus de 2 décimales ; le montant est exporté arrondi.",
         "{label} {value} has more than 2 decimals; it is exported rounded.",
     ),
     "exact.code.duplicate": (
@@ -653,7 +659,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} begint met «{first}»: in het CSV-bestand staat er een ' voor, zodat Excel het "
         "niet als formule uitvoert. Exact neemt die ' mee; haal het teken weg als het geen "
         "deel van de tekst is.",
-        "{label} commence par « {first} » : dans le fichier CSV, un ' est ajouté devant pour "
+        "{label} : la valeur commence par « {first} » : dans le fichier CSV, un ' est ajouté "
+        "devant pour "
         "qu'Excel ne l'exécute pas comme formule. Exact garde ce ' ; retirez le signe s'il "
         "ne fait pas partie du texte.",
         "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
@@ -705,6 +712,46 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "Postcode {value} bestaat niet in België (Statbel, 2025).",
         "Le code postal {value} n'existe pas en Belgique (Statbel, 2025).",
         "Postcode {value} does not exist in Belgium (Statbel, 2025).",
+    ),
+    # --- issue 13: reasons that say what is wrong; legal forms of the 2019 company code ----
+    "vat.too_short": (
+        "Btw-nummer {value} is te kort voor {country}: {count} tekens, verwacht {expected}.",
+        "Le numéro de TVA {value} est trop court ({country}) : {count} caractères au lieu de "
+        "{expected}.",
+        "VAT number {value} is too short for {country}: {count} characters, expected "
+        "{expected}.",
+    ),
+    "vat.too_long": (
+        "Btw-nummer {value} is te lang voor {country}: {count} tekens, verwacht {expected}.",
+        "Le numéro de TVA {value} est trop long ({country}) : {count} caractères au lieu de "
+        "{expected}.",
+        "VAT number {value} is too long for {country}: {count} characters, expected "
+        "{expected}.",
+    ),
+    "iban.too_short": (
+        "IBAN {value} is te kort: {count} tekens, een IBAN van {country} heeft er {expected}.",
+        "L'IBAN {value} est trop court : {count} caractères au lieu de {expected} ({country}).",
+        "IBAN {value} is too short: {count} characters, an IBAN of {country} has {expected}.",
+    ),
+    "iban.too_long": (
+        "IBAN {value} is te lang: {count} tekens, een IBAN van {country} heeft er {expected}.",
+        "L'IBAN {value} est trop long : {count} caractères au lieu de {expected} ({country}).",
+        "IBAN {value} is too long: {count} characters, an IBAN of {country} has {expected}.",
+    ),
+    "iban.bank_unknown": (
+        "IBAN {value}: de controlecijfers kloppen, maar bankcode {bank} staat niet in de lijst "
+        "van Belgische banken die numnum-xl kent (een nieuwe of verdwenen bank?). Controleer "
+        "het rekeningnummer.",
+        "IBAN {value} : les chiffres de contrôle sont corrects, mais le code banque {bank} ne "
+        "figure pas dans la liste des banques belges connue de numnum-xl (banque nouvelle ou "
+        "disparue ?). Vérifiez le numéro de compte.",
+        "IBAN {value}: the check digits are right, but bank code {bank} is not in the list of "
+        "Belgian banks numnum-xl knows (a new or a closed bank?). Check the account number.",
+    ),
+    "iban.old_be_account": (
+        "{value} is een oud Belgisch rekeningnummer; NumNum wil de IBAN.",
+        "{value} est un ancien numéro de compte belge ; NumNum veut l'IBAN.",
+        "{value} is an old Belgian account number; NumNum wants the IBAN.",
     ),
     # --- issue 16: hostile files, decoding, length caps, look-alike text ---------------------
     "sheet.far_cells": (
@@ -802,7 +849,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "Duplicate customers ({conf}): rows {{rows}} - {why}."), whys, words, strict=True))
        for reason, whys in {
            "external_id": ("zelfde extern ID", "même ID externe", "same external ID"),
-           "vat_id": ("zelfde BTW-nummer", "même numéro de TVA", "same VAT number"),
+           "vat_id": ("zelfde btw-nummer", "même numéro de TVA", "same VAT number"),
            "email": ("zelfde e-mailadres", "même adresse e-mail", "same email address"),
            "name": ("(bijna) dezelfde naam op dezelfde postcode of plaats",
                     "nom (presque) identique au même code postal ou à la même localité",
@@ -1101,6 +1148,29 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+
+class Localized(str):
+    """A value that depends on the language, e.g. a suggested legal form (BV / srl): a ``str``
+    holding the Dutch one, :meth:`in_lang` gives the others.
+
+    >>> form = Localized("BV", "srl", "BV")
+    >>> form, form.in_lang("fr"), render("legal_form.unknown", "fr", {"value": "SPRL"}, form)[-16:]
+    ('BV', 'srl', 'Suggestion : srl')
+    """
+
+    def __new__(cls, nl: str, fr: str, en: str) -> Localized:
+        self = super().__new__(cls, nl)
+        self.texts = (nl, fr, en)
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str, str]:  # pickled by forked validation
+        return self.texts
+
+    def in_lang(self, lang: str) -> str:
+        """The value in ``lang`` (Dutch when unknown)."""
+        return self.texts[LANGS.index(lang)] if lang in LANGS else self.texts[0]
+
+
 _SUGGEST = {"nl": " Voorstel: {}", "fr": " Suggestion : {}", "en": " Suggestion: {}"}
 
 #: What to fill in for a missing required field, per field key and language.
@@ -1156,6 +1226,8 @@ def render(code: str, lang: str, params: dict[str, Any] | None = None,
     if p.get("reason") in TERMS:
         p["reason"] = TERMS[p["reason"]][i]
     text = MESSAGES[code][i].format_map(p)
+    if isinstance(suggestion, Localized):
+        suggestion = suggestion.in_lang(LANGS[i])
     if suggestion is not None and suggestion != "":
         text += _SUGGEST[LANGS[i]].format(suggestion)
     return text

@@ -12,10 +12,10 @@ The steps, each usable on its own (the ``push`` command strings them together):
    records each row's result in the :class:`Journal` (``NAME.numnum-journal.jsonl`` beside the
    workbook, one JSON line per event, handed to the OS as soon as the row is done and fsynced
    every 50 ms).
-3. :func:`write_back` writes ``NAME.numnum-import.xlsx``: the workbook with the validation
-   marks (as ``validate`` makes them) and a sheet ``NumNum-import`` listing every data row with
-   its status, NumNum id and message. It is rebuilt from the results each time, so a run that
-   was killed leaves a journal from which the next run rebuilds it.
+3. :func:`write_back` writes ``NAME.numnum-import.xlsx`` in one pass: a new workbook with one
+   sheet ``NumNum-import`` listing every data row with its name, external id, outcome
+   (coloured), NumNum id and the reason or the changes sent. It is rebuilt from the results
+   each time, so a run that was killed leaves a journal from which the next run rebuilds it.
 
 **Resuming.** A run that did not finish (killed, network gone, rows that could not be sent)
 is continued by the next push of the same sheet to the same place with the same options: rows
@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import threading
 import time
 from collections import Counter
@@ -90,7 +89,10 @@ _T: dict[str, dict[str, str]] = {
         CREATED: "aangemaakt", OVERWRITTEN: "overschreven",
         SKIPPED_DUPLICATE: "overgeslagen (duplicaat)", SKIPPED_ERRORS: "overgeslagen (fouten)",
         FAILED: "mislukt", NOT_SENT: "niet verstuurd",
-        "row": "Rij", "status": "Status", "id": "NumNum-id", "message": "Melding",
+        "row": "Rij", "status": "Resultaat", "id": "NumNum-id",
+        "message": "Reden of verstuurde wijzigingen", "h_name": "Naam",
+        "h_external_id": "Extern ID",
+        "changes_sent": "Verstuurde wijzigingen:",
         "dup": "bestaat al in NumNum ({id}, {reason})",
         "dup_probable": "bestaat waarschijnlijk al in NumNum ({id}, {reason})",
         "dup_taken": "bestaat al in NumNum ({id}); rij {other} overschrijft die klant al",
@@ -104,13 +106,15 @@ _T: dict[str, dict[str, str]] = {
         "stopped": "niet verstuurd: de import is onderbroken",
         "auth_stop": "niet verstuurd: NumNum weigert het token",
         "more_errors": "en nog {n} fout(en)",
-        "external_id": "zelfde Extern ID", "vat_id": "zelfde BTW-nummer",
+        "external_id": "zelfde Extern ID", "vat_id": "zelfde btw-nummer",
         "email": "zelfde e-mailadres", "name": "gelijkaardige naam op dezelfde plaats",
     },
     "fr": {
         CREATED: "créé", OVERWRITTEN: "écrasé", SKIPPED_DUPLICATE: "ignoré (doublon)",
         SKIPPED_ERRORS: "ignoré (erreurs)", FAILED: "échec", NOT_SENT: "non envoyé",
-        "row": "Ligne", "status": "Statut", "id": "ID NumNum", "message": "Message",
+        "row": "Ligne", "status": "Résultat", "id": "ID NumNum",
+        "message": "Raison ou modifications envoyées", "h_name": "Nom",
+        "h_external_id": "ID externe", "changes_sent": "Modifications envoyées :",
         "dup": "existe déjà dans NumNum ({id}, {reason})",
         "dup_probable": "existe probablement déjà dans NumNum ({id}, {reason})",
         "dup_taken": "existe déjà dans NumNum ({id}) ; la ligne {other} écrase déjà ce client",
@@ -130,7 +134,9 @@ _T: dict[str, dict[str, str]] = {
     "en": {
         CREATED: "created", OVERWRITTEN: "overwritten", SKIPPED_DUPLICATE: "skipped (duplicate)",
         SKIPPED_ERRORS: "skipped (errors)", FAILED: "failed", NOT_SENT: "not sent",
-        "row": "Row", "status": "Status", "id": "NumNum id", "message": "Message",
+        "row": "Row", "status": "Outcome", "id": "NumNum id",
+        "message": "Reason or changes sent", "h_name": "Name", "h_external_id": "External ID",
+        "changes_sent": "Changes sent:",
         "dup": "already in NumNum ({id}, {reason})",
         "dup_probable": "probably already in NumNum ({id}, {reason})",
         "dup_taken": "already in NumNum ({id}); row {other} already overwrites that contact",
@@ -678,45 +684,32 @@ def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions
 # --- carrying it out -------------------------------------------------------------------------
 
 class Progress:
-    """A one-line progress bar on ``stream`` (stderr); silent when it is not a terminal."""
+    """The sending bar: :func:`numnum_xl.progress.bar` on ``stream`` (stderr), silent when it
+    is not a terminal; ``advance``/``close`` as :func:`execute` calls them."""
 
     def __init__(self, total: int, label: str = "rijen verstuurd", *,
                  stream: TextIO | None = None, enabled: bool | None = None) -> None:
-        self.stream = stream if stream is not None else sys.stderr
-        isatty = getattr(self.stream, "isatty", None)
-        self.enabled = bool(isatty and isatty()) if enabled is None else enabled
+        from numnum_xl.progress import bar
+
+        self._bar = bar(total, desc=label, enabled=enabled, stream=stream)
         self.total = total
         self.label = label
-        self.done = 0
-        self._start = time.monotonic()
-        self._last = 0.0
-        self._lock = threading.Lock()
+
+    @property
+    def enabled(self) -> bool:
+        return self._bar.enabled
+
+    @property
+    def done(self) -> int:
+        return self._bar.done
 
     def advance(self, n: int = 1) -> None:
-        """Count ``n`` more rows; redraw at most ten times a second."""
-        with self._lock:
-            self.done += n
-            now = time.monotonic()
-            if self.enabled and (now - self._last >= 0.1 or self.done >= self.total):
-                self._last = now
-                self._draw(now)
-
-    def _draw(self, now: float) -> None:
-        width = 30
-        share = self.done / self.total if self.total else 1.0
-        filled = int(width * share)
-        rate = self.done / max(now - self._start, 1e-6)
-        bar = "█" * filled + "░" * (width - filled)
-        self.stream.write(f"\r  {bar} {self.done}/{self.total} {self.label} · {rate:.0f}/s ")
-        self.stream.flush()
+        """Count ``n`` more rows."""
+        self._bar.update(n)
 
     def close(self) -> None:
         """End the line."""
-        if self.enabled and self.total:
-            with self._lock:
-                self._draw(time.monotonic())
-                self.stream.write("\n")
-                self.stream.flush()
+        self._bar.close()
 
 
 @dataclass
@@ -1016,59 +1009,167 @@ def _send_one(rp: RowPlan, client: NumNumClient, t: Mapping[str, str],
 # --- writing the results back ----------------------------------------------------------------
 
 def default_output(source: str | os.PathLike[str]) -> Path:
-    """``NAME.numnum-import.xlsx`` beside the workbook (``.xlsm`` keeps its macros).
+    """``NAME.numnum-import.xlsx`` beside the workbook (a new workbook: no macros to keep).
 
-    >>> default_output("/data/klanten.csv").as_posix()
+    >>> default_output("/data/klanten.xlsm").as_posix()
     '/data/klanten.numnum-import.xlsx'
     """
     p = Path(source)
-    suffix = ".xlsm" if p.suffix.lower() in (".xlsm", ".xltm") else ".xlsx"
-    return p.with_name(f"{p.stem}.numnum-import{suffix}")
+    return p.with_name(f"{p.stem}.numnum-import.xlsx")
+
+
+#: Fill and font colour of each outcome on the results sheet (Excel's good/neutral/bad styles).
+OUTCOME_COLOURS: dict[str, tuple[str, str]] = {
+    CREATED: ("C6EFCE", "006100"), OVERWRITTEN: ("DDEBF7", "1F4E78"),
+    SKIPPED_DUPLICATE: ("EDEDED", "3A3A3A"), SKIPPED_ERRORS: ("FFC7CE", "9C0006"),
+    FAILED: ("FFC7CE", "9C0006"), NOT_SENT: ("FFEB9C", "9C5700"),
+}
+#: Column keys of the results sheet, their width (characters; the text column wraps).
+RESULT_COLUMNS = (("row", 7), ("h_name", 30), ("h_external_id", 14), ("status", 24),
+                  ("id", 14), ("message", 70))
+
+
+def _changes_text(changes: Any, lang: str) -> str:
+    """The changes a row sent, one per line: ``Label: old → new`` (or ``Label: new``).
+
+    Accepts a mapping key -> new value or -> (old, new), or a list of such pairs/strings."""
+    from numnum_xl.catalogue import FIELD_BY_KEY
+
+    def label(key: Any) -> str:
+        f = FIELD_BY_KEY.get(key) if isinstance(key, str) else None
+        return f.label(lang) if f else str(key)
+
+    def one(key: Any, value: Any) -> str:
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            old, new = value
+            return f"{label(key)}: {old if old not in (None, '') else '∅'} → {new}"
+        return f"{label(key)}: {value}"
+
+    if not changes:
+        return ""
+    if isinstance(changes, str):
+        return changes
+    if isinstance(changes, Mapping):
+        return "\n".join(one(k, v) for k, v in changes.items())
+    lines = []
+    for item in changes:
+        if isinstance(item, Mapping):
+            key = item.get("field") or item.get("column") or item.get("key")
+            lines.append(one(key, (item.get("old"), item.get("new")) if "old" in item
+                             else item.get("new", item.get("value"))))
+        elif isinstance(item, (tuple, list)) and len(item) == 3:
+            lines.append(one(item[0], (item[1], item[2])))
+        elif isinstance(item, (tuple, list)) and len(item) == 2:
+            lines.append(one(item[0], item[1]))
+        else:
+            lines.append(str(item))
+    return "\n".join(lines)
+
+
+def result_rows(report: Report, results: list[RowResult], lang: str = "nl"
+                ) -> list[tuple[int, str, str, str, str, str]]:
+    """The results sheet's rows: (sheet row, name, external id, outcome key, NumNum id,
+    reason or the changes sent), in sheet order."""
+    t = text(lang)
+    by_row = {n: i for i, n in enumerate(report.table.row_numbers)}
+    out = []
+    for res in sorted(results, key=lambda r: r.row):
+        i = by_row.get(res.row)
+        values = report.values[i] if i is not None and i < len(report.values) else {}
+        name = _plain(values.get("title")) or " ".join(
+            p for p in (_plain(values.get("first_name")), _plain(values.get("last_name"))) if p)
+        changes = _changes_text(getattr(res, "changes", None), lang)
+        detail = res.message or ""
+        if changes:
+            detail = f"{detail}\n{t['changes_sent']}\n{changes}" if detail else \
+                f"{t['changes_sent']}\n{changes}"
+        out.append((res.row, name, _plain(values.get("external_id")), res.status,
+                    _plain(res.contact_id), detail))
+    return out
+
+
+def _plain(value: Any) -> str:
+    return "" if value is None else str(value).strip()
 
 
 def write_back(report: Report, results: list[RowResult], out: str | os.PathLike[str], *,
                lang: str = "nl", values: Mapping[str, Any] | None = None) -> tuple[Path,
                                                                                    list[str]]:
-    """Write the copy of the workbook with the validation marks and the ``NumNum-import``
-    sheet (row with a link to it, status, NumNum id, message); returns (path, notices).
+    """Write ``NAME.numnum-import.xlsx``: one sheet ``NumNum-import`` with every data row
+    (row, linked to its row in the source workbook; name; external id; outcome, coloured;
+    NumNum id; the reason, or the changes sent), frozen header and a filter; returns
+    (path, notices).
 
-    ``values``: cells rewritten by safe fixes (as ``validate --fix`` writes them).
+    One pass: a new workbook written once (the validation marks are ``validate``'s job).
+    Every value - the server's ids and messages above all - is written as text, never as a
+    formula. ``values`` (the cells rewritten by ``--fix``) is accepted for compatibility; the
+    changes a row sent are shown from its result.
     """
-    from openpyxl import load_workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
-    from numnum_xl.annotate import STATE_SHEET, annotate
+    from numnum_xl import textfit
 
+    del values
     t = text(lang)
-    source = Path(report.table.source)
     target = Path(out)
-    done = annotate(source, report.table, report.findings, target, lang=lang,
-                    **({"values": values} if values else {}))
-    wb = load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm")
-    if RESULT_SHEET in wb.sheetnames:
-        del wb[RESULT_SHEET]
-    position = wb.sheetnames.index(STATE_SHEET) if STATE_SHEET in wb.sheetnames else None
-    ws = wb.create_sheet(RESULT_SHEET, position)
-    bold = Font(bold=True)
-    link = Font(color="FF0563C1", underline="single")
-    for col, (key, width) in enumerate((("row", 8), ("status", 26), ("id", 24),
-                                        ("message", 100)), start=1):
-        ws.cell(1, col, t[key]).font = bold
-        ws.column_dimensions["ABCD"[col - 1]].width = width
-    data_sheet = "'" + done.sheet.replace("'", "''") + "'"
-    for i, res in enumerate(sorted(results, key=lambda r: r.row), start=2):
-        c = ws.cell(i, 1, res.row)
-        c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{data_sheet}!A{res.row}")
-        c.font = link
-        ws.cell(i, 2, t.get(res.status, res.status))
-        ws.cell(i, 3, res.contact_id)
-        msg = res.message or ""
-        ws.cell(i, 4, "'" + msg if msg.startswith("=") else msg)
+    source = Path(report.table.source)
+    rows = result_rows(report, results, lang)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = RESULT_SHEET
+    bold = Font(name="Calibri", size=11, bold=True)
+    top = Alignment(vertical="top")
+    wrapped = Alignment(vertical="top", wrap_text=True)
+    header = [t[key] for key, _ in RESULT_COLUMNS]
+    widths = [max(width, textfit.column_width_for([h], bold=True)) for h, (_, width)
+              in zip(header, RESULT_COLUMNS, strict=True)]
+    for col, (title, width) in enumerate(zip(header, widths, strict=True), start=1):
+        c = ws.cell(1, col, title)
+        c.font, c.alignment = bold, Alignment(vertical="top", wrap_text=True)
+        ws.column_dimensions[c.column_letter].width = width
+    fills = {k: (PatternFill("solid", fgColor="FF" + bg),
+                 Font(name="Calibri", size=11, color="FF" + fg))
+             for k, (bg, fg) in OUTCOME_COLOURS.items()}
+    link = Font(name="Calibri", size=11, color="FF0563C1", underline="single")
+    sheet_ref = "'" + report.table.sheet.replace("'", "''") + "'" if report.table.sheet else ""
+    linkable = source.suffix.lower() in (".xlsx", ".xlsm", ".xls") and sheet_ref
+    for r, (row, name, ext, status, contact_id, detail) in enumerate(rows, start=2):
+        c = ws.cell(r, 1, row)
+        c.alignment = top
+        if linkable:
+            c.hyperlink = Hyperlink(ref=c.coordinate, target=source.name,
+                                    location=f"{sheet_ref}!A{row}")
+            c.font = link
+        for col, value in ((2, name), (3, ext), (5, contact_id), (6, detail)):
+            _text(ws.cell(r, col), value, wrapped if col in (2, 6) else top)
+        c = _text(ws.cell(r, 4), t.get(status, status), top)
+        if status in fills:
+            c.fill, c.font = fills[status]
+        lines = max(textfit.lines_needed(name, widths[1]) if name else 1,
+                    textfit.lines_needed(detail, widths[5]) if detail else 1)
+        if lines > 1:
+            ws.row_dimensions[r].height = textfit.row_height_for(lines)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:D{max(1, len(results) + 1)}"
+    ws.auto_filter.ref = f"A1:{ws.cell(1, len(RESULT_COLUMNS)).column_letter}{len(rows) + 1}"
+    ws.page_setup.orientation = "landscape"  # printed: every column on one page width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     _save_atomic(wb, target)
-    return target, list(done.notices)
+    return target, []
+
+
+def _text(cell: Any, value: Any, alignment: Any) -> Any:
+    """Put ``value`` in ``cell`` as text: a value that starts with ``=`` (or any other) stays
+    a string, and Excel shows it as typed (quote prefix) even after the cell is edited."""
+    cell.value = None if value in (None, "") else str(value)
+    if cell.value is not None:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.alignment = alignment
+    return cell
 
 
 def _save_atomic(wb: Any, out: Path) -> None:

@@ -139,7 +139,7 @@ def _write_values_sheet(ws: Worksheet) -> dict[str, str]:
     """Fill ``ws`` with the value lists; returns list name -> absolute range reference."""
     refs: dict[str, str] = {}
     col = 1
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", size=11, bold=True)
     quoted = _quote_sheet(ws.title)
     for name, title, values in value_lists():
         has_names = any(desc for _, desc in values)
@@ -284,8 +284,11 @@ def _text_format(ws: Worksheet, col: int, first_row: int, last_row: int) -> None
 def write_header_row(ws: Worksheet, fields: Sequence[Any], texts: Sequence[str],
                      notes: Sequence[str]) -> None:
     """Row 1 of a template: one header per field (``texts``), required ones bold on their own
-    fill, a note on each, the field's width, and the header row frozen."""
-    bold = Font(bold=True)
+    fill, a note on each, the field's width (wider where the header needs it to be read in
+    full, measured in Calibri by :mod:`numnum_xl.textfit`), and the header row frozen."""
+    from numnum_xl.textfit import column_width_for
+
+    bold = Font(name="Calibri", size=11, bold=True)
     center = Alignment(vertical="center")
     for col, (field, text, note) in enumerate(zip(fields, texts, notes, strict=True), start=1):
         cell = ws.cell(row=1, column=col, value=text)
@@ -294,7 +297,8 @@ def write_header_row(ws: Worksheet, fields: Sequence[Any], texts: Sequence[str],
         cell.fill = REQUIRED_FILL if field.required else OPTIONAL_FILL
         cell.alignment = center
         cell.comment = make_note(note)
-        ws.column_dimensions[column_letter(col)].width = field.width
+        ws.column_dimensions[column_letter(col)].width = max(
+            field.width, column_width_for([text], bold=field.required))
     ws.freeze_panes = "A2"
 
 

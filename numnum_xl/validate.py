@@ -15,6 +15,7 @@ field key after mapping and the A1 cell.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,11 +133,13 @@ PARALLEL_MIN_ROWS = 5_000
 
 
 def validate_table(table: Table, mapping: Mapping | None = None, *,
-                   workers: int | None = None) -> Report:
+                   workers: int | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> Report:
     """Every finding for ``table`` under ``mapping`` (proposed from the headers if None).
 
     Large sheets are checked by ``workers`` processes (default: one per CPU, on platforms
-    that fork; rows are independent, so the result is the same).
+    that fork; rows are independent, so the result is the same). ``progress(done, total)``
+    is told how many rows are checked as the work goes on (a :func:`numnum_xl.progress.bar`).
     """
     mapping = mapping or propose(table.headers, rows=table.rows)
     findings = _sheet_findings(table, mapping)
@@ -144,16 +147,17 @@ def validate_table(table: Table, mapping: Mapping | None = None, *,
     if workers is None:
         workers = _default_workers(len(table.rows))
     if workers > 1:
-        values, found = _check_parallel(checker, workers)
+        values, found = _check_parallel(checker, workers, progress)
     else:
-        values, found = _check_rows(checker, 0, len(table.rows))
+        values, found = _check_rows(checker, 0, len(table.rows), progress)
     findings.extend(found)
     findings.extend(checker.unique_external_ids(values))
     findings.sort(key=sort_key)
     return Report(table, mapping, findings, values)
 
 
-def validate_in_background(table: Table, mapping: Mapping
+def validate_in_background(table: Table, mapping: Mapping, *,
+                           progress: Callable[[int, int], None] | None = None
                            ) -> Callable[[], list[Finding]]:
     """Start validating ``table`` in a forked process; returns a function that waits for
     the findings. The caller meanwhile does its own slow work (loading the workbook to
@@ -163,16 +167,20 @@ def validate_in_background(table: Table, mapping: Mapping
     import multiprocessing
 
     if not _can_fork() or len(table.rows) < 1000:
-        return lambda: validate_table(table, mapping).findings
+        return lambda: validate_table(table, mapping, progress=progress).findings
     global _PENDING
     from concurrent.futures import ProcessPoolExecutor
 
-    _PENDING = (table, mapping)
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    _PENDING = (table, mapping, progress)  # the forked worker draws on the same terminal
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
     try:
         future = pool.submit(_pending_findings)
     finally:
         _PENDING = None
+    detach = getattr(progress, "detach", None)
+    if detach is not None:  # the worker has its own copy of the bar and draws it
+        detach()
 
     def wait() -> list[Finding]:
         try:
@@ -183,26 +191,51 @@ def validate_in_background(table: Table, mapping: Mapping
     return wait
 
 
-_PENDING: tuple[Table, Mapping] | None = None
+_PENDING: tuple[Table, Mapping, Callable[[int, int], None] | None] | None = None
 
 
 def _pending_findings() -> list[Finding]:
     assert _PENDING is not None
-    table, mapping = _PENDING
-    return validate_table(table, mapping, workers=1).findings
+    table, mapping, progress = _PENDING
+    try:
+        return validate_table(table, mapping, workers=1, progress=progress).findings
+    finally:
+        close = getattr(progress, "close", None)
+        if close is not None:
+            close()
 
 
-def _check_rows(checker: _RowChecker, start: int, stop: int
+def _check_rows(checker: _RowChecker, start: int, stop: int,
+                progress: Callable[[int, int], None] | None = None
                 ) -> tuple[list[dict[str, Any]], list[Finding]]:
     values: list[dict[str, Any]] = []
     findings: list[Finding] = []
     rows = checker.table.rows
+    total = len(rows)
     for r in range(start, stop):
         vals, found = checker.check(r, rows[r])
         values.append(vals)
         if found:
             findings.extend(found)
+        if progress is not None and (r + 1) % 500 == 0:
+            progress(r + 1, total)
+    if progress is not None:
+        progress(stop, total)
     return values, findings
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the parent ends, even by a signal (a SIGTERM or SIGKILL to
+    ``numnum-xl validate`` leaves no worker behind). Linux's ``PR_SET_PDEATHSIG``."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers are not forked there
+        return
+    if os.getppid() != parent:  # the parent was already gone before prctl took effect
+        os._exit(1)
 
 
 def _can_fork() -> bool:
@@ -229,7 +262,8 @@ def _forked_chunk(bounds: tuple[int, int]) -> tuple[list[dict[str, Any]], list[F
     return _check_rows(_FORKED, *bounds)
 
 
-def _check_parallel(checker: _RowChecker, workers: int
+def _check_parallel(checker: _RowChecker, workers: int,
+                    progress: Callable[[int, int], None] | None = None
                     ) -> tuple[list[dict[str, Any]], list[Finding]]:
     """Check row ranges in forked processes (they inherit the table: nothing to send)."""
     import multiprocessing
@@ -240,8 +274,14 @@ def _check_parallel(checker: _RowChecker, workers: int
     chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
     _FORKED = checker
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_forked_chunk, chunks)
+        with multiprocessing.get_context("fork").Pool(
+                workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+            parts, done = [], 0
+            for (lo, hi), part in zip(chunks, pool.imap(_forked_chunk, chunks), strict=True):
+                parts.append(part)
+                done += hi - lo
+                if progress is not None:
+                    progress(done, n)
     finally:
         _FORKED = None
     values = [v for part in parts for v in part[0]]

@@ -102,8 +102,8 @@ def test_marks_by_cell_error_wins_and_lists_every_message():
     severity, text = marks["B3"]
     assert severity == ERROR
     lines = text.split("\n")
-    assert lines[0].startswith("Fout: BTW-nummer BE0403.019.261 begint met landcode BE")
-    assert lines[1].startswith("Waarschuwing: BTW-nummer BE0403.019.261 is geldig")
+    assert lines[0].startswith("Fout: Btw-nummer BE0403.019.261 begint met landcode BE")
+    assert lines[1].startswith("Waarschuwing: Btw-nummer BE0403.019.261 is geldig")
     assert lines[1].endswith("Voorstel: 0403019261")
     assert marks["C3"][0] == WARNING
     fr = marks_by_cell(_findings(), "fr")["C3"][1]
@@ -126,9 +126,9 @@ def test_annotate_colours_and_notes(source, tmp_path):
     assert ws["C2"].comment is None and _rgb(ws["C2"]) is None
     note = ws["B2"].comment
     assert note.author == NOTE_AUTHOR
-    assert note.text == ("Fout: BTW-nummer 0123456789 is ongeldig (controlegetal klopt niet). "
+    assert note.text == ("Fout: Btw-nummer 0123456789 is ongeldig (controlegetal klopt niet). "
                          "Controleer het nummer.")
-    assert ws["C3"].comment.text.startswith("Waarschuwing: BTW-landcode: landcodes")
+    assert ws["C3"].comment.text.startswith("Waarschuwing: Btw-landcode: landcodes")
     assert ws["C3"].comment.text.endswith("Voorstel: BE")
     with zipfile.ZipFile(out) as z:  # openpyxl does not read the size back: check the VML
         vml = b"".join(z.read(n) for n in z.namelist() if n.endswith(".vml")).decode()
@@ -280,8 +280,8 @@ def test_summary_sheet(tmp_path):
     b2 = next(r for r in sh.iter_rows(min_row=header + 1) if r[2].value == "B2")
     assert b2[2].hyperlink.location == "'Klanten O''Brien'!B2"
     assert [b2[0].value, b2[1].value, b2[3].value, b2[6].value] == [
-        2, "BTW-nummer", "Fout", "vat.checksum"]
-    assert b2[4].value.startswith("BTW-nummer 0123456789 is ongeldig")
+        2, "Btw-nummer", "Fout", "vat.checksum"]
+    assert b2[4].value.startswith("Btw-nummer 0123456789 is ongeldig")
     assert b2[4].alignment.wrap_text and b2[4].alignment.vertical == "top"
     assert _rgb(b2[3]) == ERROR_RGB
     # a wrapped message gets a row tall enough for its lines
@@ -356,7 +356,7 @@ def test_csv_source_gives_xlsx_with_values_in_place(tmp_path):
     assert ws["B4"].value == "=1+1" and ws["B4"].data_type == "s"  # text, not a formula
     assert ws["A1"].value is None and ws["A3"].value is None
     assert _rgb(ws["C4"]) == ERROR_RGB
-    assert ws["C4"].comment.text.startswith("Fout: BTW-nummer 0123456789")
+    assert ws["C4"].comment.text.startswith("Fout: Btw-nummer 0123456789")
     with pytest.raises(ReadError):
         annotate(src, table, findings, in_place=True)
 

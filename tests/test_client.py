@@ -314,7 +314,7 @@ def test_406_is_not_retried_and_speaks_dutch(sb: SandboxHandle, conn: NumNumClie
     e = err.value
     assert (e.kind, e.status, e.retryable) == ("invalid", 406, False)
     assert "vat_percentage" in e.field_errors
-    assert e.message("nl").startswith("NumNum weigerde deze klant: BTW-percentage:")
+    assert e.message("nl").startswith("NumNum weigerde deze klant: Btw-percentage:")
     assert e.message("fr").startswith("NumNum a refusé ce client : Taux de TVA")
     assert sb.stats()["requests"]["total"] == 1
 

@@ -533,7 +533,7 @@ def test_the_marked_copy(tmp_path: Path) -> None:
     assert res.returncode == 1, res.stderr
     out = tmp_path / "klanten.duplicaten.xlsx"
     assert f"Gemarkeerde kopie: {out}" in res.stdout
-    assert "rij 4, 5: zelfde BTW-nummer (zeker)" in res.stdout
+    assert "rij 4, 5: zelfde btw-nummer (zeker)" in res.stdout
     wb = load_workbook(out)
     ws = wb["Klanten"]
     marked = {c.coordinate: c for row in ws.iter_rows() for c in row if c.comment}
@@ -544,8 +544,8 @@ def test_the_marked_copy(tmp_path: Path) -> None:
         filled = {c.fill.fgColor.rgb == DUPLICATE_RGB for c in row}
         assert filled == ({True} if row[0].row <= 11 else {False}), row[0].row
     assert DUPLICATE_RGB not in (ERROR_RGB, WARNING_RGB)
-    assert marked["C4"].comment.text == "Duplicaat van rij 5: zelfde BTW-nummer (BE 0403.019.261)."
-    assert marked["C5"].comment.text == "Duplicaat van rij 4: zelfde BTW-nummer (0403019261)."
+    assert marked["C4"].comment.text == "Duplicaat van rij 5: zelfde btw-nummer (BE 0403.019.261)."
+    assert marked["C5"].comment.text == "Duplicaat van rij 4: zelfde btw-nummer (0403019261)."
     assert marked["E6"].comment.text.startswith("Mogelijk duplicaat van rij 7: zelfde "
                                                 "e-mailadres")
     assert "rij 8" in marked["A9"].comment.text and "«Garage Vermeulen BV»" in \
@@ -553,7 +553,7 @@ def test_the_marked_copy(tmp_path: Path) -> None:
     summary = [v for row in wb["NumNum-controle"].iter_rows(values_only=True) for v in row]
     assert "Dubbel" in summary and "Rijen met dubbele klanten" in summary
     # the groups with reason and confidence; no claim about errors it did not look for
-    assert "Dubbele klanten (zeker): rijen 4, 5 - zelfde BTW-nummer." in summary
+    assert "Dubbele klanten (zeker): rijen 4, 5 - zelfde btw-nummer." in summary
     assert "Dubbele klanten (waarschijnlijk): rijen 10, 11 - (bijna) dezelfde naam op " \
            "dezelfde postcode of plaats." in summary
     assert "Fouten" not in summary and "Waarschuwingen" not in summary

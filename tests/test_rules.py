@@ -74,7 +74,7 @@ CASES = [
     Case("Dutch VAT wrong checksum", {**_nl_row(), "vat_id": "004495446B01"}, "vat_id",
          "vat.checksum"),
     Case("German VAT wrong length", {"vat_country_code": "DE", "vat_id": "13645953"}, "vat_id",
-         "vat.length"),
+         "vat.too_short"),
     Case("VAT of a country stdnum cannot check", {"vat_country_code": "US",
                                                   "vat_id": "123456789"},
          "vat_id", "vat.unchecked", "warning"),
@@ -98,7 +98,7 @@ CASES = [
     Case("legal form written with dots", {"company_type": "B.V."}, "company_type",
          "legal_form.written", "warning", "BV"),
     Case("legal form SPRL", {"company_type": "SPRL"}, "company_type", "legal_form.unknown",
-         "error", "BVBA"),
+         "error", "BV"),
     Case("legal form unknown", {"company_type": "Kiosk"}, "company_type",
          "legal_form.unknown"),
     # email, phones, website

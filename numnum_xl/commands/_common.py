@@ -8,6 +8,33 @@ from typing import Any
 
 LANG_CHOICES = ("nl", "fr", "en")
 
+#: Words the commands print around messages, (nl, fr, en).
+WORDS: dict[str, tuple[str, str, str]] = {
+    "error": ("FOUT", "ERREUR", "ERROR"),
+    "warning": ("let op", "attention", "warning"),
+    "notice": ("let op", "attention", "note"),
+    "backup": ("Reservekopie", "Copie de sécurité", "Backup"),
+    "interrupted": ("afgebroken", "interrompu", "interrupted"),
+}
+
+
+def word(key: str, lang: str) -> str:
+    """A console word in ``lang`` (Dutch when unknown).
+
+    >>> word("error", "fr"), word("warning", "en")
+    ('ERREUR', 'warning')
+    """
+    return WORDS[key][LANG_CHOICES.index(lang) if lang in LANG_CHOICES else 0]
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``n`` with the singular or plural word: ``1 waarschuwing``, ``2 waarschuwingen``.
+
+    >>> plural(1, "waarschuwing", "waarschuwingen"), plural(0, "fout", "fouten")
+    ('1 waarschuwing', '0 fouten')
+    """
+    return f"{n} {one if n == 1 else many}"
+
 
 def add_input_options(p: argparse.ArgumentParser) -> None:
     """FILE, --sheet, --profile, --map, --skip: which sheet and how its columns map."""
@@ -20,7 +47,9 @@ def add_input_options(p: argparse.ArgumentParser) -> None:
                         'herhaal voor een combinatie: "Voornaam=title" "Naam=title"')
     p.add_argument("--skip", dest="skips", action="append", default=[], metavar="KOLOM",
                    help="kolom niet importeren")
-    p.add_argument("--lang", choices=LANG_CHOICES, default="nl",
+    from numnum_xl.cli_text import detect_lang
+
+    p.add_argument("--lang", choices=LANG_CHOICES, default=detect_lang(None),
                    help="taal van de meldingen (nl, fr, en)")
 
 
@@ -64,9 +93,9 @@ def write_marked_copy(args: argparse.Namespace, table, findings, *, in_place: bo
     result = annotate(args.file, table, findings, out, lang=args.lang, in_place=in_place,
                       **extra)
     for notice in result.notices:
-        print(f"let op: {notice}", file=sys.stderr)
+        print(f"{word('notice', args.lang)}: {notice}", file=sys.stderr)
     if result.backup_path:
-        print(f"Reservekopie: {result.backup_path}", file=sys.stderr)
+        print(f"{word('backup', args.lang)}: {result.backup_path}", file=sys.stderr)
     return out
 
 
@@ -79,11 +108,38 @@ _MORE = {"nl": "… en nog {n} bevindingen: zie het blad NumNum-controle",
 
 def print_findings(findings, lang: str) -> None:
     """The first :data:`FINDINGS_SHOWN` findings, one line each: cell, kind, message."""
+    marks = {"error": word("error", lang), "warning": word("warning", lang)}
+    width = max(len(m) for m in marks.values())
     for f in findings[:FINDINGS_SHOWN]:
-        mark = "FOUT" if f.severity == "error" else "let op"
-        print(f"  {f.cell or '-':>7}  {mark:6}  {f.message(lang)}")
+        mark = marks["error" if f.severity == "error" else "warning"]
+        print(f"  {f.cell or '-':>7}  {mark:{width}}  {f.message(lang)}")
     if len(findings) > FINDINGS_SHOWN:
         print(f"  {_MORE[lang].format(n=len(findings) - FINDINGS_SHOWN)}")
+
+
+_FOLDER = {
+    "nl": "«{given}» is een map ({path}), geen bestand: geef een klantenlijst op "
+          "(.xlsx, .xlsm, .xls of .csv), bv. {example}.",
+    "fr": "« {given} » est un dossier ({path}), pas un fichier : indiquez une liste de "
+          "clients (.xlsx, .xlsm, .xls ou .csv), p.ex. {example}.",
+    "en": "“{given}” is a folder ({path}), not a file: give a customer list "
+          "(.xlsx, .xlsm, .xls or .csv), e.g. {example}.",
+}
+
+
+def refuse_folder(given: str, lang: str = "nl") -> None:
+    """UsageError, in ``lang``, when ``given`` names a folder instead of a file."""
+    from pathlib import Path
+
+    from numnum_xl.cli import UsageError
+
+    path = Path(given)
+    if path.is_dir():
+        example = next((str(path / p.name) for p in sorted(path.iterdir())
+                        if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv")),
+                       str(path / "klanten.xlsx"))
+        raise UsageError(_FOLDER.get(lang, _FOLDER["nl"]).format(
+            given=given, path=path.resolve(), example=example))
 
 
 def load_and_map(args: argparse.Namespace):
@@ -93,6 +149,7 @@ def load_and_map(args: argparse.Namespace):
     from numnum_xl.sheetshape import read_customer_table
 
     profile, overrides = mapping_inputs(args)
+    refuse_folder(args.file, getattr(args, "lang", "nl"))
     table = read_customer_table(args.file, args.sheet)
     try:
         mapping = propose(table.headers, profile=profile, overrides=overrides, rows=table.rows)

@@ -5,10 +5,10 @@ The matcher is :mod:`numnum_xl.duplicates` (the same one ``push`` uses to decide
 already exist; it weighs every key, see there). Every row of a group is coloured lavender
 (:data:`numnum_xl.annotate.DUPLICATE`) from its first to its last column, and the cell of the
 key that proves it (external ID, VAT number, email; the name for a name match) gets a note
-naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde BTW-nummer
+naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde btw-nummer
 (0403019261)."; a row that matches a contact of the account gets "Bestaat al in NumNum: klant
-123 (…) heeft hetzelfde BTW-nummer". The summary sheet lists every group with its reason and
-confidence ("Dubbele klanten (zeker): rijen 4, 5 - zelfde BTW-nummer.") and counts the rows
+123 (…) heeft hetzelfde btw-nummer". The summary sheet lists every group with its reason and
+confidence ("Dubbele klanten (zeker): rijen 4, 5 - zelfde btw-nummer.") and counts the rows
 with duplicates - no error counts: this command does not validate. These are findings with
 their own codes (``duplicate.*``, ``existing.*``) and kind ``duplicate``; the row colour is
 ``duplicate.row`` (:data:`numnum_xl.annotate.COLOUR_ONLY`: no note, not listed). ``validate``'s
@@ -54,11 +54,11 @@ KEY_FIELDS = {"external_id": ("external_id",), "vat_id": ("vat_id",), "email": (
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``duplicates`` command."""
     p = sub.add_parser(
-        "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in je NumNum-account)",
+        "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in uw NumNum-account)",
         description="Zoek rijen die dezelfde klant zijn, op alle gegevens samen: zelfde "
-                    "BTW-nummer of extern ID (zeker, tenzij iets sterks het tegenspreekt), "
+                    "btw-nummer of extern ID (zeker, tenzij iets sterks het tegenspreekt), "
                     "zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode of "
-                    "plaats (mogelijk); twee verschillende BTW-nummers zijn twee klanten. Met "
+                    "plaats (mogelijk); twee verschillende btw-nummers zijn twee klanten. Met "
                     "een NumNum-account ook de rijen die daar al bestaan. Schrijft een kopie "
                     "met die rijen in lila, met uitleg in een notitie, of met --json de "
                     "groepen als JSON.")
@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     acc = p.add_argument_group("NumNum-account")
     which = acc.add_mutually_exclusive_group()
     which.add_argument("--account", action="store_true",
-                       help="vergelijk ook met de klanten in je NumNum-account (gebeurt vanzelf "
+                       help="vergelijk ook met de klanten in uw NumNum-account (gebeurt vanzelf "
                             "als er een account is ingesteld)")
     which.add_argument("--sandbox", action="store_true",
                        help="vergelijk met de lokale oefenomgeving (numnum-xl sandbox)")
@@ -96,7 +96,7 @@ def default_output(path: str | os.PathLike[str]) -> Path:
     return p.with_name(f"{p.stem}.duplicaten{suffix}")
 
 
-def row_values(table, mapping) -> list[dict[str, Any]]:
+def row_values(table, mapping, progress=None) -> list[dict[str, Any]]:
     """Per data row the values NumNum would get (:attr:`Report.values
     <numnum_xl.validate.Report.values>`) for the fields the matcher reads: the same reading as
     ``validate`` (leading zeros restored, combined columns joined), without the other rules."""
@@ -104,7 +104,8 @@ def row_values(table, mapping) -> list[dict[str, Any]]:
     from numnum_xl.validate import validate_table
 
     fields = {k: idx for k, idx in mapping.fields.items() if k in NEEDED}
-    return validate_table(table, Mapping(columns=mapping.columns, fields=fields)).values
+    return validate_table(table, Mapping(columns=mapping.columns, fields=fields),
+                          progress=progress).values
 
 
 def _account(args: argparse.Namespace):
@@ -154,7 +155,12 @@ def run(args: argparse.Namespace) -> int:
 
     table, mapping = load_and_map(args)
     account = _account(args)
-    values = row_values(table, mapping)
+    from numnum_xl.progress import bar
+
+    words = {"nl": "rijen gelezen", "fr": "lignes lues", "en": "rows read"}
+    with bar(len(table.rows), desc=words[args.lang],
+             enabled=False if getattr(args, "json", False) else None) as progress:
+        values = row_values(table, mapping, progress)
     records = [record_from_values(i, v) for i, v in enumerate(values)]
     groups = find_groups(records)
     contacts: dict[str, dict[str, Any]] = {}
@@ -316,7 +322,7 @@ _WORDS = {
            "exists": "bestaat al in NumNum als klant {id}",
            "more": "… en nog {n} groep(en)", "copy": "Gemarkeerde kopie",
            "none": "Geen dubbele klanten gevonden.",
-           "external_id": "zelfde extern ID", "vat_id": "zelfde BTW-nummer",
+           "external_id": "zelfde extern ID", "vat_id": "zelfde btw-nummer",
            "email": "zelfde e-mailadres", "name": "(bijna) dezelfde naam en plaats"},
     "fr": {"read": "{n} clients lus dans {file} (feuille {sheet})",
            "account": "comparés aux {n} clients dans NumNum ({url})",

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "exact", help="relaties en verkoopboekingen voor Exact Online (CSV-import)",
         description="Relaties en verkoopboekingen voor Exact Online: controleren in Excel en "
-                    "als CSV schrijven voor een importprofiel dat je één keer instelt.")
+                    "als CSV schrijven voor een importprofiel dat u één keer instelt.")
     p.set_defaults(func=lambda args: _help(p))
     subs = p.add_subparsers(dest="exact_command", metavar="OPDRACHT")
 
@@ -161,8 +161,14 @@ def run_relaties(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _usage(str(exc)) from None
     reserved = read_list(args.bestaande, CODE_HEADERS).codes if args.bestaande else ()
-    report = check_relations(table, mapping, register=register, first_code=args.eerste_code,
-                             reserved=reserved)
+    from numnum_xl.progress import bar
+
+    words = {"nl": "rijen gecontroleerd", "fr": "lignes vérifiées", "en": "rows checked"}
+    with bar(len(table.rows), desc=words[args.lang],
+             enabled=False if getattr(args, "json", False) else None) as progress:
+        report = check_relations(table, mapping, register=register,
+                                 first_code=args.eerste_code, reserved=reserved,
+                                 progress=progress)
     held = held_back(report, args.lang)
     written = None
     if not blocking(report) and len(held) < report.table.data_rows:
@@ -324,8 +330,12 @@ def _print(report: Any, out: Path | None, lang: str, blocked: bool) -> None:
     s = report.summary()
     print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
           f"{w[2]} {s['header_row']})")
-    print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}")
-    from numnum_xl.commands._common import print_findings
+    from numnum_xl.commands._common import plural, print_findings
+
+    singular = {"nl": ("fout", "waarschuwing"), "fr": ("erreur", "avertissement"),
+                "en": ("error", "warning")}[lang]
+    print(f"{plural(s['errors'], singular[0], w[3])}, "
+          f"{plural(s['warnings'], singular[1], w[4])}")
 
     print_findings(report.findings, lang)
     if out:

@@ -10,7 +10,7 @@ The import options carry NumNum's own words (English aliases accepted)::
 
 It validates first and never sends a row with errors, shows the plan (``--dry-run`` stops
 there), asks before deleting anything (``--yes`` on a script), sends, and writes
-``NAME.numnum-import.xlsx`` (validation marks + a ``NumNum-import`` sheet with every row's
+``NAME.numnum-import.xlsx`` (a ``NumNum-import`` sheet with every row's
 result) and the journal ``NAME.numnum-journal.jsonl``. An interrupted push is continued by
 running the same command again. Without an account (no ``--api-url``, ``NUMNUM_API_URL`` or
 settings) it goes to the local sandbox, and says so.
@@ -139,7 +139,7 @@ _W: dict[str, dict[str, str]] = {
                             "overschreven met --duplicaten overschrijven).",
         "dry": "Proefrun (--dry-run): er is niets verstuurd.",
         "fix_hint": "Tip: {n} rij(en) hebben waarschuwingen met een veilige correctie (bv. "
-                    "BTW-nummer zonder punten); --fix past ze toe voor het versturen.",
+                    "btw-nummer zonder punten); --fix past ze toe voor het versturen.",
         "confirm": "Er worden {n} klanten uit NumNum verwijderd ({what}). Eerst wordt een "
                    "reservekopie gemaakt. Typ ja om door te gaan: ",
         "confirm_what_all": "alle klanten", "confirm_what_prev": "de eerder geïmporteerde",
@@ -290,6 +290,21 @@ _W: dict[str, dict[str, str]] = {
         "see_contacts": "The contacts are now in the sandbox: {url}/contacts",
     },
 }
+for _lang, _words in _W.items():
+    _words["_lang"] = _lang
+_LANGS = ("nl", "fr", "en")
+#: NumNum's words for the import options (the values of --as, --duplicaten, …), per language.
+_OPTION_WORDS: dict[str, tuple[str, str, str]] = {
+    "klant": ("klant", "client", "customer"),
+    "leverancier": ("leverancier", "fournisseur", "supplier"),
+    "beide": ("klant en leverancier", "client et fournisseur", "customer and supplier"),
+    "ja": ("ja", "oui", "yes"), "nee": ("nee", "non", "no"),
+    "overslaan": ("overslaan", "ignorer", "skip"),
+    "overschrijven": ("overschrijven", "écraser", "overwrite"),
+    "nieuw": ("nieuw aanmaken", "créer à nouveau", "create new"),
+    "eerder": ("de eerder geïmporteerde", "ceux importés avant", "the previously imported"),
+    "alles": ("alles", "tout", "all"),
+}
 _YES = {"ja", "j", "yes", "y", "oui", "o"}
 _LIMIT = 15
 
@@ -318,10 +333,45 @@ def run(args: argparse.Namespace) -> int:
     table, mapping = load_and_map(args)
     report = validate_table(table, mapping)
 
+    sandbox_was_running = _default_sandbox_running()
     try:
         account = api.resolve_account(args.api_url, sandbox=args.sandbox, settings=settings)
     except api.AccountError as exc:
         raise UsageError(str(exc)) from None
+    if args.dry_run and account.is_sandbox and not sandbox_was_running:
+        # a dry run leaves nothing behind: the sandbox it started stops with it
+        try:
+            return _run_with_account(args, w, settings, options, threads, report, account)
+        finally:
+            _stop_default_sandbox()
+    return _run_with_account(args, w, settings, options, threads, report, account)
+
+
+def _default_sandbox_running() -> bool:
+    from numnum_xl.sandbox import process
+
+    try:
+        return process.default_sandbox_status() is not None
+    except (OSError, ValueError):
+        return False
+
+
+def _stop_default_sandbox() -> None:
+    import contextlib
+
+    from numnum_xl.sandbox import process
+
+    with contextlib.suppress(Exception):  # best effort: it also stops by itself when idle
+        process.stop_default_sandbox()
+
+
+def _run_with_account(args: argparse.Namespace, w: Mapping[str, str], settings: Any,
+                      options: Any, threads: int, report: Any,
+                      account: Any) -> int:
+    from numnum_xl import client as api
+    from numnum_xl import push
+    from numnum_xl.cli import UsageError
+
     if args.save_settings:
         kept = api.Settings(api_url=args.api_url or settings.api_url,
                             options={k: v for k, v in options.as_dict().items()
@@ -406,7 +456,8 @@ def _print_plan(plan: Any, report: Any, w: Mapping[str, str]) -> None:
     s = report.summary()
     print(w["read"].format(rows=s["data_rows"], file=plan.source.name,
                            sheet=s["sheet"] or "-", existing=plan.existing))
-    print(w["options"].format(**plan.options.as_dict()))
+    print(w["options"].format(**{k: _OPTION_WORDS.get(v, (v, v, v))[_LANGS.index(w["_lang"])]
+                                 for k, v in plan.options.as_dict().items()}))
     c = plan.counts()
     if plan.resumed is not None:
         when = str(plan.resumed.header.get("started", ""))[:16].replace("T", " ")
@@ -491,8 +542,10 @@ def _finish(outcome: Any, report: Any, args: argparse.Namespace, w: Mapping[str,
         values = {c.cell: c.new for c in changes} if changes else None
         path, notices = push.write_back(report, outcome.results, out, lang=args.lang,
                                         values=values)
+        from numnum_xl.commands._common import word
+
         for notice in notices:
-            print(f"let op: {notice}", file=sys.stderr)
+            print(f"{word('notice', args.lang)}: {notice}", file=sys.stderr)
         print(w["result"].format(path=path))
     except (ReadError, OSError) as exc:
         print(w["no_write"].format(msg=exc), file=sys.stderr)

@@ -9,6 +9,7 @@ import sys
 from numnum_xl.commands._common import (
     add_input_options,
     load_and_map,
+    plural,
     print_findings,
     write_marked_copy,
 )
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--in-place", action="store_true",
                    help="markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)")
     p.add_argument("--fix", action="store_true",
-                   help="pas de veilige correcties toe (BTW-opmaak en -landcode, landnamen, "
+                   help="pas de veilige correcties toe (btw-opmaak en -landcode, landnamen, "
                         "spaties, hoofdletters, voor- en familienaam) en toon elke wijziging; "
                         "ontbrekende kolommen daarvoor worden in de kopie toegevoegd")
     p.set_defaults(func=run)
@@ -46,14 +47,18 @@ def run(args: argparse.Namespace) -> int:
 
         table, changes = fix_table(table, mapping)
     out = None
+    bar = _bar(args, len(table.rows))
     if args.json and not (args.output or args.in_place):
-        report = validate_table(table, mapping)
+        with bar:
+            report = validate_table(table, mapping, progress=bar)
     elif changes:
-        report = validate_table(table, mapping)
+        with bar:
+            report = validate_table(table, mapping, progress=bar)
         out = _write(args, report.table, report.findings, changes)
     else:
-        # validate in a second process while this one loads the workbook to annotate
-        pending = validate_in_background(table, mapping)
+        # validate in a second process while this one loads the workbook to annotate (the
+        # worker draws the bar, or this process when it validates itself)
+        pending = validate_in_background(table, mapping, progress=bar)
         got: list = []
 
         def findings():
@@ -61,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
             return got
 
         out = _write(args, table, findings, changes)
+        bar.close()
         report = Report(table, mapping, got)
     if args.json:
         data = report.as_json(args.lang)
@@ -77,6 +83,17 @@ def run(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+#: What the bar counts, per language.
+_CHECKED = {"nl": "rijen gecontroleerd", "fr": "lignes vérifiées", "en": "rows checked"}
+
+
+def _bar(args: argparse.Namespace, rows: int):
+    """The progress bar of the validation: on a terminal, never with --json."""
+    from numnum_xl.progress import bar
+
+    return bar(rows, desc=_CHECKED[args.lang], enabled=False if args.json else None)
+
+
 def _write(args: argparse.Namespace, table, findings, changes):
     return write_marked_copy(args, table, findings, in_place=args.in_place,
                              values={c.cell: c.new for c in changes}, changes=changes)
@@ -87,15 +104,15 @@ def _plain(value):
 
 
 _WORDS = {
-    "nl": ("klanten gelezen uit", "blad", "kopregel op rij", "fouten", "waarschuwingen",
-           "rijen met fouten", "Gecontroleerde kopie", "Geen fouten: klaar om te importeren.",
-           "Correcties"),
-    "fr": ("clients lus dans", "feuille", "en-tête en ligne", "erreurs", "avertissements",
-           "lignes avec erreurs", "Copie contrôlée", "Aucune erreur : prêt à importer.",
-           "Corrections"),
-    "en": ("customers read from", "sheet", "header on row", "errors", "warnings",
-           "rows with errors", "Checked copy", "No errors: ready to import.",
-           "Fixes"),
+    "nl": ("klanten gelezen uit", "blad", "kopregel op rij", ("fout", "fouten"),
+           ("waarschuwing", "waarschuwingen"), ("rij met fouten", "rijen met fouten"),
+           "Gecontroleerde kopie", "Geen fouten: klaar om te importeren.", "Correcties"),
+    "fr": ("clients lus dans", "feuille", "en-tête en ligne", ("erreur", "erreurs"),
+           ("avertissement", "avertissements"), ("ligne avec erreurs", "lignes avec erreurs"),
+           "Copie contrôlée", "Aucune erreur : prêt à importer.", "Corrections"),
+    "en": ("customers read from", "sheet", "header on row", ("error", "errors"),
+           ("warning", "warnings"), ("row with errors", "rows with errors"), "Checked copy",
+           "No errors: ready to import.", "Fixes"),
 }
 
 
@@ -118,7 +135,8 @@ def print_report(report, changes, out, lang: str) -> None:
     s = report.summary()
     print(f"{s['data_rows']} {w[0]} {s['file']} ({w[1]} {s['sheet'] or '-'}, "
           f"{w[2]} {s['header_row']})")
-    print(f"{s['errors']} {w[3]}, {s['warnings']} {w[4]}, {s['rows_with_errors']} {w[5]}")
+    print(f"{plural(s['errors'], *w[3])}, {plural(s['warnings'], *w[4])}, "
+          f"{plural(s['rows_with_errors'], *w[5])}")
     print_findings(report.findings, lang)
     if changes:
         print(f"{w[8]} ({len(changes)}):")

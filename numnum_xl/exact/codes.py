@@ -43,6 +43,7 @@ from numnum_xl.exact.schema import CODE_MAX_DIGITS
 
 REGISTER_SUFFIX = ".exact-relatiecodes.json"
 REGISTER_VERSION = 1
+_KEYS = ("vat", "external_id", "name")
 
 
 def register_path(workbook: str | os.PathLike[str]) -> Path:
@@ -105,6 +106,29 @@ class CodeRegister:
                  entries: list[dict[str, Any]] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self.entries: list[dict[str, Any]] = entries or []
+        # indexes, so that matching a sheet is linear: value -> entries holding it (for each
+        # identity key), code key -> entries holding that code now, entry -> its position
+        self._by: dict[str, dict[str, list[dict[str, Any]]]] = {k: {} for k in _KEYS}
+        self._code: dict[str, list[dict[str, Any]]] = {}
+        self._pos: dict[int, int] = {}
+        self._indexed: dict[int, set[tuple[str, str]]] = {}  # entry -> (key, value) indexed
+        for e in self.entries:
+            self._index(e)
+
+    def _index(self, entry: dict[str, Any]) -> None:
+        pos = self._pos.setdefault(id(entry), len(self._pos))
+        done = self._indexed.setdefault(id(entry), set())
+        pairs = [(key, entry.get(key)) for key in _KEYS] + [("code", code_key(entry["code"]))]
+        for key, value in pairs:
+            if not value or (key, value) in done:
+                continue
+            done.add((key, value))
+            holders = (self._code if key == "code" else self._by[key]).setdefault(value, [])
+            if not holders or self._pos[id(holders[-1])] < pos:
+                holders.append(entry)  # the usual case: entries are indexed in order
+            else:
+                at = next(i for i, h in enumerate(holders) if self._pos[id(h)] > pos)
+                holders.insert(at, entry)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> CodeRegister:
@@ -133,8 +157,8 @@ class CodeRegister:
 
     def by_code(self, code: str) -> dict[str, Any] | None:
         """The entry that holds ``code`` now."""
-        key = code_key(code)
-        return next((e for e in self.entries if code_key(e["code"]) == key), None)
+        holders = self._code.get(code_key(code))
+        return holders[0] if holders else None
 
     def match(self, ident: Identity) -> dict[str, Any] | None:
         """The entry of the customer ``ident`` describes, or None."""
@@ -142,7 +166,7 @@ class CodeRegister:
             value = getattr(ident, key)
             if not value:
                 continue
-            for e in self.entries:
+            for e in self._by[key].get(value, ()):
                 if e.get(key) == value and same_customer(e, ident):
                     return e
         return None
@@ -154,14 +178,19 @@ class CodeRegister:
             entry = {"code": code}
             self.entries.append(entry)
         elif code_key(entry["code"]) != code_key(code):
+            old = code_key(entry["code"])
             entry.setdefault("vorige", []).append(entry["code"])
             entry["code"] = code
+            holders = self._code.get(old, [])
+            holders[:] = [h for h in holders if h is not entry]
+            self._indexed.get(id(entry), set()).discard(("code", old))
         for key in ("vat", "external_id", "name"):
             value = getattr(ident, key)
             if value:
                 entry[key] = value
         if label:
             entry["label"] = label
+        self._index(entry)
         return entry
 
     def save(self, path: str | os.PathLike[str] | None = None) -> Path:

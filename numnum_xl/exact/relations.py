@@ -35,7 +35,7 @@ without spaces; the phone is the ``telephone`` column, else ``cellphone``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,14 +205,15 @@ def relation_values(values: dict[str, Any], code: str | None) -> dict[str, str |
 
 def check_relations(table: Table, mapping: Mapping | None = None, *,
                     register: CodeRegister, first_code: int = 1,
-                    reserved: Iterable[str] = ()) -> RelationsReport:
+                    reserved: Iterable[str] = (),
+                    progress: Callable[[int, int], None] | None = None) -> RelationsReport:
     """Validate ``table`` as NumNum would, then give every customer its Exact relation code.
 
     ``register`` is updated in memory; :func:`export_relations` saves it. ``reserved`` are
     codes that already exist in Exact (never given to a new customer).
     """
     mapping = mapping or propose(table.headers)
-    core = validate_table(table, mapping)
+    core = validate_table(table, mapping, progress=progress)
     findings = [f for f in core.findings if matters_to_exact(f)]
     idents = [identity_of(v) for v in core.values]
     labels = [v.get("title") for v in core.values]

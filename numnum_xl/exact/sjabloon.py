@@ -46,7 +46,7 @@ AMOUNT_FORMAT = "#,##0.00"
 
 #: How to set up the import profile in Exact Online once (after the import help page).
 PROFILE_STEPS = (
-    "Exact Online: klik op de naam van je administratie > Import/Export > CSV/Excel.",
+    "Exact Online: klik op de naam van uw administratie > Import/Export > CSV/Excel.",
     "Onder Verkoopboekingen: Import. Kies Kommagescheiden waarde en upload het CSV-bestand "
     "van numnum-xl exact boekingen.",
     "Is iedere boeking te herkennen aan een specifiek karakter? Nee. Kies 'Aan een "
@@ -54,10 +54,10 @@ PROFILE_STEPS = (
     "Koppel de kopvelden: Factuurdatum = Datum, Omschrijving kopregel = Omschrijving: "
     "Kopregel, Relatiecode, Boekstuknummer, Boekjaar, Periode.",
     "Koppel de regelvelden: Grootboekrekening, Omschrijving, Bedrag excl. btw = Bedrag, "
-    "BTW-code.",
-    "Notatie: datum dd-mm-jjjj, decimaalteken komma (of wat je bij --datum en --decimaal "
+    "Btw-code.",
+    "Notatie: datum dd-mm-jjjj, decimaalteken komma (of wat u bij --datum en --decimaal "
     "koos). Kies het dagboek (bv. 70), boekjaar en periode.",
-    "Kies Importdefinitie opslaan en geef ze een naam; de volgende keer kies je meteen dat "
+    "Kies Importdefinitie opslaan en geef ze een naam; de volgende keer kiest u meteen dat "
     "profiel.",
 )
 
@@ -84,10 +84,12 @@ def header_note(f: ExactField) -> str:
 
 
 def _help_sheet(ws: Worksheet) -> None:
-    bold = Font(bold=True)
+    from numnum_xl.textfit import lines_needed, row_height_for
+
+    bold = Font(name="Calibri", size=11, bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     ws.cell(row=1, column=1, value="Verkoopboekingen voor Exact Online").font = Font(
-        bold=True, size=14)
+        name="Calibri", bold=True, size=14)
     ws.cell(row=2, column=1, value="Eén rij per factuurregel. Controleer met: numnum-xl exact "
                                    "controleer BESTAND; exporteer met: numnum-xl exact "
                                    "boekingen BESTAND UIT.csv")
@@ -99,16 +101,28 @@ def _help_sheet(ws: Worksheet) -> None:
                   "factuur (kop)" if f.level == "header" else "regel", f.exact, f.example,
                   f.description_nl)
         for c, value in enumerate(values, start=1):
-            ws.cell(row=r, column=c, value=value).number_format = "@"
+            cell = ws.cell(row=r, column=c, value=value)
+            cell.number_format = "@"
+            cell.alignment = wrap
+        ws.row_dimensions[r].height = row_height_for(max(
+            lines_needed(str(v), w) for v, w in zip(values, _HELP_WIDTHS, strict=True)))
     top = 6 + len(ENTRY_FIELDS)
     ws.cell(row=top, column=1, value="Importprofiel in Exact (één keer)").font = bold
     entry_col = next(i for i, f in enumerate(ENTRY_FIELDS, start=1) if f.key == "entry_number")
     for i, step in enumerate(PROFILE_STEPS, start=1):
         ws.cell(row=top + i, column=1, value=i)
-        ws.cell(row=top + i, column=2, value=step.format(entry_col=entry_col)).alignment = wrap
+        text = step.format(entry_col=entry_col)
+        ws.cell(row=top + i, column=2, value=text).alignment = wrap
         ws.merge_cells(start_row=top + i, start_column=2, end_row=top + i, end_column=6)
-    for letter, width in zip("ABCDEF", (24, 10, 14, 24, 24, 60), strict=True):
+        merged = sum(_HELP_WIDTHS[1:]) + len(_HELP_WIDTHS[1:]) - 1  # the gaps count too
+        ws.row_dimensions[top + i].height = row_height_for(lines_needed(text, merged))
+    for letter, width in zip("ABCDEF", _HELP_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
+    ws.cell(row=2, column=1).alignment = Alignment(wrap_text=False, vertical="top")
+
+
+#: Column widths of the help sheet (characters); long texts wrap in them.
+_HELP_WIDTHS = (24, 10, 14, 24, 24, 60)
 
 
 def build_workbook() -> Workbook:

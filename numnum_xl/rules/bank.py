@@ -10,15 +10,22 @@
 [('iban.country_mismatch', 'BE')]
 >>> [(i.code, i.suggestion) for i in check_bic("GEBABEBB", "BE71096123456769")]
 [('bic.bank_mismatch', 'GKCCBEBB')]
+>>> [(i.severity, i.code) for i in check_iban("BE68 5390 0754 7034", "BE")]
+[('warning', 'iban.bank_unknown'), ('warning', 'iban.written')]
+>>> [(i.code, i.suggestion) for i in check_iban("539-0075470-34", "BE")]
+[('iban.old_be_account', 'BE68539007547034')]
+>>> [(i.code, i.params["count"], i.params["expected"]) for i in check_iban("BE7109612345676", "BE")]
+[('iban.too_short', 15, 16)]
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from stdnum import bic, get_cc_module, iban
 from stdnum.be import iban as be_iban
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
 
 from numnum_xl.rules.base import Issue, error, warning
 
@@ -28,12 +35,22 @@ _REASONS = {InvalidChecksum: "checksum", InvalidLength: "length"}
 @lru_cache(maxsize=65536)
 def check_iban(value: str, country_code: str | None) -> tuple[Issue, ...]:
     """Issues with IBAN ``value`` and the sheet's iban_country_code (None when empty)."""
+    issues: list[Issue] = []
     try:
         number = _validate_iban(value)
     except ValidationError as exc:
-        reason = next((r for t, r in _REASONS.items() if isinstance(exc, t)), "format")
-        return (error("iban.invalid", value=value, reason=reason),)
-    issues: list[Issue] = []
+        old = old_be_account(value)
+        if old:
+            return (error("iban.old_be_account", old, value=value),)
+        if isinstance(exc, InvalidComponent) and _bank_unknown(value):
+            number = iban.compact(value)
+            issues.append(warning("iban.bank_unknown", value=value, bank=number[4:7]))
+        else:
+            by_length = _length_issue(value)
+            if by_length is not None:  # stdnum checks the sum first: the length says more
+                return (by_length,)
+            reason = next((r for t, r in _REASONS.items() if isinstance(exc, t)), "format")
+            return (error("iban.invalid", value=value, reason=reason),)
     if value != number:
         issues.append(warning("iban.written", number, value=value))
     if country_code is None:
@@ -42,6 +59,51 @@ def check_iban(value: str, country_code: str | None) -> tuple[Issue, ...]:
         issues.append(error("iban.country_mismatch", number[:2], field="iban_country_code",
                             value=country_code, country=number[:2]))
     return tuple(issues)
+
+
+def _bank_unknown(value: str) -> bool:
+    """A Belgian IBAN whose check digits (IBAN and national) are right but whose bank code is
+    not in python-stdnum's list of the National Bank's codes (a new or a closed bank)."""
+    number = iban.compact(value)
+    if not number.startswith("BE"):
+        return False
+    try:
+        iban.validate(number, check_country=False)
+    except ValidationError:
+        return False
+    body = number[4:]
+    return body[-2:] == f"{int(body[:-2]) % 97 or 97:02d}"
+
+
+def old_be_account(value: str) -> str | None:
+    """The IBAN of an old Belgian account number (``539-0075470-34``: 3 + 7 + 2 digits, the
+    last two the rest of the first ten modulo 97), else None.
+
+    >>> old_be_account("539-0075470-34"), old_be_account("539-0075470-35")
+    ('BE68539007547034', None)
+    """
+    digits = "".join(ch for ch in value if ch not in " -./")
+    if len(digits) != 12 or not digits.isdigit() or not digits.isascii():
+        return None
+    if digits[-2:] != f"{int(digits[:10]) % 97 or 97:02d}":
+        return None
+    return "BE" + iban.calc_check_digits("BE00" + digits) + digits
+
+
+def _length_issue(value: str) -> Issue | None:
+    """iban.too_short / iban.too_long when ``value`` has another length than the IBANs of the
+    country it starts with (python-stdnum's IBAN registry)."""
+    number = iban.compact(value)
+    info = iban._ibandb.info(number[:2])[0][1] if number[:2].isalpha() else {}
+    parts = re.findall(r"(\d+)!?[nace]", info.get("bban", "")) if info else []
+    if not parts:
+        return None
+    expected = 4 + sum(int(p) for p in parts)
+    if len(number) == expected:
+        return None
+    code = "iban.too_short" if len(number) < expected else "iban.too_long"
+    return error(code, value=value, count=len(number), expected=expected,
+                 country=number[:2])
 
 
 def _validate_iban(value: str) -> str:

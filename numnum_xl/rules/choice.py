@@ -8,8 +8,8 @@ is clear what was meant, the issue carries the value to write instead.
 ((), ())
 >>> [(i.code, i.suggestion) for i in check_legal_form("B.V.")]
 [('legal_form.written', 'BV')]
->>> [(i.code, i.suggestion) for i in check_legal_form("SPRL")]
-[('legal_form.unknown', 'BVBA')]
+>>> [(i.code, i.suggestion, i.suggestion.in_lang("fr")) for i in check_legal_form("SPRL")]
+[('legal_form.unknown', 'BV', 'srl')]
 >>> [(i.code, i.suggestion) for i in check_choice("Nederlands", "doc_language")]
 [('choice.invalid', 'nl')]
 >>> [(i.severity, i.suggestion) for i in check_choice("Ja", "vat_shifted")]
@@ -31,7 +31,13 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from numnum_xl.catalogue import FIELD_BY_KEY, LEGAL_FORM_ALIASES, LEGAL_FORM_CODES
+from numnum_xl.catalogue import (
+    FIELD_BY_KEY,
+    LEGAL_FORM_ALIASES,
+    LEGAL_FORM_CODES,
+    LEGAL_FORM_SUCCESSORS,
+)
+from numnum_xl.messages import Localized
 from numnum_xl.rules.base import Issue, error, warning
 
 
@@ -42,17 +48,19 @@ def _squash(text: str) -> str:
 _BY_CASEFOLD = {c.casefold(): c for c in LEGAL_FORM_CODES}
 _BY_SQUASH = {_squash(c): c for c in LEGAL_FORM_CODES}
 _ALIASES = {_squash(k): v for k, v in LEGAL_FORM_ALIASES.items()}
+_SUCCESSORS = {_squash(k): Localized(*v) for k, v in LEGAL_FORM_SUCCESSORS.items()}
 
 
 @lru_cache(maxsize=4096)
 def check_legal_form(value: str) -> tuple[Issue, ...]:
     """Issues with a company_type value (case-insensitive, per NumNum's list and API)."""
-    if value.casefold() in _BY_CASEFOLD:
+    if value.casefold() in _BY_CASEFOLD:  # NumNum takes it (also an abolished one: BVBA)
         return ()
     squashed = _squash(value)
     if squashed in _BY_SQUASH:
         return (warning("legal_form.written", _BY_SQUASH[squashed], value=value),)
-    guess = _ALIASES.get(squashed)
+    # a form the 2019 company code abolished gets the current one, in the message's language
+    guess = _SUCCESSORS.get(squashed) or _ALIASES.get(squashed)
     if guess is None and len(squashed) >= 5:
         hit = process.extractOne(squashed, list(_BY_SQUASH) + list(_ALIASES),
                                  scorer=Levenshtein.normalized_similarity, score_cutoff=0.79)

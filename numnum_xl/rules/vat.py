@@ -18,6 +18,10 @@ exact value to write instead.
 [('vat.country_missing', 'vat_country_code', 'BE')]
 >>> [i.code for i in check("NL0403019261", "BE")]
 ['vat.prefix_mismatch']
+>>> i = check("12345", "NL")[0]; (i.code, i.params["count"], i.params["expected"])
+('vat.too_short', 5, '12')
+>>> expected_lengths("NL"), expected_lengths("BE")
+((12,), (10,))
 """
 
 from __future__ import annotations
@@ -133,7 +137,39 @@ def check(value: str, cc: str | None) -> tuple[Issue, ...]:
     return tuple(issues)
 
 
+@lru_cache(maxsize=64)
+def expected_lengths(cc: str) -> tuple[int, ...]:
+    """The lengths a valid VAT number of ``cc`` has (without its country prefix), as
+    python-stdnum's own examples of valid numbers show them (its module documentation, which
+    its test suite runs); empty when it gives none."""
+    mod = module(cc)
+    doc = (mod.__doc__ or "") if mod else ""
+    found = set()
+    for number in re.findall(r">>> validate\('[^']*'\)\n'([^']*)'", doc):
+        prefix, rest = split_prefix(number)
+        found.add(len(rest if prefix else number))
+    return tuple(sorted(found))
+
+
+def _length_issue(value: str, cc: str) -> Issue | None:
+    """vat.too_short / vat.too_long when ``value`` has fewer or more characters than any
+    valid number of ``cc``."""
+    lengths = expected_lengths(cc)
+    if not lengths:
+        return None
+    n = len(split_prefix(value)[1])  # as typed (stdnum's compact may pad with zeros)
+    if lengths[0] <= n <= lengths[-1]:
+        return None
+    code = "vat.too_short" if n < lengths[0] else "vat.too_long"
+    return error(code, value=value, country=cc, count=n,
+                 expected="/".join(str(x) for x in lengths))
+
+
 def _invalid(exc: ValidationError, value: str, cc: str) -> Issue:
+    if not isinstance(exc, InvalidChecksum):
+        by_length = _length_issue(value, cc)
+        if by_length is not None:
+            return by_length
     if cc == "BE" and isinstance(exc, InvalidComponent):
         return error("vat.be_first_digit", value=value)
     if isinstance(exc, InvalidChecksum):
