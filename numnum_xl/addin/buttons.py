@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from numnum_xl import sheetmarks as sm
-from numnum_xl.addin import TITLE, Stop
+from numnum_xl.addin import TITLE, Stop, native
 from numnum_xl.addin import excel as xl
-from numnum_xl.annotate import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
 from numnum_xl.findings import WARNING
+from numnum_xl.marks import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
 
 #: How many changes / findings an alert lists at most.
 ALERT_LINES = 12
@@ -460,7 +460,7 @@ def new_sheet(book: Any) -> None:
             if name_ is not None:
                 target.data_validation.set_list(refs[name_])
                 if name_ == "company_type":
-                    _warning_style(target)
+                    _warning_style(target, refs[name_])
             elif f.kind == "integer":
                 target.data_validation.set_whole_number("greater_than_or_equal", 0)
         sheet.activate()
@@ -471,17 +471,11 @@ def new_sheet(book: Any) -> None:
                  f"tekst, zodat Excel geen voorloopnullen weglaat.")
 
 
-def _warning_style(target: Any) -> None:
-    """Legal forms: a warning, not a stop, for a value outside the list (as the template)."""
-    try:
-        if sys.platform == "darwin":
-            from xlwings._xlmac import kw
-
-            target.api.validation.alert_style.set(kw.valid_alert_warning)
-        else:
-            target.api.Validation.AlertStyle = 2  # xlValidAlertWarning
-    except Exception:
-        pass
+def _warning_style(target: Any, source: Any) -> None:
+    """Legal forms: a warning, not a stop, for a value outside the list (as the template).
+    Through ``Validation.Modify``: ``Validation.AlertStyle`` is read-only."""
+    formula = f"='{source.sheet.name}'!{source.address}"
+    native.warning_style(target, formula)
 
 
 def _values_sheet(book: Any) -> dict[str, Any]:
@@ -527,7 +521,7 @@ def settings(book: Any) -> None:
     created = sheet is None
     with xl.busy(book.app, "instellingen…"):
         if created:
-            sheet = xl.add_sheet(book, sm.SETTINGS_SHEET, after=book.sheets[-1])
+            sheet = xl.add_sheet(book, sm.SETTINGS_SHEET)
             grid = sm.settings_grid()
             sheet.range("A1").value = grid
             sheet.range("A1").font.bold = True
