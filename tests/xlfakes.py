@@ -392,6 +392,13 @@ def excel_entry(value: Any, number_format: str | None) -> tuple[Any, str | None]
 
 # --- the fakes ---------------------------------------------------------------------------------
 
+def xlwings_error(message: str) -> Exception:
+    """The exception xlwings raises for its own errors."""
+    from xlwings import XlwingsError
+
+    return XlwingsError(message)
+
+
 class App:
     """Fake of ``xlwings.main.App``; ``platform`` ``"win"`` or ``"mac"`` decides what
     ``.api`` looks like (pywin32 or appscript), both checked against Excel's object model."""
@@ -445,6 +452,10 @@ class App:
         return "16.0"
 
     @cprop
+    def pid(self) -> int:
+        return 4242
+
+    @cprop
     def api(self) -> Any:
         return self._api
 
@@ -481,7 +492,8 @@ class Book:
     def api(self) -> Any:
         return native_api(Native(self._world, "Workbook", f"Book[{self._name}]",
                                  get={"ProtectStructure": lambda: self._protected,
-                                      "Name": lambda: self._name}), self._app._platform)
+                                      "Name": lambda: self._name,
+                                      "FullName": lambda: self._fullname}), self._app._platform)
 
     @cprop
     def selection(self) -> Range | None:
@@ -501,6 +513,9 @@ class Book:
 
     @cprop
     def fullname(self) -> str:
+        if "://" in self._fullname:  # xlwings 0.37.8 when it cannot map the URL to a folder
+            raise xlwings_error("Couldn't find the local OneDrive for Business folder. "
+                                "Please configure ONEDRIVE_COMMERCIAL_WIN in the config.")
         return self._fullname
 
     @cprop

@@ -165,34 +165,72 @@ def _log(control_id: str, text: str) -> Path | None:
         return None
 
 
+def show(app: Any, message: str, *, buttons: str = "ok", mode: str | None = "info") -> str:
+    """One alert titled NumNum; the answer (``"ok"``, ``"yes"``, ``"no"``…) in lower case.
+    On macOS without appscript's 60-second limit (:func:`native.mac_alert`)."""
+    from numnum_xl.addin import native
+
+    if native.MAC:
+        return native.mac_alert(app, message, TITLE, buttons, mode)
+    return (app.alert(message, title=TITLE, buttons=buttons, mode=mode) or "").lower()
+
+
 def _alert(app: Any, message: str, mode: str | None = "info") -> None:
     try:
-        app.alert(message, title=TITLE, buttons="ok", mode=mode)
+        show(app, message, mode=mode)
     except Exception:  # no way left to tell the user: the log has it
         _log("alert", message)
 
 
 def on_ribbon(control_id: str, book: Any = None) -> None:
     """Run ribbon button ``control_id`` on ``book`` (default: the workbook that clicked,
-    ``xlwings.Book.caller()``). Never raises: every outcome is an alert."""
-    if book is None:
-        import xlwings
+    ``xlwings.Book.caller()``). Never raises: every outcome is an alert (or, when not even
+    Excel can be reached, a log entry)."""
+    try:
+        from numnum_xl.addin import native, runlock
 
-        book = xlwings.Book.caller()
-    app = book.app
+        native.limit_com_retries()
+        if book is None:
+            import xlwings
+
+            book = xlwings.Book.caller()
+        app = book.app
+    except Exception as exc:
+        _no_excel(control_id, exc)
+        return
     function = BUTTONS.get(control_id)
     if function is None:
         _alert(app, f"Deze knop ({control_id}) kent numnum-xl {_version()} niet. Werk "
                     "numnum-xl en de add-in bij (numnum-xl addin install).", "critical")
         return
     try:
-        function(book)
-    except Stop as stop:
-        _alert(app, str(stop), stop.mode)
+        with runlock.one_run(book, control_id) as busy:
+            if busy:
+                _alert(app, busy)
+                return
+            try:
+                function(book)
+            except Stop as stop:
+                _alert(app, str(stop), stop.mode)
+            finally:
+                _restore(app)
     except Exception as exc:
         _failed(app, control_id, exc)
-    finally:
         _restore(app)
+
+
+def _no_excel(control_id: str, exc: Exception) -> None:
+    """The click could not even reach its workbook (``Book.caller()`` failed): log it and try
+    the active Excel once for a message."""
+    import traceback
+
+    where = _log(control_id, traceback.format_exc())
+    with suppress(Exception):
+        import xlwings
+
+        show(xlwings.apps.active, f"NumNum kon de werkmap niet bereiken "
+                                  f"({type(exc).__name__}: {exc})"[:400]
+             + (f"\n\nDe details staan in {where}" if where else ""), mode="critical")
 
 
 def _failed(app: Any, control_id: str, exc: Exception) -> None:

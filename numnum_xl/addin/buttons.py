@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from numnum_xl import sheetmarks as sm
-from numnum_xl.addin import TITLE, Stop, native
+from numnum_xl.addin import Stop, native, paths
 from numnum_xl.addin import excel as xl
 from numnum_xl.findings import WARNING
 from numnum_xl.marks import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
@@ -29,8 +29,9 @@ DUPLICATE_PREFIX = {"nl": "Duplicaat: ", "fr": "Doublon : ", "en": "Duplicate: "
 
 
 def _alert(book: Any, message: str, *, buttons: str = "ok", mode: str | None = "info") -> str:
-    answer = book.app.alert(message, title=TITLE, buttons=buttons, mode=mode)
-    return (answer or "").lower()
+    from numnum_xl.addin import show
+
+    return show(book.app, message, buttons=buttons, mode=mode)
 
 
 def _n(count: int, one: str, more: str) -> str:
@@ -617,12 +618,12 @@ def _import_options(settings: dict[str, str]) -> Any:
 
 
 def _workbook_path(book: Any, *, required: bool) -> Path:
-    path = Path(book.fullname)
-    if required and not (path.is_absolute() and path.parent.is_dir()):
-        raise Stop("Bewaar de werkmap eerst op deze computer (niet alleen in OneDrive of "
-                   "SharePoint): het logboek, de reservekopie en de exportbestanden komen naast "
-                   "de werkmap.")
-    return path
+    """The workbook's local file (a OneDrive/SharePoint workbook: its synced copy). Not
+    ``required``: a name to use for the import's bookkeeping even when there is none."""
+    if required:
+        return paths.required_path(book, "Het logboek van de import (en de reservekopie bij "
+                                         "verwijderen)")
+    return paths.workbook_path(book) or Path(book.name)
 
 
 _PLAN_WORDS = {"create": "wordt aangemaakt", "overwrite": "overschrijft een bestaande klant",
@@ -772,7 +773,7 @@ def push(book: Any) -> None:
 # --- Exact Online ------------------------------------------------------------------------------
 
 def _csv_beside(book: Any, suffix: str) -> Path:
-    path = _workbook_path(book, required=True)
+    path = paths.required_path(book, "Het exportbestand")
     return path.with_name(f"{path.stem}{suffix}")
 
 
@@ -787,7 +788,8 @@ def exact_relations(book: Any) -> None:
         data = xl.read_sheet(book, xl.data_sheet(book))
         _check_has_header(data)
         try:
-            register = CodeRegister.load(register_path(book.fullname))
+            register = CodeRegister.load(register_path(
+                paths.required_path(book, "Het coderegister")))
         except ValueError as exc:
             raise Stop(str(exc), "critical") from None
         xl.status(book.app, "relaties controleren…")
@@ -808,9 +810,9 @@ def _entries_report(book: Any, data: xl.SheetData) -> tuple[Any, Any]:
     from numnum_xl.exact.entries import EntryOptions, check_entries
     from numnum_xl.exact.journal import ExportJournal, journal_path
 
-    path = Path(book.fullname)
+    path = paths.workbook_path(book)
     journal = None
-    if path.is_absolute() and path.parent.is_dir():
+    if path is not None:
         try:
             journal = ExportJournal.load(journal_path(path))
         except ValueError as exc:

@@ -128,3 +128,34 @@ def protection(book: Any, sheet: Any | None, *, adds_sheets: bool = True) -> str
                 "beveiliging op (Controleren → Werkmap beveiligen) en klik opnieuw; er is "
                 "niets veranderd.")
     return None
+
+
+def mac_alert(app: Any, prompt: str, title: str, buttons: str, mode: str | None) -> str:
+    """xlwings' macOS ``App.alert`` without its limit: appscript gives up on a command after
+    60 s by default, so an alert the user reads for longer raised an error (and the answer
+    was lost). Same dialog, ``timeout=-1`` (wait as long as the user needs)."""
+    import osax
+    from appscript import k
+
+    sa = osax.OSAX(pid=app.pid)
+    sa.activate()
+    choices = {"ok": "OK", "ok_cancel": ["Cancel", "OK"], "yes_no": ["No", "Yes"],
+               "yes_no_cancel": ["Cancel", "No", "Yes"]}
+    answer = sa.display_alert(title, message=prompt, buttons=choices[buttons],
+                              as_=k.critical if mode == "critical" else k.informational,
+                              timeout=-1)
+    return str(answer[k.button_returned]).lower()
+
+
+def workbook_fullname(book: Any) -> str:
+    """The workbook's full name as Excel has it (a path, or an ``https://`` URL for a
+    workbook opened from OneDrive/SharePoint): ``Workbook.FullName``, read-only, read here
+    because xlwings' ``Book.fullname`` raises when it cannot map such a URL to a folder."""
+    try:
+        return str(book.fullname)
+    except Exception:
+        pass
+    try:
+        return str(book.api.full_name.get() if MAC else book.api.FullName)
+    except Exception:
+        return str(book.name)
