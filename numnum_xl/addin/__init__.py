@@ -108,6 +108,55 @@ def exact_export(book: Any) -> None:
     _buttons().exact_export(book)
 
 
+def export(book: Any) -> None:
+    """nnExport: the rows NumNum will accept, as its import file, in a new workbook."""
+    from numnum_xl.addin import checks
+
+    checks.export_numnum(book)
+
+
+def peppol(book: Any) -> None:
+    """nnPeppol: is each customer reachable on the Peppol network? (online)"""
+    from numnum_xl.addin import checks
+
+    checks.peppol_check(book)
+
+
+def vies(book: Any) -> None:
+    """nnVies: does VIES confirm each EU VAT number? (online)"""
+    from numnum_xl.addin import checks
+
+    checks.vies_check(book)
+
+
+def next_mark(book: Any) -> None:
+    """nnNextMark: select the next marked cell; its message on the status bar."""
+    from numnum_xl.addin import navigate
+
+    navigate.next_mark(book)
+
+
+def previous_mark(book: Any) -> None:
+    """nnPreviousMark: select the previous marked cell; its message on the status bar."""
+    from numnum_xl.addin import navigate
+
+    navigate.previous_mark(book)
+
+
+def apply_suggestion(book: Any) -> None:
+    """nnApplySuggestion: the suggestion into the selected marked cells; their marks go."""
+    from numnum_xl.addin import navigate
+
+    navigate.apply_suggestion(book)
+
+
+def diagnose(book: Any) -> None:
+    """nnDiagnose: Python, numnum-xl, xlwings, config and folders, to paste in a mail."""
+    from numnum_xl.addin import doctor
+
+    doctor.show_report(book)
+
+
 def help_(book: Any) -> None:
     """nnHelp: short help in Dutch and French."""
     _buttons().help_(book)
@@ -133,9 +182,19 @@ BUTTONS: dict[str, Callable[[Any], None]] = {
     "nnExactRelations": exact_relations,
     "nnExactEntries": exact_entries,
     "nnExactExport": exact_export,
+    "nnExport": export,
+    "nnPeppol": peppol,
+    "nnVies": vies,
+    "nnNextMark": next_mark,
+    "nnPreviousMark": previous_mark,
+    "nnApplySuggestion": apply_suggestion,
     "nnHelp": help_,
+    "nnDiagnose": diagnose,
     "nnAbout": about,
 }
+
+#: Buttons whose answer is on the status bar: it stays after the click.
+KEEPS_STATUS = frozenset({"nnNextMark", "nnPreviousMark", "nnApplySuggestion"})
 
 
 def log_path() -> Path:
@@ -213,7 +272,7 @@ def on_ribbon(control_id: str, book: Any = None) -> None:
             except Stop as stop:
                 _alert(app, str(stop), stop.mode)
             finally:
-                _restore(app)
+                _restore(app, keep_status=control_id in KEEPS_STATUS)
     except Exception as exc:
         _failed(app, control_id, exc)
         _restore(app)
@@ -247,9 +306,12 @@ def _failed(app: Any, control_id: str, exc: Exception) -> None:
     _alert(app, text, "critical")
 
 
-def _restore(app: Any) -> None:
-    """Screen updating on and the status bar back to Excel, whatever happened."""
+def _restore(app: Any, *, keep_status: bool = False) -> None:
+    """Screen updating on and (unless ``keep_status``) the status bar back to Excel,
+    whatever happened."""
     for name, value in (("screen_updating", True), ("status_bar", False)):
+        if name == "status_bar" and keep_status:
+            continue
         with suppress(Exception):
             setattr(app, name, value)
 

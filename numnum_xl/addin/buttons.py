@@ -18,7 +18,7 @@ from typing import Any
 from numnum_xl import sheetmarks as sm
 from numnum_xl.addin import Stop, native, paths
 from numnum_xl.addin import excel as xl
-from numnum_xl.findings import WARNING
+from numnum_xl.findings import ERROR, WARNING
 from numnum_xl.marks import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
 
 #: How many changes / findings an alert lists at most.
@@ -86,16 +86,22 @@ def _is_duplicate_line(line: str) -> bool:
 
 def _kept_marks(records: list[sm.StateRecord], sheet_name: str, *,
                 duplicates: bool) -> dict[str, tuple[str, str]]:
-    """Our current marks on ``sheet_name`` (from the state records), only the duplicate lines
-    (``duplicates``) or only the others."""
+    """Our current marks on ``sheet_name`` (from the state records): ``duplicates`` — the
+    lines of the checks besides validation (duplicates, Peppol, VIES), which validating
+    keeps; else all but the duplicate lines (what a new duplicate check keeps)."""
+    from numnum_xl.addin import checks
+
+    if not duplicates:
+        return checks.kept_marks(records, sheet_name, drop=tuple(DUPLICATE_PREFIX.values()))
     out: dict[str, tuple[str, str]] = {}
     for rec in records:
         if rec.sheet != sheet_name:
             continue
         lines = [ln for ln in sm.ours_of(rec.written, rec.original).split("\n")
-                 if ln and _is_duplicate_line(ln) == duplicates]
+                 if ln and ln.startswith(checks.EXTRA_PREFIXES)]
         if lines:
-            out[rec.cell] = (WARNING if duplicates else rec.severity, "\n".join(lines))
+            error = any(" (fout):" in ln for ln in lines)
+            out[rec.cell] = (ERROR if error else WARNING, "\n".join(lines))
     return out
 
 

@@ -77,6 +77,13 @@ class Ticker:
 
 # --- sheets ------------------------------------------------------------------------------------
 
+def own_sheets() -> frozenset[str]:
+    """Every sheet the add-in makes (never validated, marked or fixed)."""
+    from numnum_xl.addin.checks import SHEETS
+
+    return sm.OWN_SHEETS | set(SHEETS) | {"NumNum-import"}
+
+
 def find_sheet(book: Any, name: str) -> Any | None:
     """The sheet called ``name`` (any case), or ``None``."""
     names = book.sheet_names
@@ -87,7 +94,7 @@ def find_sheet(book: Any, name: str) -> Any | None:
 def data_sheet(book: Any) -> Any:
     """The active sheet, unless it is one the add-in made."""
     sheet = book.sheets.active
-    if sheet.name in sm.OWN_SHEETS or sheet.name.lower() in {s.lower() for s in sm.OWN_SHEETS}:
+    if sheet.name.lower() in {s.lower() for s in own_sheets()}:
         raise Stop(f"Het blad «{sheet.name}» is een blad van NumNum. Klik eerst op het blad "
                    f"met de klanten en dan opnieuw op de knop.")
     return sheet
@@ -449,7 +456,9 @@ def clear_marks(book: Any) -> tuple[int, list[str]]:
         if name in names:
             restored += restore_cells(book.sheets[name], recs)
     removed = []
-    for name in (*sm.REPORT_SHEETS, STATE_SHEET):
+    from numnum_xl.addin.checks import SHEETS
+
+    for name in (*sm.REPORT_SHEETS, *SHEETS, STATE_SHEET):
         sheet = state if name == STATE_SHEET else find_sheet(book, name)
         if sheet is not None:
             delete_sheet(sheet)
@@ -496,3 +505,62 @@ def severity_counts(findings: Iterable[Any]) -> tuple[int, int]:
     findings = list(findings)
     errors = sum(1 for f in findings if f.severity == ERROR)
     return errors, len(findings) - errors
+
+
+# --- work off the main thread, progress on the status bar -------------------------------------
+
+class Progress:
+    """A progress sink for work in other threads (push's workers, online checks): it only
+    counts, under a lock; :func:`in_background` shows the count from the main thread, the
+    only one that may call Excel. Takes both shapes in use: ``progress(done, total)`` and
+    the ``advance(n)``/``update(n)``/``close()`` object of ``push.execute``."""
+
+    def __init__(self, total: int = 0) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self.done, self.total = 0, total
+
+    def __call__(self, done: int, total: int) -> None:
+        with self._lock:
+            self.done, self.total = done, total
+
+    def advance(self, n: int = 1) -> None:
+        with self._lock:
+            self.done += n
+
+    update = advance
+
+    def close(self) -> None:
+        """Nothing to close: the status bar belongs to the main thread."""
+
+    def snapshot(self) -> tuple[int, int]:
+        with self._lock:
+            return self.done, self.total
+
+
+def in_background(app: Any, what: str, work: Callable[[Progress], Any], *,
+                  total: int = 0) -> Any:
+    """Run ``work(progress)`` in a worker thread; meanwhile the main thread puts
+    ``what done/total…`` on the status bar every :data:`STATUS_EVERY` seconds. Returns what
+    ``work`` returns, raises what it raises. ``work`` must not call Excel."""
+    import threading
+
+    progress = Progress(total)
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work(progress)
+        except BaseException as exc:  # handed to the main thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=run, name="numnum-xl-work", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(STATUS_EVERY)
+        done, total_now = progress.snapshot()
+        status(app, f"{what} {done}/{total_now}…" if total_now else f"{what} {done}…")
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
