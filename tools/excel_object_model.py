@@ -9,7 +9,8 @@ licensed CC BY 4.0, code samples MIT — see ``tests/data/excel_object_model.md`
 
 Usage (a checkout of VBA-Docs, any recent commit)::
 
-    python tools/excel_object_model.py PATH/TO/VBA-Docs [COMMIT] > tests/data/excel_object_model.json
+    python tools/excel_object_model.py PATH/TO/VBA-Docs [COMMIT] \
+        > tests/data/excel_object_model.json
 
 Rules, from the pages' own wording: a property page whose description says "Read-only" is
 read-only; "Read/write" or "Returns or sets" is read/write; any other property page (e.g.
