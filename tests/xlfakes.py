@@ -74,6 +74,9 @@ class World:
         self.seconds_per_call = 0.0
         #: ``(member, n)``: the n-th call of ``member`` (counting from 1) raises, once
         self.fail_at: tuple[str, int] | None = None
+        #: what the add-in tried on ``.api`` that Excel's object model forbids (kept even
+        #: when the add-in caught the error)
+        self.violations: list[str] = []
 
     def reset(self) -> None:
         """Forget the counts and the log (the state of the sheets stays)."""
@@ -166,6 +169,14 @@ def _member(obj_type: str, name: str) -> dict[str, Any]:
     return entry
 
 
+def _recorded(world: World, fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except ObjectModelError as exc:
+        world.violations.append(str(exc))
+        raise
+
+
 def _check_call(obj_type: str, name: str, args: tuple, kwargs: dict[str, Any]) -> None:
     entry = _member(obj_type, name)
     if entry["kind"] != "method":
@@ -196,6 +207,18 @@ class Native:
         self.get, self.set, self.call = get or {}, set_ or {}, call or {}
 
     def read(self, name: str) -> Any:
+        return _recorded(self.world, self._read, name)
+
+    def write(self, name: str, value: Any) -> None:
+        _recorded(self.world, self._write, name, value)
+
+    def invoke(self, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+        return _recorded(self.world, self._invoke, name, args, kwargs)
+
+    def entry(self, name: str) -> dict[str, Any]:
+        return _recorded(self.world, _member, self.type, name)
+
+    def _read(self, name: str) -> Any:
         entry = _member(self.type, name)
         if entry["kind"] != "property":
             raise ObjectModelError(f"Excel.{self.type}.{name} is a method")
@@ -203,7 +226,7 @@ class Native:
         hook = self.get.get(name)
         return hook() if hook else None
 
-    def write(self, name: str, value: Any) -> None:
+    def _write(self, name: str, value: Any) -> None:
         entry = _member(self.type, name)
         if entry["kind"] != "property" or entry.get("access") != "read-write":
             raise ObjectModelError(f"Excel.{self.type}.{name} is read-only (Microsoft's "
@@ -213,7 +236,7 @@ class Native:
         if hook:
             hook(value)
 
-    def invoke(self, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+    def _invoke(self, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
         _check_call(self.type, name, args, kwargs)
         self.world.api_log.append((f"{self.path}.{name}()", kwargs or args))
         hook = self.call.get(name)
@@ -229,7 +252,7 @@ class ComObject:
 
     def __getattr__(self, name: str) -> Any:
         native: Native = self._native
-        entry = _member(native.type, name)
+        entry = native.entry(name)
         if entry["kind"] == "method":
             return lambda *a, **k: native.invoke(name, a, k)
         value = native.read(name)
@@ -411,6 +434,8 @@ class App:
         self._books: list[Book] = []
         self._status: str | bool = False
         self._statuses: list[str | bool] = []
+        self._status_log: list[tuple[float, str | bool]] = []  # (world.now, value)
+        self._status_threads: list[str] = []
         self._screen = True
         self._display_alerts = True
         self._answers: list[str] = []
@@ -428,8 +453,12 @@ class App:
 
     @status_bar.setter
     def status_bar(self, value: str | bool) -> None:
+        import threading
+
         self._status = value
         self._statuses.append(value)
+        self._status_log.append((self._world.now, value))
+        self._status_threads.append(threading.current_thread().name)
 
     @cprop
     def screen_updating(self) -> bool:
@@ -454,6 +483,10 @@ class App:
     @cprop
     def pid(self) -> int:
         return 4242
+
+    @cprop
+    def books(self) -> Books:
+        return Books(self)
 
     @cprop
     def api(self) -> Any:
@@ -500,8 +533,8 @@ class Book:
         if self._selection is None:
             sheet = self._active
             return Range(sheet, [(1, 1, 1, 1)]) if sheet is not None else None
-        sheet, address = self._selection
-        return Range(sheet, parse_address(address), address)
+        sheet, address = self._selection  # a selection may have areas with ':'
+        return Range(sheet, [parse_area(p) for p in address.split(",")], address)
 
     @cprop
     def app(self) -> App:
@@ -525,6 +558,26 @@ class Book:
     @cprop
     def sheet_names(self) -> list[str]:
         return [s._name for s in self._sheets]
+
+
+class Books:
+    """Fake of ``xlwings.main.Books``."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._world = app._world
+
+    @counted
+    def add(self) -> Book:
+        book = Book(self._app, f"Map{len(self._app._books) + 1}")
+        sheet = Sheet(book, "Blad1")
+        book._sheets.append(sheet)
+        book._active = sheet
+        return book
+
+    @cprop
+    def active(self) -> Book:
+        return self._app._books[-1]
 
 
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -1121,7 +1174,8 @@ class FreezePanes:
 
 
 #: fake class → name of the real class in ``xlwings.main``
-FAKES = {App: "App", Book: "Book", Sheets: "Sheets", Sheet: "Sheet", Range: "Range",
+FAKES = {App: "App", Book: "Book", Books: "Books", Sheets: "Sheets", Sheet: "Sheet",
+         Range: "Range",
          Note: "Note", Font: "Font", DataValidation: "DataValidation",
          FreezePanes: "FreezePanes"}
 

@@ -14,7 +14,7 @@ else is one alert saying what failed, with the traceback written to the log file
 (:func:`log_path`).
 
 >>> sorted(BUTTONS)[:3]
-['nnAbout', 'nnClear', 'nnDryRun']
+['nnAbout', 'nnApplySuggestion', 'nnClear']
 """
 
 from __future__ import annotations

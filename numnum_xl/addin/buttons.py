@@ -162,6 +162,7 @@ def fix(book: Any) -> None:
     with xl.busy(book.app, "blad lezen…"):
         data = xl.read_sheet(book, xl.data_sheet(book))
         _check_has_header(data)
+        xl.ensure_writable(book, data.sheet)
         mapping = mapping_for(book, data)
         xl.status(book.app, "verbeteringen zoeken…")
         fixed, changes = fix_table(data.table, mapping)
@@ -351,6 +352,7 @@ def insert_header(book: Any) -> None:
         data = xl.read_sheet(book, xl.data_sheet(book))
         table = data.table
         _check_has_header(data)
+        xl.ensure_writable(book, data.sheet, adds_sheets=False)
         the_plan = plan(table.headers)
         row = table.header_row
         if the_plan.action == "rename":
@@ -404,6 +406,7 @@ def map_columns(book: Any) -> None:
         data = xl.read_sheet(book, xl.data_sheet(book))
         _check_has_header(data)
         mapping = mapping_for(book, data)
+        xl.ensure_writable(book, None)
         grid = sm.mapping_grid(data.table, mapping, data.name, KEYS,
                                {f.key: f.label_nl for f in FIELDS})
         sheet = xl.fresh_sheet(book, sm.MAPPING_SHEET,
@@ -439,6 +442,7 @@ def new_sheet(book: Any) -> None:
     from numnum_xl.catalogue import FIELDS
 
     last = template.LAST_DATA_ROW
+    xl.ensure_writable(book, None)
     with xl.busy(book.app, "nieuw blad maken…"):
         names = {n.lower() for n in book.sheet_names}
         name, n = template.DATA_SHEET, 1
@@ -526,6 +530,8 @@ def settings(book: Any) -> None:
     """Create (or show) the settings sheet with the import options as dropdowns."""
     sheet = xl.find_sheet(book, sm.SETTINGS_SHEET)
     created = sheet is None
+    if created:
+        xl.ensure_writable(book, None)
     with xl.busy(book.app, "instellingen…"):
         if created:
             sheet = xl.add_sheet(book, sm.SETTINGS_SHEET)
@@ -744,7 +750,10 @@ def push(book: Any) -> None:
             if answer != "yes":
                 raise Stop("Niet bevestigd: er is niets verwijderd en niets verstuurd.")
         with xl.busy(book.app, f"{_n(len(plan.to_send), 'rij', 'rijen')} versturen…"):
-            outcome = pushing.execute(plan, conn)
+            outcome = xl.in_background(  # the workers send; the main thread shows progress
+                book.app, "versturen",
+                lambda progress: pushing.execute(plan, conn, progress=progress),
+                total=len(plan.to_send))
     finally:
         conn.close()
     t = pushing.text(lang)

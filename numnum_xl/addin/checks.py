@@ -31,10 +31,11 @@ ONLINE = {"peppol": ("Peppol: ", "NumNum-peppol", "Peppol"),
 #: Sheets these buttons add ("Wis markeringen" removes them too).
 SHEETS = tuple(sheet for _, sheet, _ in ONLINE.values())
 #: Every note prefix of a check besides validation (validation keeps these lines).
-EXTRA_PREFIXES = ("Duplicaat: ", "Doublon : ", "Duplicate: ",
-                  *(p for p, _, _ in ONLINE.values()))
-_SEVERITY = {"error": ERROR, "warning": WARNING}
 _FOUT = " (fout)"
+EXTRA_PREFIXES = ("Duplicaat: ", "Doublon : ", "Duplicate: ",
+                  *(p for p, _, _ in ONLINE.values()),
+                  *(p.rstrip(": ") + _FOUT + ": " for p, _, _ in ONLINE.values()))
+_SEVERITY = {"error": ERROR, "warning": WARNING}
 
 
 def _report(book: Any) -> tuple[xl.SheetData, Any, str]:
@@ -46,9 +47,23 @@ def _report(book: Any) -> tuple[xl.SheetData, Any, str]:
     return data, buttons._validated(book, data, lang), lang
 
 
+def _engine(module: str, what: str) -> Any:
+    """The engine module of a button, or a Dutch stop when this numnum-xl has none yet."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        raise Stop(f"{what} zit niet in deze versie van numnum-xl ({module} ontbreekt). "
+                   "Werk numnum-xl bij en voer numnum-xl addin install uit.", "critical") \
+            from None
+
+
 def export_numnum(book: Any) -> None:
     """nnExport: the rows NumNum will accept, as its import file, in a new workbook."""
-    from numnum_xl.export import export_data
+    export_data = _engine("numnum_xl.export", "Exporteer voor NumNum").export_data
 
     with xl.busy(book.app, "blad lezen…"):
         data, report, lang = _report(book)
@@ -88,16 +103,14 @@ def _held_text(held_back: list[tuple[int, str]], limit: int = 12) -> str:
 
 def peppol_check(book: Any) -> None:
     """nnPeppol: is each customer reachable on Peppol? (online, on request only)"""
-    from numnum_xl import peppol
-
+    peppol = _engine("numnum_xl.peppol", "De Peppol-check")
     _online(book, "peppol", lambda report, lang, progress: peppol.check_report(
         report, lang=lang, progress=progress))
 
 
 def vies_check(book: Any) -> None:
     """nnVies: does VIES know each VAT number (and under which name)? (online)"""
-    from numnum_xl import vies
-
+    vies = _engine("numnum_xl.vies", "De VIES-check")
     _online(book, "vies", lambda report, lang, progress: vies.check_report(
         report, lang=lang, progress=progress))
 

@@ -67,12 +67,16 @@ class Ticker:
     def __init__(self, app: Any, what: str, total: int) -> None:
         self.app, self.what, self.total = app, what, total
         self.last = clock()
+        self.done = 0
 
-    def __call__(self, done: int) -> None:
+    def __call__(self, done: int | None = None) -> None:
+        """After a step (``done``: how many of ``total``; None: still the same count)."""
+        if done is not None:
+            self.done = done
         now = clock()
         if now - self.last >= STATUS_EVERY:
             self.last = now
-            status(self.app, f"{self.what} {done}/{self.total}…")
+            status(self.app, f"{self.what} {self.done}/{self.total}…")
 
 
 # --- sheets ------------------------------------------------------------------------------------
@@ -194,7 +198,8 @@ def read_sheet(book: Any, sheet: Any) -> SheetData:
 
 # --- colours -----------------------------------------------------------------------------------
 
-def paint(sheet: Any, by_color: Mapping[Color | None, Iterable[str]]) -> int:
+def paint(sheet: Any, by_color: Mapping[Color | None, Iterable[str]],
+          tick: Callable[[], None] | None = None) -> int:
     """Give every listed cell its colour: one call per ≤255-character address; returns the
     number of calls."""
     calls = 0
@@ -202,6 +207,8 @@ def paint(sheet: Any, by_color: Mapping[Color | None, Iterable[str]]) -> int:
         for address in sm.address_chunks(refs):
             sheet.range(address).color = color
             calls += 1
+            if tick:
+                tick()
     return calls
 
 
@@ -218,8 +225,8 @@ def _block_color(sheet: Any, col: int, top: int, bottom: int) -> tuple[bool, Col
     return True, (tuple(color) if color is not None else None)
 
 
-def read_fills(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, int],
-                                                                     Color | None]:
+def read_fills(sheet: Any, cells: Iterable[tuple[int, int]],
+               tick: Callable[[], None] | None = None) -> dict[tuple[int, int], Color | None]:
     """The fill of each (row, column), read in rectangular blocks per column: the block from
     the first to the last listed row; where its cells differ, each half again."""
     out: dict[tuple[int, int], Color | None] = {}
@@ -228,6 +235,8 @@ def read_fills(sheet: Any, cells: Iterable[tuple[int, int]]) -> dict[tuple[int, 
         while stack:
             part = stack.pop()
             uniform, color = _block_color(sheet, col, part[0], part[-1])
+            if tick:
+                tick()
             if uniform or len(part) == 1:
                 for r in part:
                     out[(r, col)] = color
@@ -270,7 +279,8 @@ def read_state(book: Any) -> tuple[Any | None, list[sm.StateRecord]]:
     return state, sm.parse_state(grid)
 
 
-def write_state(book: Any, state: Any | None, records: list[sm.StateRecord]) -> Any | None:
+def write_state(book: Any, state: Any | None, records: list[sm.StateRecord],
+                tick: Callable[[], None] = lambda: None) -> Any | None:
     """Replace the state sheet's content with ``records`` (one bulk write); without records
     the sheet goes. Returns the state sheet."""
     if not records:
@@ -279,12 +289,17 @@ def write_state(book: Any, state: Any | None, records: list[sm.StateRecord]) -> 
         return None
     if state is None:
         state = add_sheet(book, STATE_SHEET)
+        tick()
         very_hide(state)
     else:
         state.clear()
+    tick()
     state.range("A:B").number_format = "@"  # sheet names and cells stay text
+    tick()
     state.range("D:G").number_format = "@"
+    tick()
     state.range("A1").value = sm.state_grid(records)
+    tick()
     return state
 
 
@@ -377,11 +392,13 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
     others = [r for r in records if r.sheet != name]
     marks = {sm.normal_ref(k): v for k, v in marks.items()}
     notes = read_notes(sheet) if (marks or old) else {}
+    leaving = [r for ref, r in old.items() if ref not in marks]
+    tick = Ticker(book.app, "markeren", len(leaving) + len(marks))
 
     # the user's own fills of the cells to mark (an old mark's cell: as recorded then)
     cells = {ref: sm.parse_ref(ref) for ref in marks}
     fresh = [cells[ref] for ref in marks if ref not in old]
-    own_fill = read_fills(sheet, fresh) if fresh else {}
+    own_fill = read_fills(sheet, fresh, tick) if fresh else {}
 
     # every record, decided before anything is written
     new_records: dict[str, sm.StateRecord] = {}
@@ -408,12 +425,11 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
             is not None or original is not None
         new_records[ref] = sm.StateRecord(name, ref, existed, fill, original,
                                           sm.compose_note(user_text, ours), severity)
-    leaving = [r for ref, r in old.items() if ref not in marks]
     # a cell marked before and now: until its note is rewritten, the record says the old text
     pending = {ref: old.get(ref, rec) for ref, rec in new_records.items()}
-    state_sheet = write_state(book, state_sheet, others + list(pending.values()) + leaving)
+    state_sheet = write_state(book, state_sheet, others + list(pending.values()) + leaving,
+                              tick)
 
-    tick = Ticker(book.app, "markeren", len(leaving) + len(marks))
     try:
         # 1. our old marks that go
         if leaving:
@@ -433,13 +449,13 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
         by_color: dict[Color | None, list[str]] = {}
         for ref, (severity, _) in marks.items():
             by_color.setdefault(sm.SEVERITY_COLOR[severity], []).append(ref)
-        result.color_calls = paint(sheet, by_color)
+        result.color_calls = paint(sheet, by_color, tick)
     except BaseException:
         with suppress(Exception):  # the state as it now is; the write-ahead one stays else
             write_state(book, state_sheet, others + list(pending.values()) + leaving)
         raise
     result.marked = len(new_records)
-    write_state(book, state_sheet, others + list(new_records.values()))
+    write_state(book, state_sheet, others + list(new_records.values()), tick)
     return result
 
 
@@ -484,19 +500,26 @@ def write_values(sheet: Any, values: Mapping[str, Any]) -> int:
 
 def write_summary(book: Any, data: SheetData, findings: list[Any], lang: str) -> Any:
     """The sheet ``NumNum-controle``: one bulk write plus a few formatting calls."""
+    status(book.app, "overzicht schrijven…")
+    tick = Ticker(book.app, "overzicht schrijven", len(findings))
     plan = sm.summary_plan(data.table, findings, data.name, book.name, lang)
     state = find_sheet(book, STATE_SHEET)
     summary = fresh_sheet(book, SUMMARY_SHEET, before=state)
     for col in plan.text_columns:
         summary.range(f"{col}:{col}").number_format = "@"
+        tick()
     summary.range("A1").value = plan.grid
+    tick()
     title = summary.range("A1").font
     title.bold = True
     title.size = 14
     summary.range(",".join(plan.bold_cells)).font.bold = True
-    paint(summary, {sm.SEVERITY_COLOR[sev]: refs for sev, refs in plan.severity_cells.items()})
+    tick()
+    paint(summary, {sm.SEVERITY_COLOR[sev]: refs for sev, refs in plan.severity_cells.items()},
+          tick)
     for i, width in enumerate(plan.widths, start=1):
         summary.range((1, i)).column_width = width
+        tick()
     return summary
 
 
