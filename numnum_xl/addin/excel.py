@@ -322,7 +322,7 @@ def _note_text(note: Any) -> str | None:
     return text if text else None
 
 
-def _restore_note(rng: Any, note: Any, record: sm.StateRecord) -> None:
+def _restore_note(sheet: Any, note: Any, record: sm.StateRecord) -> None:
     current = _note_text(note)
     target = sm.restored_note(current, record.original, record.written)
     if target == current:
@@ -332,7 +332,7 @@ def _restore_note(rng: Any, note: Any, record: sm.StateRecord) -> None:
     elif note is not None:
         note.text = target
     else:
-        rng.add_note(target)
+        sheet.range(record.cell).add_note(target)
 
 
 def read_notes(sheet: Any) -> dict[str, Any]:
@@ -340,8 +340,7 @@ def read_notes(sheet: Any) -> dict[str, Any]:
     ``range(cell).note`` per flagged cell."""
     out: dict[str, Any] = {}
     for note in sheet.notes:
-        loc = note.location
-        out[sm.ref_of(loc.row, loc.column)] = note
+        out[sm.normal_ref(note.location.address)] = note
     return out
 
 
@@ -368,7 +367,7 @@ def restore_cells(sheet: Any, records: list[sm.StateRecord], *, notes: bool = Tr
         for i, rec in enumerate(records):
             note = existing.get(rec.cell)
             if note is not None or rec.original is not None:
-                _restore_note(sheet.range(rec.cell), note, rec)
+                _restore_note(sheet, note, rec)
             if tick:
                 tick(i)
     return len(records)
@@ -402,10 +401,11 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
 
     # every record, decided before anything is written
     new_records: dict[str, sm.StateRecord] = {}
+    texts: dict[str, str | None] = {}  # the notes' text, read once
     for ref in sorted(marks, key=sm.sheet_order):
         severity, ours = marks[ref]
         note = notes.get(ref)
-        current = _note_text(note)
+        current = texts[ref] = _note_text(note)
         rec = old.get(ref)
         if rec is not None:
             user_text = sm.restored_note(current, rec.original, rec.written)
@@ -439,7 +439,7 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
             rec = new_records[ref]
             note = notes.get(ref)
             if note is not None:
-                if _note_text(note) != rec.written:
+                if texts[ref] != rec.written:
                     note.text = rec.written
             else:
                 sheet.range(ref).add_note(rec.written)
