@@ -666,8 +666,10 @@ def _prepare(book: Any, report: Any, conn: Any, account: Any, options: Any, lang
     from numnum_xl import push
 
     xl.status(book.app, "klanten in NumNum ophalen…")
-    try:
-        return push.prepare(report, conn, account, options, source=source, lang=lang)
+    try:  # network only: in a worker thread, the status bar stays alive
+        return xl.in_background(book.app, "klanten in NumNum ophalen",
+                                lambda _: push.prepare(report, conn, account, options,
+                                                       source=source, lang=lang))
     except api.ApiError as exc:
         raise Stop(f"{exc.message(lang)} Er is niets verstuurd.", "critical") from None
     except push.PushError as exc:
