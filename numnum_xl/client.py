@@ -1,17 +1,20 @@
-"""Everything that depends on NumNum's API contract (shared/numnum-api/contract.md), in one place.
+"""Everything that depends on NumNum's API contract (shared/numnum-api/contract.md).
 
-Adapting numnum-xl to NumNum's production API means changing this module only:
+Adapting numnum-xl to NumNum's production API means changing these modules only (this one,
+the transport, re-exports the names of the others so ``numnum_xl.client.X`` keeps working):
 
-* **settings**: where the API is (``NUMNUM_API_URL``, the settings file, ``--api-url``) and which
-  token it takes (env ``NUMNUM_API_TOKEN`` or the OS keyring, service ``numnum-xl``), the import
-  options a user keeps as defaults; :func:`resolve_account` falls back to the local sandbox;
+* **settings** (:mod:`numnum_xl.settings`, :mod:`numnum_xl.tokens`): where the API is
+  (``NUMNUM_API_URL``, the settings file, ``--api-url``) and which token it takes (env
+  ``NUMNUM_API_TOKEN`` or the OS keyring, service ``numnum-xl``), the import options a user
+  keeps as defaults; :func:`resolve_account` falls back to the local sandbox;
 * **transport**: :class:`NumNumClient`, a ``requests`` session per thread with connect/read
   timeouts, retries with exponential backoff and jitter on 5xx and dropped connections, 429
   answered by waiting ``Retry-After`` (every thread waits), paging (``per_page`` 100), no
   redirects, and errors as :class:`ApiError` with a message in the user's language;
-* **payloads**: :func:`build_payload` (a create) and :func:`update_payload` (an overwrite) map one
-  validated sheet row (:attr:`numnum_xl.validate.Report.values`) onto the contract's fields,
-  deriving the field list and each field's type from :mod:`numnum_xl.catalogue`;
+* **payloads** (:mod:`numnum_xl.payload`): :func:`build_payload` (a create) and
+  :func:`update_payload` (an overwrite) map one validated sheet row
+  (:attr:`numnum_xl.validate.Report.values`) onto the contract's fields, deriving the field
+  list and each field's type from :mod:`numnum_xl.catalogue`;
 * **idempotency**: :func:`idempotency_key`, so a retried create can never make a second contact.
 
 The token is never part of a message, a ``repr``, a log line or a file: it lives in a
@@ -43,330 +46,74 @@ ValueError: NumNum-adres http://numnum.example/api/v1 gebruikt geen https: ...
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import ipaddress
 import json
-import math
-import os
 import random
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from numnum_xl import __version__
-from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS, LEGAL_FORM_ALIASES, LEGAL_FORMS
+
+# The old names, re-exported: settings, tokens and payloads live in their own modules.
+from numnum_xl.payload import (  # noqa: F401
+    _LANG_INDEX,
+    CONTACT_COLUMNS,
+    KEY_NAMESPACE,
+    PAYLOAD_KEYS,
+    PERSON_KEYS,
+    PayloadError,
+    _label,
+    build_payload,
+    contact_person,
+    idempotency_key,
+    is_private_person,
+    legal_form_type,
+    new_batch_id,
+    row_fingerprint,
+    update_payload,
+    workbook_identity,
+)
+from numnum_xl.settings import (  # noqa: F401
+    AS_CHOICES,
+    DELETE_CHOICES,
+    DUPLICATE_CHOICES,
+    ENV_API_TOKEN,
+    ENV_API_URL,
+    ENV_CONFIG_DIR,
+    SETTINGS_FILE,
+    YES_NO_CHOICES,
+    ImportOptions,
+    Settings,
+    choose,
+    config_dir,
+    load_settings,
+    save_settings,
+    settings_path,
+)
+from numnum_xl.tokens import (  # noqa: F401
+    KEYRING_DEFAULT_USER,
+    KEYRING_SERVICE,
+    Account,
+    AccountError,
+    check_api_url,
+    is_loopback,
+    resolve_account,
+    store_token,
+    token_for,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests
 
-# --- settings --------------------------------------------------------------------------------
-
-#: Environment variables.
-ENV_API_URL = "NUMNUM_API_URL"
-ENV_API_TOKEN = "NUMNUM_API_TOKEN"
-ENV_CONFIG_DIR = "NUMNUM_XL_CONFIG_DIR"
-#: OS keyring service; the user name is the API URL (or ``default`` for any URL).
-KEYRING_SERVICE = "numnum-xl"
-KEYRING_DEFAULT_USER = "default"
-SETTINGS_FILE = "settings.json"
 #: Largest page the contract allows.
 PER_PAGE = 100
 #: Statuses the contract says to retry with backoff (429 is handled on its own).
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
-
-#: Import options: canonical (Dutch, as NumNum's dialog says it) value -> accepted spellings.
-AS_CHOICES: dict[str, tuple[str, ...]] = {
-    "klant": ("klant", "klanten", "customer", "customers", "client", "clients"),
-    "leverancier": ("leverancier", "leveranciers", "supplier", "suppliers", "fournisseur"),
-    "beide": ("beide", "both", "les deux", "tous les deux"),
-}
-YES_NO_CHOICES: dict[str, tuple[str, ...]] = {
-    "ja": ("ja", "yes", "y", "j", "oui", "true", "ook importeren"),
-    "nee": ("nee", "no", "n", "non", "false", "niet importeren"),
-}
-DUPLICATE_CHOICES: dict[str, tuple[str, ...]] = {
-    "overslaan": ("overslaan", "skip", "ignorer"),
-    "overschrijven": ("overschrijven", "overwrite", "update", "écraser", "ecraser"),
-    "nieuw": ("nieuw", "nieuw aanmaken", "new", "create", "nouveau"),
-}
-DELETE_CHOICES: dict[str, tuple[str, ...]] = {
-    "nee": ("nee", "no", "none", "non"),
-    "eerder": ("eerder", "previous", "previously", "imported", "précédents", "precedents",
-               "verwijder de eerder geïmporteerde items"),
-    "alles": ("alles", "all", "tout", "verwijder alles"),
-}
-
-
-def choose(value: str, choices: Mapping[str, tuple[str, ...]]) -> str:
-    """The canonical option for ``value`` (any accepted spelling, case-insensitive).
-
-    >>> choose("Customer", AS_CHOICES), choose("skip", DUPLICATE_CHOICES)
-    ('klant', 'overslaan')
-    >>> choose("misschien", YES_NO_CHOICES)
-    Traceback (most recent call last):
-    ...
-    ValueError: ongeldige keuze 'misschien' (kies uit: ja, nee)
-    """
-    text = " ".join(str(value).strip().casefold().replace("_", " ").split())
-    for canonical, spellings in choices.items():
-        if text == canonical or text in spellings:
-            return canonical
-    raise ValueError(f"ongeldige keuze {value!r} (kies uit: {', '.join(choices)})")
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """NumNum's import dialog, as options (canonical Dutch values)."""
-
-    #: "Importeren als": klant, leverancier or beide
-    as_: str = "klant"
-    #: "Contactpersonen": ook importeren (True) or niet (False)
-    contact_persons: bool = True
-    #: "Bij duplicaten": overslaan, overschrijven or nieuw
-    duplicates: str = "overslaan"
-    #: "Klanten verwijderen": nee, eerder or alles
-    delete: str = "nee"
-
-    def __post_init__(self) -> None:
-        for value, choices in ((self.as_, AS_CHOICES), (self.duplicates, DUPLICATE_CHOICES),
-                               (self.delete, DELETE_CHOICES)):
-            if value not in choices:
-                raise ValueError(f"ongeldige keuze {value!r} (kies uit: {', '.join(choices)})")
-
-    @property
-    def is_customer(self) -> bool:
-        """Whether imported contacts are customers."""
-        return self.as_ in ("klant", "beide")
-
-    @property
-    def is_supplier(self) -> bool:
-        """Whether imported contacts are suppliers."""
-        return self.as_ in ("leverancier", "beide")
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready, with NumNum's words (for the journal and the settings file)."""
-        return {"as": self.as_, "contactpersonen": "ja" if self.contact_persons else "nee",
-                "duplicaten": self.duplicates, "verwijderen": self.delete}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ImportOptions:
-        """The inverse of :meth:`as_dict` (any accepted spelling)."""
-        out: dict[str, Any] = {}
-        if data.get("as") is not None:
-            out["as_"] = choose(data["as"], AS_CHOICES)
-        if data.get("contactpersonen") is not None:
-            out["contact_persons"] = choose(str(data["contactpersonen"]),
-                                            YES_NO_CHOICES) == "ja"
-        if data.get("duplicaten") is not None:
-            out["duplicates"] = choose(data["duplicaten"], DUPLICATE_CHOICES)
-        if data.get("verwijderen") is not None:
-            out["delete"] = choose(data["verwijderen"], DELETE_CHOICES)
-        return cls(**out)
-
-
-def config_dir() -> Path:
-    """numnum-xl's config folder: ``NUMNUM_XL_CONFIG_DIR`` or the user config dir."""
-    base = os.environ.get(ENV_CONFIG_DIR)
-    if not base:
-        from platformdirs import user_config_dir
-
-        base = user_config_dir("numnum-xl", appauthor=False)
-    return Path(base)
-
-
-def settings_path() -> Path:
-    """The settings file (``settings.json`` in :func:`config_dir`)."""
-    return config_dir() / SETTINGS_FILE
-
-
-@dataclass
-class Settings:
-    """What the settings file holds: where the API is, and the default import options.
-
-    A token is never stored here (it goes in the OS keyring); neither is a delete option:
-    deleting is chosen on the command line each time.
-    """
-
-    api_url: str | None = None
-    #: default import options, NumNum's words (as / contactpersonen / duplicaten)
-    options: dict[str, str] = field(default_factory=dict)
-    #: how many rows are sent at once
-    threads: int | None = None
-
-    def import_options(self, **overrides: Any) -> ImportOptions:
-        """The stored options with ``overrides`` (None values ignored) on top."""
-        data = {k: v for k, v in self.options.items() if k != "verwijderen"}
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        return ImportOptions.from_dict(data)
-
-
-def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings file; missing or unreadable: defaults (never raises for a bad file)."""
-    path = path or settings_path()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Settings()
-    if not isinstance(data, dict):
-        return Settings()
-    options = data.get("options") if isinstance(data.get("options"), dict) else {}
-    threads = data.get("threads")
-    return Settings(api_url=data.get("api_url") if isinstance(data.get("api_url"), str) else None,
-                    options={str(k): str(v) for k, v in options.items() if k != "verwijderen"},
-                    threads=threads if isinstance(threads, int) and threads > 0 else None)
-
-
-def save_settings(settings: Settings, path: Path | None = None) -> Path:
-    """Write the settings file atomically; returns its path."""
-    path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data: dict[str, Any] = {"api_url": settings.api_url,
-                            "options": {k: v for k, v in settings.options.items()
-                                        if k != "verwijderen"}}
-    if settings.threads:
-        data["threads"] = settings.threads
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` is this computer (``localhost``, 127.0.0.0/8, ``::1``).
-
-    >>> is_loopback("localhost"), is_loopback("127.0.0.2"), is_loopback("[::1]")
-    (True, True, True)
-    >>> is_loopback("numnum.be"), is_loopback("10.0.0.1")
-    (False, False)
-    """
-    name = host.strip().strip("[]").rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def check_api_url(url: str) -> str:
-    """``url`` without trailing slash, or :class:`ValueError`: https, or http on loopback only."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise ValueError(f"{url!r} is geen geldig NumNum-adres "
-                         f"(verwacht bv. https://HOST/api/v1)") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValueError(f"{url!r} is geen geldig NumNum-adres (verwacht bv. https://HOST/api/v1)")
-    if parts.username or parts.password:
-        raise ValueError("Zet geen gebruikersnaam of wachtwoord in het NumNum-adres; het token "
-                         "hoort in NUMNUM_API_TOKEN of in de sleutelhanger.")
-    if parts.scheme == "http" and not is_loopback(host):
-        raise ValueError(f"NumNum-adres {text} gebruikt geen https: het token zou onversleuteld "
-                         f"over het netwerk gaan. Gebruik https:// (http:// mag alleen voor deze "
-                         f"computer: localhost, 127.0.0.1, ::1).")
-    return text.rstrip("/")
-
-
-def token_for(api_url: str) -> tuple[str | None, str]:
-    """The token for ``api_url`` and where it came from: env ``NUMNUM_API_TOKEN`` first, then
-    the OS keyring (service ``numnum-xl``, user = the API URL, else ``default``).
-
-    Returns ``(None, "")`` when there is none; a keyring that is missing, locked or broken
-    counts as none.
-    """
-    env = os.environ.get(ENV_API_TOKEN, "").strip()
-    if env:
-        return env, "env"
-    try:
-        import keyring
-    except ImportError:
-        return None, ""
-    for user in (api_url.rstrip("/"), KEYRING_DEFAULT_USER):
-        try:
-            found = keyring.get_password(KEYRING_SERVICE, user)
-        except Exception:  # no backend, locked, D-Bus trouble: no token
-            return None, ""
-        if found and found.strip():
-            return found.strip(), "keyring"
-    return None, ""
-
-
-def store_token(api_url: str, token: str) -> None:
-    """Keep ``token`` for ``api_url`` in the OS keyring (raises if there is no keyring)."""
-    import keyring
-
-    keyring.set_password(KEYRING_SERVICE, api_url.rstrip("/"), token)
-
-
-@dataclass(frozen=True)
-class Account:
-    """Where a push goes. ``destination`` identifies it across runs (the sandbox's port may
-    change between runs; its ``destination`` does not)."""
-
-    base_url: str
-    token: str = field(repr=False)
-    #: "argument", "env", "settings" or "sandbox"
-    source: str
-    destination: str
-
-    @property
-    def is_sandbox(self) -> bool:
-        """Whether this is the local sandbox (the rehearsal environment)."""
-        return self.source == "sandbox"
-
-    @property
-    def root_url(self) -> str:
-        """``scheme://host:port`` of the base URL."""
-        parts = urlsplit(self.base_url)
-        return f"{parts.scheme}://{parts.netloc}"
-
-
-class AccountError(Exception):
-    """No usable account (a bad URL, a missing token); one sentence for the user."""
-
-
-def resolve_account(api_url: str | None = None, *, sandbox: bool = False,
-                    settings: Settings | None = None,
-                    start_sandbox: Callable[[], tuple[str, str]] | None = None) -> Account:
-    """The account a push uses, in this order: ``sandbox`` (the local sandbox), ``api_url``
-    (``--api-url``), env ``NUMNUM_API_URL``, the settings file; with none of them, the local
-    sandbox, started on the fly (``ensure_default_sandbox``)."""
-    settings = settings if settings is not None else load_settings()
-    if not sandbox:
-        for url, source in ((api_url, "argument"), (os.environ.get(ENV_API_URL), "env"),
-                            (settings.api_url, "settings")):
-            if url and url.strip():
-                try:
-                    base = check_api_url(url)
-                except ValueError as exc:
-                    raise AccountError(str(exc)) from None
-                token, _ = token_for(base)
-                if not token:
-                    raise AccountError(
-                        f"Geen API-token voor {base}: zet het in de omgevingsvariabele "
-                        f"{ENV_API_TOKEN} of bewaar het in de sleutelhanger van het "
-                        f"besturingssysteem (dienst «{KEYRING_SERVICE}», gebruiker {base}), "
-                        f"bv. met: keyring set {KEYRING_SERVICE} {base}")
-                return Account(base, token, source, base)
-    if start_sandbox is None:
-        from numnum_xl.sandbox import ensure_default_sandbox
-
-        start_sandbox = ensure_default_sandbox
-    try:
-        base, token = start_sandbox()
-    except Exception as exc:  # one sentence, never a traceback
-        raise AccountError(f"De lokale oefenomgeving (sandbox) kon niet starten: {exc}") from None
-    return Account(base.rstrip("/"), token, "sandbox", "sandbox")
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -427,12 +174,6 @@ _ERRORS: dict[str, tuple[str, str, str]] = {
         "NumNum refused the request ({detail}).",
     ),
 }
-_LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
-
-
-def _label(key: str, lang: str) -> str:
-    f = FIELD_BY_KEY.get(key)
-    return f.label(lang) if f else key
 
 
 class ApiError(Exception):
@@ -474,279 +215,6 @@ class AuthError(ApiError):
 
 class NotFound(ApiError):
     """404: the contact does not exist."""
-
-
-class PayloadError(ValueError):
-    """A validated row that the contract still cannot take; ``key`` is the sheet field."""
-
-    def __init__(self, key: str, message_nl: str, message_fr: str, message_en: str) -> None:
-        super().__init__(message_nl)
-        self.key = key
-        self._messages = (message_nl, message_fr, message_en)
-
-    def message(self, lang: str = "nl") -> str:
-        """The reason in ``lang``."""
-        return self._messages[_LANG_INDEX.get(lang, 0)]
-
-
-# --- payloads --------------------------------------------------------------------------------
-
-#: Sheet columns that become ``contact_persons`` rather than contact fields.
-PERSON_KEYS: tuple[str, str] = ("contactperson_first_name", "contactperson_last_name")
-#: Sheet fields sent as contract fields of the same name (the legal form is mapped apart).
-PAYLOAD_KEYS: tuple[str, ...] = tuple(
-    f.key for f in FIELDS if f.key not in PERSON_KEYS and f.kind != "legal_form")
-_LEGAL_FORM_KEY = next(f.key for f in FIELDS if f.kind == "legal_form")
-_BOOL_WORDS = {"ja": True, "yes": True, "nee": False, "no": False}
-
-
-def _squash(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch not in " .-_/()")
-
-
-_API_TYPE: dict[str, str] = {}
-for _lf in LEGAL_FORMS:
-    _API_TYPE.setdefault(_lf.code.casefold(), _lf.api_type)
-    _API_TYPE.setdefault(_squash(_lf.code), _lf.api_type)
-for _alias, _code in LEGAL_FORM_ALIASES.items():
-    _target = next((lf.api_type for lf in LEGAL_FORMS if lf.code == _code), None)
-    if _target:
-        _API_TYPE.setdefault(_squash(_alias), _target)
-
-
-def legal_form_type(value: Any) -> str | None:
-    """The contract's ``type`` for a legal form as the sheet writes it (``None``: unknown).
-
-    >>> legal_form_type("BV"), legal_form_type("b.v."), legal_form_type("CommV")
-    ('bv', 'bv', 'comm.v')
-    """
-    text = str(value).strip()
-    return _API_TYPE.get(text.casefold()) or _API_TYPE.get(_squash(text))
-
-
-def _text(key: str, value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _bool(key: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().casefold()
-    if word in _BOOL_WORDS:
-        return _BOOL_WORDS[word]
-    raise PayloadError(key, f"{_label(key, 'nl')}: «{value}» is geen ja of nee.",
-                       f"{_label(key, 'fr')} : « {value} » n'est ni ja ni nee.",
-                       f"{_label(key, 'en')}: “{value}” is not ja or nee.")
-
-
-def _int(key: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise PayloadError(key, f"{_label(key, 'nl')}: geen getal.",
-                           f"{_label(key, 'fr')} : pas un nombre.",
-                           f"{_label(key, 'en')}: not a number.")
-    if isinstance(value, int):
-        return value
-    number: float | None = None
-    if isinstance(value, float):
-        number = value
-    else:
-        with contextlib.suppress(ValueError):
-            number = float(str(value).strip().replace(",", "."))
-    if number is not None and math.isfinite(number) and number.is_integer():
-        return int(number)
-    raise PayloadError(key,
-                       f"{_label(key, 'nl')}: NumNum neemt alleen een geheel getal aan, niet "
-                       f"«{value}».",
-                       f"{_label(key, 'fr')} : NumNum n'accepte qu'un nombre entier, pas "
-                       f"« {value} ».",
-                       f"{_label(key, 'en')}: NumNum only takes a whole number, not “{value}”.")
-
-
-#: catalogue kind -> converter to the contract's type (everything else is text).
-_CONVERTERS: dict[str, Callable[[str, Any], Any]] = {
-    "yesno": _bool, "vat_rate": _int, "integer": _int, "number": _int,
-}
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
-
-
-def is_private_person(values: Mapping[str, Any]) -> bool:
-    """A row is a private person ("particulier") when it has no legal form and no VAT number.
-
-    >>> is_private_person({"title": "Marie Dupont", "last_name": "Dupont"})
-    True
-    >>> is_private_person({"title": "Dupont", "vat_id": "0123456749"})
-    False
-    """
-    return not _present(values.get(_LEGAL_FORM_KEY)) and not _present(values.get("vat_id"))
-
-
-def _company_fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    """``company_type`` (+ ``type``) from the sheet's legal form, per the webhook convention."""
-    form = values.get(_LEGAL_FORM_KEY)
-    if _present(form):
-        api_type = legal_form_type(form)
-        if api_type is None:
-            raise PayloadError(_LEGAL_FORM_KEY,
-                               f"Vennootschapsvorm «{form}» kent NumNum niet.",
-                               f"NumNum ne connaît pas la forme juridique « {form} ».",
-                               f"NumNum does not know the legal form “{form}”.")
-        return {"company_type": "bedrijf", "type": api_type}
-    if is_private_person(values):
-        if not _present(values.get("first_name")):
-            raise PayloadError(
-                "first_name",
-                "Particulier (geen vennootschapsvorm en geen BTW-nummer) zonder voornaam: NumNum "
-                "vraagt voor- en familienaam. Vul de voornaam in, of de vennootschapsvorm als "
-                "het een bedrijf is.",
-                "Particulier (ni forme juridique ni numéro de TVA) sans prénom : NumNum demande "
-                "le prénom et le nom. Ajoutez le prénom, ou la forme juridique s'il s'agit "
-                "d'une entreprise.",
-                "Private person (no legal form and no VAT number) without a first name: NumNum "
-                "needs first and last name. Fill in the first name, or the legal form if it is "
-                "a company.")
-        return {"company_type": "particulier"}
-    return {"company_type": "bedrijf"}
-
-
-def contact_person(values: Mapping[str, Any]) -> dict[str, str | None] | None:
-    """The row's contact person (``None`` when both columns are empty)."""
-    first, last = (values.get(k) for k in PERSON_KEYS)
-    if not _present(first) and not _present(last):
-        return None
-    return {"first_name": _text(PERSON_KEYS[0], first) if _present(first) else None,
-            "last_name": _text(PERSON_KEYS[1], last) if _present(last) else None}
-
-
-def _fields(values: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in PAYLOAD_KEYS:
-        value = values.get(key)
-        if not _present(value):
-            continue
-        convert = _CONVERTERS.get(FIELD_BY_KEY[key].kind, _text)
-        out[key] = convert(key, value)
-    return out
-
-
-def build_payload(values: Mapping[str, Any], options: ImportOptions, *,
-                  import_batch: str) -> dict[str, Any]:
-    """The ``POST /contacts`` body for one validated row (empty cells are not sent).
-
-    Raises :class:`PayloadError` for a row the contract cannot take (e.g. a private person
-    without first name).
-    """
-    payload = _fields(values)
-    payload.update(_company_fields(values))
-    payload["is_customer"] = options.is_customer
-    payload["is_supplier"] = options.is_supplier
-    if options.contact_persons:
-        person = contact_person(values)
-        if person:
-            payload["contact_persons"] = [person]
-    payload["import_batch"] = import_batch
-    return payload
-
-
-def update_payload(values: Mapping[str, Any], existing: Mapping[str, Any],
-                   options: ImportOptions) -> dict[str, Any]:
-    """The ``PUT /contacts/{id}`` body that overwrites ``existing`` with one validated row.
-
-    Every field with a value in the row replaces the stored one; an empty cell leaves the stored
-    value alone (nothing is erased). "Importeren als" adds the role (a supplier imported as a
-    customer becomes both); the row's contact person is added unless NumNum already has one of
-    that name; ``import_batch`` is left as it was (the contact was not created by this import).
-
-    >>> existing = {"id": "ct_1", "is_supplier": True, "contact_persons": [
-    ...     {"first_name": "An", "last_name": "Peeters"}]}
-    >>> update_payload({"title": "Acme NV", "company_type": "NV", "email": None,
-    ...                 "contactperson_first_name": "Jan", "contactperson_last_name": "Maes"},
-    ...                existing, ImportOptions())  # doctest: +NORMALIZE_WHITESPACE
-    {'title': 'Acme NV', 'company_type': 'bedrijf', 'type': 'nv', 'is_customer': True,
-     'contact_persons': [{'first_name': 'An', 'last_name': 'Peeters'},
-                         {'first_name': 'Jan', 'last_name': 'Maes'}]}
-    """
-    payload = _fields(values)
-    payload.update(_company_fields(values))
-    if options.is_customer:
-        payload["is_customer"] = True
-    if options.is_supplier:
-        payload["is_supplier"] = True
-    if options.contact_persons:
-        person = contact_person(values)
-        current = [dict(p) for p in (existing.get("contact_persons") or [])
-                   if isinstance(p, Mapping)]
-
-        def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-            return all((a.get(k) or "").strip().casefold() == (b.get(k) or "").strip().casefold()
-                       for k in ("first_name", "last_name"))
-
-        if person and not any(same(person, p) for p in current):
-            payload["contact_persons"] = [*current, person]
-    return payload
-
-
-#: Every field of a contact as the API returns it (for backups): id, the sample-file fields
-#: with ``type`` after ``company_type``, the contract's extra fields, the timestamps.
-CONTACT_COLUMNS: tuple[str, ...] = (
-    "id", *PAYLOAD_KEYS[:3], "company_type", "type", *PAYLOAD_KEYS[3:], "is_customer",
-    "is_supplier", "contact_persons", "import_batch", "created_at", "updated_at")
-
-
-# --- idempotency -----------------------------------------------------------------------------
-
-#: Namespace of numnum-xl's idempotency keys (uuid5).
-KEY_NAMESPACE = uuid.UUID("6f1c5d0e-3a8b-5e47-9d2c-4b1a7e9f0c31")
-
-
-def workbook_identity(path: str | os.PathLike[str]) -> str:
-    """What identifies "the workbook" across runs: its absolute, resolved path (case-folded
-    where the file system ignores case). Not its content or modification time, which change
-    every time the user saves it in Excel."""
-    return os.path.normcase(os.path.realpath(os.fspath(path)))
-
-
-def row_fingerprint(values: Mapping[str, Any]) -> str:
-    """A stable hash of a row's normalised values (empty cells included, key order ignored).
-
-    >>> row_fingerprint({"title": "A", "email": None}) == row_fingerprint(
-    ...     {"email": None, "title": "A"})
-    True
-    """
-    canonical = json.dumps(dict(values), sort_keys=True, ensure_ascii=False, default=str,
-                           separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
-
-
-def idempotency_key(workbook: str, sheet: str, row: int, fingerprint: str, batch: str) -> str:
-    """The ``Idempotency-Key`` of a create: uuid5 over the workbook's identity, the sheet, the
-    sheet row, the row's content and the import batch.
-
-    The same row of the same workbook in the same import (a retry, or the run resumed after an
-    interruption, which reuses its batch) always gets the same key, so NumNum answers with the
-    contact it made the first time. A new import (new batch) gets new keys: re-importing the
-    same file after "verwijder de eerder geïmporteerde items" must make new contacts, not be
-    answered with the deleted ones.
-
-    >>> k = idempotency_key("/data/klanten.xlsx", "Klanten", 5, "abc", "b1")
-    >>> k == idempotency_key("/data/klanten.xlsx", "Klanten", 5, "abc", "b1"), len(k)
-    (True, 36)
-    >>> k == idempotency_key("/data/klanten.xlsx", "Klanten", 5, "abc", "b2")
-    False
-    """
-    name = json.dumps(["numnum-xl/1", workbook, sheet, row, fingerprint, batch],
-                      ensure_ascii=False)
-    return str(uuid.uuid5(KEY_NAMESPACE, name))
-
-
-def new_batch_id(now: float | None = None) -> str:
-    """A fresh ``import_batch`` value: ``numnum-xl-YYYYmmddTHHMMSS-XXXXXXXX``."""
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(now))
-    return f"numnum-xl-{stamp}-{uuid.uuid4().hex[:8]}"
 
 
 # --- transport -------------------------------------------------------------------------------
@@ -919,7 +387,7 @@ class NumNumClient:
 
     # -- one request -----------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                body: Any = None, idempotency_key: str | None = None) -> tuple[int, Any]:
+                body: Any = None, idempotency_key: str | None = None) -> tuple[int, Any]:  # noqa: F811
         """Send one API request with retries; returns ``(status, decoded JSON or None)`` for a
         2xx answer, raises :class:`ApiError` otherwise.
 
@@ -1036,7 +504,7 @@ class NumNumClient:
         """One contact (:class:`NotFound` if it does not exist)."""
         return self.request("GET", f"/contacts/{_quote(contact_id)}")[1]
 
-    def create_contact(self, payload: Mapping[str, Any], idempotency_key: str) -> Created:
+    def create_contact(self, payload: Mapping[str, Any], idempotency_key: str) -> Created:  # noqa: F811
         """``POST /contacts`` with an Idempotency-Key (required: a create is always retried)."""
         if not idempotency_key:
             raise ValueError("a create needs an idempotency key")
