@@ -37,15 +37,23 @@ def is_cloud(fullname: str) -> bool:
 
 def sync_roots(env: dict[str, str] | None = None, home: Path | None = None) -> list[Path]:
     """Folders OneDrive/SharePoint sync into: Windows ``%OneDrive%``, ``%OneDriveCommercial%``,
-    ``%OneDriveConsumer%`` (and their parent, where SharePoint libraries go); macOS
-    ``~/Library/CloudStorage/OneDrive-*`` and ``~/OneDrive*``."""
+    ``%OneDriveConsumer%``, their parent and, for ``OneDrive - <org>``, the folder ``<org>``
+    beside it (where SharePoint libraries go); macOS ``~/Library/CloudStorage/OneDrive-*``
+    (incl. ``OneDrive-SharedLibraries-<org>``), ``SharePoint*`` and ``~/OneDrive*``.
+
+    >>> [p.as_posix() for p in sync_roots({"OneDriveCommercial": "/u/an/OneDrive - Bedrijf BV"},
+    ...                                     Path("/nonexistent"))]
+    ['/u/an/OneDrive - Bedrijf BV', '/u/an', '/u/an/Bedrijf BV']
+    """
     env = dict(os.environ) if env is None else env
     home = Path.home() if home is None else home
     roots: list[Path] = []
     for key in ("OneDriveCommercial", "OneDriveConsumer", "OneDrive"):
         if env.get(key):
-            roots.append(Path(env[key]))
-            roots.append(Path(env[key]).parent)
+            folder = Path(env[key])
+            roots += [folder, folder.parent]
+            if folder.name.startswith("OneDrive - "):  # SharePoint: "%USERPROFILE%\\<org>"
+                roots.append(folder.parent / folder.name[len("OneDrive - "):])
     for pattern in ("Library/CloudStorage/OneDrive*", "Library/CloudStorage/SharePoint*",
                     "OneDrive*"):
         roots.extend(sorted(home.glob(pattern)))
@@ -57,16 +65,36 @@ def sync_roots(env: dict[str, str] | None = None, home: Path | None = None) -> l
 
 
 def local_copy(url: str, roots: Iterable[Path] | None = None) -> Path | None:
-    """The synced file for a OneDrive/SharePoint ``url``: under each root, the longest tail of
-    the URL's path that exists as a file (the host part, drive id and site prefix differ per
-    account, the folders below them are the same)."""
+    """The synced file for a OneDrive/SharePoint ``url``: the existing file under a sync root
+    (or a library folder directly in one, where SharePoint libraries are synced) that matches
+    the longest tail of the URL's path — the host, drive id and site prefix differ per
+    account, the folders below them are the same.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> lib = root / "Bedrijf BV" / "Klanten - Gedeelde documenten" / "2024"
+    >>> lib.mkdir(parents=True); (lib / "k.xlsx").write_bytes(b"x")
+    1
+    >>> url = "https://bedrijf.sharepoint.com/sites/Klanten/Gedeelde%20documenten/2024/k.xlsx"
+    >>> local_copy(url, [root / "Bedrijf BV"]) == lib / "k.xlsx"
+    True
+    """
     parts = [unquote(p) for p in urlsplit(url).path.split("/") if p]
+    best: tuple[int, Path] | None = None
     for root in (sync_roots() if roots is None else roots):
-        for start in range(len(parts)):
-            candidate = root.joinpath(*parts[start:])
-            if len(parts) - start >= 1 and candidate.is_file():
-                return candidate
-    return None
+        try:
+            libraries = [d for d in root.iterdir() if d.is_dir()] if root.is_dir() else []
+        except OSError:
+            libraries = []
+        for base in (root, *libraries):
+            for start in range(len(parts)):
+                if best is not None and len(parts) - start <= best[0]:
+                    break
+                candidate = base.joinpath(*parts[start:])
+                if candidate.is_file():
+                    best = (len(parts) - start, candidate)
+                    break
+    return best[1] if best else None
 
 
 def workbook_path(book: Any) -> Path | None:
