@@ -267,8 +267,6 @@ def test_install_writes_the_conf_that_keeps_the_workbook_off_the_python_path(
     monkeypatch.setenv("USERPROFILE", str(tmp_path))
     assert _run(["addin", "install", "--dir", str(tmp_path / "xlstart")]) == 0
     conf = cmd.user_config_path(sys.platform, os.environ, tmp_path)
-    settings = addin.doctor.parse_config(conf.read_text(encoding="utf-8")) if hasattr(
-        addin, "doctor") else None
     from numnum_xl.addin import doctor
 
     settings = doctor.parse_config(conf.read_text(encoding="utf-8"))
