@@ -143,15 +143,77 @@ def test_new_sheet_sets_the_warning_style_through_modify(platform: str, mac, mon
     assert book._world.violations == []
 
 
-def test_on_ribbon_gives_xlwings_com_retries_an_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake_xlwindows = types.SimpleNamespace(N_COM_ATTEMPTS=0)
-    monkeypatch.setitem(sys.modules, "xlwings._xlwindows", fake_xlwindows)
+def _xlwings_com_wrapper() -> types.ModuleType:
+    """xlwings 0.37.8's own ``COMRetryObjectWrapper`` (from the installed ``_xlwindows.py``,
+    which needs pywin32 to import), run here with stand-ins for pywin32's types."""
+    import ast
+    import inspect as insp
+
     import xlwings
 
-    monkeypatch.setattr(xlwings, "_xlwindows", fake_xlwindows, raising=False)
+    path = Path(xlwings.__file__).with_name("_xlwindows.py")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    wanted = [node for node in tree.body
+              if isinstance(node, ast.ClassDef) and node.name in ("COMRetryObjectWrapper",
+                                                                   "COMRetryMethodWrapper",
+                                                                   "ExcelBusyError")]
+    module = types.ModuleType("xlwings._xlwindows")
+
+    class ComError(Exception):
+        hresult = 0
+
+    module.__dict__.update(
+        N_COM_ATTEMPTS=next(node.value.value for node in tree.body
+                            if isinstance(node, ast.Assign)
+                            and getattr(node.targets[0], "id", "") == "N_COM_ATTEMPTS"),
+        pywintypes=types.SimpleNamespace(com_error=ComError),
+        pythoncom=types.SimpleNamespace(ole_error=ComError), types=types,
+        CDispatch=type("CDispatch", (), {}), CoClassBaseClass=type("C", (), {}),
+        DispatchBaseClass=type("D", (), {}))
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), str(path), "exec"), module.__dict__)
+    assert insp.isclass(module.COMRetryObjectWrapper)
+    return module
+
+
+class _GaveUp(BaseException):
+    pass
+
+
+def _read_only_validation(limit: int | None) -> tuple[list[int], object]:
+    """pywin32's answer to ``Validation.AlertStyle = 2``: AttributeError, every time."""
+    attempts = [0]
+
+    class Validation:
+        def __setattr__(self, name: str, value: object) -> None:
+            attempts[0] += 1
+            if limit is not None and attempts[0] >= limit:
+                raise _GaveUp()
+            raise AttributeError(f"Property '{name}' can not be set.")
+
+    return attempts, Validation()
+
+
+def test_on_ribbon_gives_xlwings_com_retries_an_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With xlwings' own retry wrapper: as shipped (N_COM_ATTEMPTS = 0) an AttributeError is
+    retried without end; after a click went through on_ribbon, it gives up."""
+    module = _xlwings_com_wrapper()
+    assert module.N_COM_ATTEMPTS == 0
+    attempts, inner = _read_only_validation(limit=20_000)
+    with pytest.raises(_GaveUp):  # still retrying after 20,000 attempts: Excel frozen
+        module.COMRetryObjectWrapper(inner).AlertStyle = 2
+    assert attempts[0] == 20_000
+
+    import xlwings
+
+    monkeypatch.setitem(sys.modules, "xlwings._xlwindows", module)
+    monkeypatch.setattr(xlwings, "_xlwindows", module, raising=False)
     monkeypatch.setattr(sys, "platform", "win32")
     addin.on_ribbon("nnHelp", xf.make_book())
-    assert 0 < fake_xlwindows.N_COM_ATTEMPTS < 100_000
+    assert 0 < module.N_COM_ATTEMPTS < 20_000
+    attempts, inner = _read_only_validation(limit=None)
+    with pytest.raises(AttributeError):
+        module.COMRetryObjectWrapper(inner).AlertStyle = 2
+    assert attempts[0] == module.N_COM_ATTEMPTS
 
 
 def test_on_ribbon_never_raises_when_book_caller_fails(tmp_path: Path,
