@@ -46,6 +46,20 @@ def parse_config(text: str) -> dict[str, str]:
     return out
 
 
+def addin_version(path: Path) -> str | None:
+    """The numnum-xl version an ``.xlam`` was built for (its ribbon's "Versie …" label)."""
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            ribbon = zf.read("customUI/customUI14.xml").decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+    m = re.search(r'label="Versie ([^"]+)"', ribbon)
+    return m.group(1) if m else None
+
+
 def _version(dist: str) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -108,8 +122,9 @@ def report(*, platform: str | None = None, env: Mapping[str, str] | None = None,
         lines.append(Line("Excel", "niet op dit systeem (Windows of macOS nodig)", None))
 
     shipped = SHIPPED.read_bytes() if SHIPPED.is_file() else None
-    lines.append(Line("Add-in (pakket)", str(SHIPPED) if shipped else f"{SHIPPED} ontbreekt",
-                      shipped is not None, "" if shipped else "numnum-xl addin build"))
+    lines.append(Line("Add-in (pakket)", f"{SHIPPED} (add-in {addin_version(SHIPPED)})"
+                      if shipped else f"{SHIPPED} ontbreekt", shipped is not None,
+                      "" if shipped else "numnum-xl addin build"))
     folder = startup_dir if startup_dir is not None else cmd.default_startup_dir(platform, env,
                                                                                  home)
     if folder is None:
@@ -121,8 +136,10 @@ def report(*, platform: str | None = None, env: Mapping[str, str] | None = None,
                               "numnum-xl addin install"))
         else:
             current = shipped is not None and installed.read_bytes() == shipped
+            version = addin_version(installed)
             lines.append(Line("Opstartmap van Excel",
-                              f"{installed} ({'actueel' if current else 'VEROUDERD'})", current,
+                              f"{installed} (add-in {version or '?'}; "
+                              f"{'actueel' if current else 'VEROUDERD'})", current,
                               "" if current else "numnum-xl addin install (Excel eerst sluiten)"))
 
     conf = cmd.user_config_path(platform, env, home)
