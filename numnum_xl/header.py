@@ -26,7 +26,7 @@ from numnum_xl.mapping import Mapping, propose
 from numnum_xl.table import ReadError, Table
 
 #: How a header cell must be recognised for the row to count as a header (not fuzzy).
-_SURE = {"key", "label", "synonym", "ambiguous", "profile"}
+_SURE = {"key", "label", "synonym", "ambiguous", "profile", "words"}
 
 
 @dataclass

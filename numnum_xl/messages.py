@@ -659,6 +659,295 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
         "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
     ),
+    # --- issue 14: Peppol scheme list, Peppol and VIES checks (numnum_xl.peppol, .vies) -------
+    "online.result": ("{text}", "{text}", "{text}"),
+    "scheme.deprecated": (
+        "{label} {value} ({scheme_name}) is verouderd in de Peppol-codelijst en wordt "
+        "geschrapt. Kies het schema dat het vervangt.",
+        "{label} {value} ({scheme_name}) est obsolète dans la liste de codes Peppol et sera "
+        "supprimé. Choisissez le schéma qui le remplace.",
+        "{label} {value} ({scheme_name}) is deprecated in the Peppol code list and will be "
+        "removed. Choose the scheme that replaces it.",
+    ),
+    "scheme.removed": (
+        "{label} {value} ({scheme_name}) is geschrapt uit de Peppol-codelijst: facturen naar "
+        "een ID met dit schema komen niet meer aan. Kies het schema dat het vervangt.",
+        "{label} {value} ({scheme_name}) a été supprimé de la liste de codes Peppol : les "
+        "factures vers un ID de ce schéma n'arrivent plus. Choisissez le schéma qui le "
+        "remplace.",
+        "{label} {value} ({scheme_name}) was removed from the Peppol code list: invoices to an "
+        "ID under this scheme no longer arrive. Choose the scheme that replaces it.",
+    ),
+    "scheme.be_9925_only": (
+        "Peppol-schema 9925 (btw-nummer): Belgische afzenders sturen sinds 2026 naar 0208 + het "
+        "ondernemingsnummer. Gebruik schema 0208 met Peppol Endpoint ID {number}.",
+        "Schéma Peppol 9925 (numéro de TVA) : depuis 2026, les expéditeurs belges envoient à "
+        "0208 + le numéro d'entreprise. Utilisez le schéma 0208 avec le Peppol Endpoint ID "
+        "{number}.",
+        "Peppol scheme 9925 (VAT number): since 2026 Belgian senders address 0208 + the "
+        "enterprise number. Use scheme 0208 with Peppol endpoint ID {number}.",
+    ),
+    "peppol.receives": (
+        "Peppol: ontvangt facturen via {participant}",
+        "Peppol : reçoit des factures via {participant}",
+        "Peppol: receives invoices via {participant}",
+    ),
+    "peppol.only_9925": (
+        "Peppol: ontvangt facturen enkel via {participant}, niet via 0208:{number}; vraag de "
+        "klant zich ook onder 0208 te laten registreren",
+        "Peppol : reçoit des factures uniquement via {participant}, pas via 0208:{number} ; "
+        "demandez au client de s'enregistrer aussi sous 0208",
+        "Peppol: receives invoices only via {participant}, not via 0208:{number}; ask the "
+        "customer to register under 0208 as well",
+    ),
+    "peppol.no_invoice": (
+        "Peppol: geregistreerd als {participant}, maar ontvangt geen facturen (BIS Billing 3.0)",
+        "Peppol : enregistré comme {participant}, mais ne reçoit pas de factures (BIS Billing "
+        "3.0)",
+        "Peppol: registered as {participant}, but receives no invoices (BIS Billing 3.0)",
+    ),
+    "peppol.smp_unknown": (
+        "Peppol: {participant} staat in het Peppol-adresboek (SML), maar de SMP {smp} kent het "
+        "niet; facturen komen zo niet aan",
+        "Peppol : {participant} figure dans l'annuaire Peppol (SML), mais le SMP {smp} ne le "
+        "connaît pas ; les factures n'arrivent pas",
+        "Peppol: {participant} is in the Peppol address book (SML), but the SMP {smp} does not "
+        "know it; invoices will not arrive",
+    ),
+    "peppol.malformed": (
+        "Peppol: enkel geregistreerd onder de foute ID {participant}; afzenders zoeken {right} "
+        "en vinden de klant niet. Vraag de klant zijn Peppol-registratie te laten verbeteren",
+        "Peppol : enregistré uniquement sous l'ID erroné {participant} ; les expéditeurs "
+        "cherchent {right} et ne trouvent pas le client. Demandez-lui de faire corriger son "
+        "enregistrement Peppol",
+        "Peppol: registered only under the malformed ID {participant}; senders look up {right} "
+        "and do not find the customer. Ask the customer to have the Peppol registration fixed",
+    ),
+    "peppol.not_found": (
+        "Peppol: niet gevonden ({participants}); deze klant kan (nog) geen e-factuur ontvangen",
+        "Peppol : introuvable ({participants}) ; ce client ne peut pas (encore) recevoir de "
+        "facture électronique",
+        "Peppol: not found ({participants}); this customer cannot receive an e-invoice (yet)",
+    ),
+    "peppol.unchecked": (
+        "Peppol: niet gecontroleerd ({reason})",
+        "Peppol : non vérifié ({reason})",
+        "Peppol: not checked ({reason})",
+    ),
+    "peppol.directory_name": (
+        "Peppol Directory: {name}",
+        "Peppol Directory : {name}",
+        "Peppol Directory: {name}",
+    ),
+    "vies.valid": (
+        "VIES: geldig op {date}",
+        "VIES : valide le {date}",
+        "VIES: valid on {date}",
+    ),
+    "vies.valid_consultation": (
+        "VIES: geldig op {date}, raadplegingsnummer {consultation}",
+        "VIES : valide le {date}, numéro de consultation {consultation}",
+        "VIES: valid on {date}, consultation number {consultation}",
+    ),
+    "vies.invalid": (
+        "VIES: ongeldig op {date}: {vat} is niet (meer) voor btw geregistreerd",
+        "VIES : invalide le {date} : {vat} n'est pas (plus) identifié à la TVA",
+        "VIES: invalid on {date}: {vat} is not (or no longer) registered for VAT",
+    ),
+    "vies.invalid_input": (
+        "VIES: ongeldig: VIES aanvaardt {vat} niet als btw-nummer (INVALID_INPUT)",
+        "VIES : invalide : VIES n'accepte pas {vat} comme numéro de TVA (INVALID_INPUT)",
+        "VIES: invalid: VIES does not accept {vat} as a VAT number (INVALID_INPUT)",
+    ),
+    "vies.unchecked": (
+        "VIES: niet gecontroleerd ({reason})",
+        "VIES : non vérifié ({reason})",
+        "VIES: not checked ({reason})",
+    ),
+    "vies.name_differs": (
+        "geregistreerde naam «{registered}» verschilt duidelijk van «{value}»",
+        "le nom enregistré « {registered} » diffère nettement de « {value} »",
+        "the registered name “{registered}” clearly differs from “{value}”",
+    ),
+    "vies.address_differs": (
+        "geregistreerd adres «{registered}» verschilt duidelijk van «{value}»",
+        "l'adresse enregistrée « {registered} » diffère nettement de « {value} »",
+        "the registered address “{registered}” clearly differs from “{value}”",
+    ),
+    "online.reason.timeout": (
+        "{service} antwoordde niet op tijd", "{service} n'a pas répondu à temps",
+        "{service} did not answer in time",
+    ),
+    "online.reason.offline": (
+        "geen verbinding met {service}; staat de computer online?",
+        "pas de connexion avec {service} ; l'ordinateur est-il en ligne ?",
+        "no connection to {service}; is the computer online?",
+    ),
+    "online.reason.proxy": (
+        "de proxy weigerde de verbinding met {service}",
+        "le proxy a refusé la connexion avec {service}",
+        "the proxy refused the connection to {service}",
+    ),
+    "online.reason.tls": (
+        "de beveiligde verbinding met {service} lukte niet (certificaat of TLS)",
+        "la connexion sécurisée avec {service} a échoué (certificat ou TLS)",
+        "the secure connection to {service} failed (certificate or TLS)",
+    ),
+    "online.reason.dns_failure": (
+        "de DNS-server kon het Peppol-adresboek niet raadplegen ({detail})",
+        "le serveur DNS n'a pas pu consulter l'annuaire Peppol ({detail})",
+        "the DNS server could not consult the Peppol address book ({detail})",
+    ),
+    "online.reason.http_status": (
+        "{service} antwoordde met HTTP {status}", "{service} a répondu HTTP {status}",
+        "{service} answered HTTP {status}",
+    ),
+    "online.reason.bad_response": (
+        "onleesbaar antwoord van {service}", "réponse illisible de {service}",
+        "unreadable answer from {service}",
+    ),
+    "online.reason.empty": (
+        "leeg antwoord van {service}", "réponse vide de {service}", "empty answer from {service}",
+    ),
+    "online.reason.not_https": (
+        "het SMP-adres {detail} is geen https-adres", "l'adresse SMP {detail} n'est pas en https",
+        "the SMP address {detail} is not https",
+    ),
+    "online.reason.no_smp": (
+        "het Peppol-adresboek geeft geen bruikbaar SMP-adres",
+        "l'annuaire Peppol ne donne pas d'adresse SMP utilisable",
+        "the Peppol address book gives no usable SMP address",
+    ),
+    "online.reason.busy": (
+        "{service} is overbelast ({detail}); probeer later opnieuw",
+        "{service} est surchargé ({detail}) ; réessayez plus tard",
+        "{service} is overloaded ({detail}); try again later",
+    ),
+    "online.reason.vies_down": (
+        "VIES is niet beschikbaar", "VIES n'est pas disponible", "VIES is not available",
+    ),
+    "online.reason.ms_unavailable": (
+        "de btw-databank van {country} is niet beschikbaar",
+        "la base TVA de {country} n'est pas disponible",
+        "the VAT database of {country} is not available",
+    ),
+    "online.reason.requester": (
+        "VIES weigert uw eigen btw-nummer {detail}; controleer de instelling",
+        "VIES refuse votre propre numéro de TVA {detail} ; vérifiez le réglage",
+        "VIES refuses your own VAT number {detail}; check the setting",
+    ),
+    "online.reason.blocked": (
+        "VIES weigert de vraag ({detail})", "VIES refuse la demande ({detail})",
+        "VIES refuses the request ({detail})",
+    ),
+    "online.reason.not_vies": (
+        "{country} zit niet in VIES", "{country} ne fait pas partie de VIES",
+        "{country} is not part of VIES",
+    ),
+    "online.reason.no_vat": (
+        "geen btw-nummer of landcode", "pas de numéro de TVA ni de code pays",
+        "no VAT number or country code",
+    ),
+    "online.reason.vat_invalid": (
+        "het btw-nummer is al zonder internet ongeldig; verbeter het eerst",
+        "le numéro de TVA est déjà invalide hors ligne ; corrigez-le d'abord",
+        "the VAT number is already invalid offline; correct it first",
+    ),
+    "online.reason.no_peppol_id": (
+        "geen Peppol-ID en geen Belgisch ondernemingsnummer in deze rij",
+        "pas d'ID Peppol ni de numéro d'entreprise belge dans cette ligne",
+        "no Peppol ID and no Belgian enterprise number in this row",
+    ),
+    "online.reason.error": (
+        "onverwachte fout bij {service}: {detail}", "erreur inattendue avec {service} : {detail}",
+        "unexpected error with {service}: {detail}",
+    # --- issue 9: columns recognised by words and values, nothing dropped in silence ---------
+    "header.data_dropped": (
+        "Kolom «{value}» bevat gegevens (bv. {examples}) maar hoort bij geen NumNum-veld: ze "
+        "worden niet geïmporteerd. Koppel ze aan een veld (--map \"{value}=veld\") of sla ze "
+        "bewust over (--skip \"{value}\").",
+        "La colonne « {value} » contient des données (p.ex. {examples}) mais ne correspond à "
+        "aucun champ NumNum : elles ne seront pas importées. Associez-la à un champ "
+        "(--map \"{value}=champ\") ou ignorez-la volontairement (--skip \"{value}\").",
+        "Column “{value}” holds data (e.g. {examples}) but matches no NumNum field: it will "
+        "not be imported. Map it to a field (--map \"{value}=field\") or skip it on purpose "
+        "(--skip \"{value}\").",
+    ),
+    "header.secondary_dropped": (
+        "Kolom «{value}» is een tweede adres of contact ({reason}) en wordt niet geïmporteerd, "
+        "maar bevat gegevens (bv. {examples}). NumNum kent één adres per klant: sla ze bewust "
+        "over (--skip \"{value}\") of koppel ze toch (--map \"{value}=veld\").",
+        "La colonne « {value} » est une deuxième adresse ou un autre contact ({reason}) et ne "
+        "sera pas importée, mais elle contient des données (p.ex. {examples}). NumNum n'a "
+        "qu'une adresse par client : ignorez-la volontairement (--skip \"{value}\") ou "
+        "associez-la quand même (--map \"{value}=champ\").",
+        "Column “{value}” is a second address or contact ({reason}) and will not be imported, "
+        "but it holds data (e.g. {examples}). NumNum has one address per customer: skip it on "
+        "purpose (--skip \"{value}\") or map it anyway (--map \"{value}=field\").",
+    ),
+    "header.not_in_numnum": (
+        "Kolom «{value}» ({reason}) heeft geen NumNum-veld en wordt niet geïmporteerd, maar "
+        "bevat gegevens (bv. {examples}). Sla ze bewust over (--skip \"{value}\") of bewaar "
+        "ze in de interne notities (--map \"{value}=private_notes\").",
+        "La colonne « {value} » ({reason}) n'a pas de champ NumNum et ne sera pas importée, "
+        "mais elle contient des données (p.ex. {examples}). Ignorez-la volontairement "
+        "(--skip \"{value}\") ou gardez-la dans les notes internes "
+        "(--map \"{value}=private_notes\").",
+        "Column “{value}” ({reason}) has no NumNum field and will not be imported, but it "
+        "holds data (e.g. {examples}). Skip it on purpose (--skip \"{value}\") or keep it in "
+        "the private notes (--map \"{value}=private_notes\").",
+    ),
+    "header.duplicate_data": (
+        "Kolom «{value}» is ook {label}, maar kolom {other} levert dat veld al; haar andere "
+        "gegevens (bv. {examples}) worden niet geïmporteerd. Kies één kolom (--map) of sla "
+        "deze bewust over (--skip \"{value}\").",
+        "La colonne « {value} » est aussi {label}, mais la colonne {other} fournit déjà ce "
+        "champ ; ses autres données (p.ex. {examples}) ne seront pas importées. Choisissez une "
+        "colonne (--map) ou ignorez celle-ci volontairement (--skip \"{value}\").",
+        "Column “{value}” is also {label}, but column {other} already feeds that field; its "
+        "other data (e.g. {examples}) will not be imported. Choose one column (--map) or skip "
+        "this one on purpose (--skip \"{value}\").",
+    ),
+    "header.by_values": (
+        "Kolom «{value}» is gekoppeld aan {label} op basis van de waarden ({evidence}). "
+        "Controleer dit; anders: --map of --skip.",
+        "La colonne « {value} » est associée à {label} d'après ses valeurs ({evidence}). "
+        "Vérifiez ; sinon : --map ou --skip.",
+        "Column “{value}” was mapped to {label} because of its values ({evidence}). Check "
+        "this; otherwise use --map or --skip.",
+    ),
+    "header.combined": (
+        "De kolommen {value} worden samengevoegd tot {label} (bv. «{example}»). Niet gewenst? "
+        "Kies zelf met --map of sla een kolom over met --skip.",
+        "Les colonnes {value} sont réunies en {label} (p.ex. « {example} »). Pas souhaité ? "
+        "Choisissez avec --map ou ignorez une colonne avec --skip.",
+        "Columns {value} are combined into {label} (e.g. “{example}”). Not wanted? Choose with "
+        "--map or skip a column with --skip.",
+    ),
+    "sheet.title_rows": (
+        "De kopregel staat op rij {row}; de rij(en) erboven ({value}) zijn als titel "
+        "overgeslagen.",
+        "L'en-tête est en ligne {row} ; la ou les lignes au-dessus ({value}) sont ignorées "
+        "comme titre.",
+        "The header is on row {row}; the row(s) above it ({value}) were skipped as a title.",
+    ),
+    "sheet.chosen": (
+        "Blad «{value}» gekozen: het lijkt het meest op een klantenlijst ({count} herkende "
+        "kolommen). Een ander blad? Gebruik --sheet.",
+        "Feuille « {value} » choisie : elle ressemble le plus à une liste de clients ({count} "
+        "colonnes reconnues). Une autre feuille ? Utilisez --sheet.",
+        "Sheet “{value}” chosen: it looks most like a customer list ({count} columns "
+        "recognised). Another sheet? Use --sheet.",
+    ),
+    "sheet.no_header_row": (
+        "De eerste rij lijkt gegevens en geen kopregel (bv. «{value}»). Zet NumNum's kopregel "
+        "erboven met «numnum-xl header BESTAND» (of de knop Kopregel) en controleer opnieuw.",
+        "La première ligne ressemble à des données, pas à un en-tête (p.ex. « {value} »). "
+        "Ajoutez l'en-tête de NumNum avec « numnum-xl header FICHIER » (ou le bouton En-tête) "
+        "et vérifiez à nouveau.",
+        "The first row looks like data, not a header (e.g. “{value}”). Put NumNum's header "
+        "above it with “numnum-xl header FILE” (or the Header button) and check again.",
+    ),
 }
 
 _SUGGEST = {"nl": " Voorstel: {}", "fr": " Suggestion : {}", "en": " Suggestion: {}"}

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
 from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
-from numnum_xl.mapping import Mapping, propose
+from numnum_xl.mapping import Mapping, dropped_columns, evidence_text, propose
 from numnum_xl.rules import bank, choice, contact, phone, postcode, scheme, text, vat
 from numnum_xl.rules import country as countries
 from numnum_xl.rules.base import Issue, error, warning
@@ -86,10 +86,11 @@ def clear_caches() -> None:
 def validate_file(path: str, sheet: str | None = None, *, profile: dict | None = None,
                   overrides: dict[str, str] | None = None) -> Report:
     """Read ``path`` (xlsx, xls or csv) and validate it."""
-    from numnum_xl.readers import read_table
+    from numnum_xl.sheetshape import read_customer_table
 
-    table = read_table(path, sheet)
-    return validate_table(table, propose(table.headers, profile=profile, overrides=overrides))
+    table = read_customer_table(path, sheet)
+    return validate_table(table, propose(table.headers, profile=profile, overrides=overrides,
+                                         rows=table.rows))
 
 
 #: Below this many rows a second process costs more than it saves.
@@ -103,7 +104,7 @@ def validate_table(table: Table, mapping: Mapping | None = None, *,
     Large sheets are checked by ``workers`` processes (default: one per CPU, on platforms
     that fork; rows are independent, so the result is the same).
     """
-    mapping = mapping or propose(table.headers)
+    mapping = mapping or propose(table.headers, rows=table.rows)
     findings = _sheet_findings(table, mapping)
     checker = _RowChecker(table, mapping)
     if workers is None:
@@ -219,16 +220,42 @@ def _sheet_findings(table: Table, mapping: Mapping) -> list[Finding]:
     if not table.headers:
         return [Finding(None, None, None, ERROR, "sheet.no_header")]
     hrow = table.header_row
+    out.extend(table.info.get("shape_findings", []))
+    dropped = dict(dropped_columns(table, mapping)) if table.rows else {}
     for i in mapping.unmapped:
-        out.append(Finding(hrow, None, table.header_cell(i), WARNING, "header.unmapped",
-                           {"value": table.headers[i]}))
+        c = mapping.columns[i]
+        if i in dropped:  # nothing dropped in silence: the verdict names the column
+            code = {"secondary": "header.secondary_dropped", "foreign": "header.not_in_numnum",
+                    "salutation": "header.not_in_numnum"}.get(c.status or "",
+                                                              "header.data_dropped")
+            out.append(Finding(hrow, None, table.header_cell(i), ERROR, code,
+                               {"value": c.header, "reason": c.reason or c.status or "",
+                                "examples": ", ".join(f"«{v}»" for v in dropped[i])}))
+        elif not table.rows:
+            out.append(Finding(hrow, None, table.header_cell(i), WARNING, "header.unmapped",
+                               {"value": table.headers[i]}))
     for c in mapping.columns:
         if c.how == "fuzzy" and c.index not in mapping.duplicates:
             out.append(Finding(hrow, c.key, table.header_cell(c.index), WARNING, "header.fuzzy",
                                {"field": c.key, "value": c.header}, c.key))
+        if c.how == "values" and c.index not in mapping.duplicates:
+            out.append(Finding(hrow, c.key, table.header_cell(c.index), WARNING,
+                               "header.by_values", {"field": c.key, "value": c.header,
+                                                    "evidence": evidence_text(c)}))
+    for key, idx in mapping.fields.items():
+        if len(idx) > 1 and any(mapping.columns[i].how != "profile" for i in idx):
+            example = next((v for r in table.rows[:50] if (v := mapping.join(key, r))), "")
+            out.append(Finding(hrow, key, table.header_cell(idx[0]), WARNING, "header.combined",
+                               {"field": key, "example": example,
+                                "value": " + ".join(f"«{table.headers[i]}»" for i in idx)}))
     for i in mapping.duplicates:
         key = mapping.columns[i].key
         other = table.header_cell(mapping.fields[key][0])
+        if i in dropped:
+            out.append(Finding(hrow, key, table.header_cell(i), ERROR, "header.duplicate_data",
+                               {"field": key, "value": table.headers[i], "other": other,
+                                "examples": ", ".join(f"«{v}»" for v in dropped[i])}))
+            continue
         out.append(Finding(hrow, key, table.header_cell(i), WARNING, "header.duplicate",
                            {"field": key, "value": table.headers[i], "other": other}))
     for name in mapping.missing:
@@ -271,9 +298,12 @@ def _vat(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
 
 
 def _scheme(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
-    found = scheme.check_scheme(value)
+    peppol = key == "peppol_scheme_id"
+    found = scheme.check_scheme(value, peppol)
     if ctx.values.get(SCHEME_PAIRS[key]) is None:
         found = (*found, error("scheme.id_missing"))
+    elif peppol:
+        found = (*found, *scheme.check_receiving(value, ctx.values.get(SCHEME_PAIRS[key])))
     return found
 
 
@@ -313,6 +343,7 @@ class _RowChecker:
 
     def __init__(self, table: Table, mapping: Mapping) -> None:
         self.table = table
+        self.mapping = mapping
         self.fields = mapping.fields  # key -> column indices
         self.order = [f.key for f in FIELDS if f.key in self.fields]
         self.present = set(self.fields)
@@ -335,12 +366,7 @@ class _RowChecker:
         idx = self.fields[key]
         if len(idx) == 1:
             return row[idx[0]]
-        parts = [row[i] for i in idx]
-        for p in parts:
-            if isinstance(p, ErrorValue):
-                return p
-        texts = [_as_text(p).strip() for p in parts if p is not None and _as_text(p).strip()]
-        return " ".join(texts) if texts else None
+        return self.mapping.join(key, row)  # "Kerkstraat" + 12 + 3 → "Kerkstraat 12 bus 3"
 
     def check(self, r: int, row: list[Any]) -> tuple[dict[str, Any], list[Finding]]:
         """(the values NumNum would get, the findings) for data row ``r``."""

@@ -49,10 +49,13 @@ def test_foreign_headers_are_recognised(foreign):
     assert m.fields["title"] == [3]
     assert m.fields["vat_id"] == [4]
     assert m.fields["address_country"] == [8]
-    # "Kleur" and "Opmerking intern" are reported, never silently dropped
-    assert [FOREIGN[i] for i in m.unmapped] == ["Kleur", "Opmerking intern"]
-    unmapped = [f for f in report.findings if f.code == "header.unmapped"]
-    assert [f.cell for f in unmapped] == ["M1", "N1"]
+    # "Opmerking intern" is an internal remark: NumNum's private notes (issue 9: words)
+    assert m.fields["private_notes"] == [13]
+    # "Kleur" holds data no field receives: an error naming the column and its values,
+    # never silently dropped (issue 9)
+    assert [FOREIGN[i] for i in m.unmapped] == ["Kleur"]
+    dropped = [f for f in report.findings if f.code == "header.data_dropped"]
+    assert [f.cell for f in dropped] == ["M1"] and "blauw" in dropped[0].message()
     # "Naam" beside "Bedrijfsnaam" is the family name, not a second company name
     assert m.fields["last_name"] == [2]
     assert not [f for f in report.findings if f.code == "header.duplicate"]

@@ -84,12 +84,12 @@ def load_and_map(args: argparse.Namespace):
     """Read the file and map its columns: (table, mapping)."""
     from numnum_xl.cli import UsageError
     from numnum_xl.mapping import propose
-    from numnum_xl.readers import read_table
+    from numnum_xl.sheetshape import read_customer_table
 
     profile, overrides = mapping_inputs(args)
-    table = read_table(args.file, args.sheet)
+    table = read_customer_table(args.file, args.sheet)
     try:
-        mapping = propose(table.headers, profile=profile, overrides=overrides)
+        mapping = propose(table.headers, profile=profile, overrides=overrides, rows=table.rows)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return table, mapping

@@ -98,6 +98,19 @@ _WORDS = {
 }
 
 
+# --- issue 9: the verdict names the columns whose data would not be imported --------------
+DROPPED_CODES = ("header.data_dropped", "header.secondary_dropped", "header.not_in_numnum",
+                 "header.duplicate_data")
+_DROPPED = {
+    "nl": "Niet klaar om te importeren: {n} kolom(men) met gegevens worden niet geïmporteerd: "
+          "{names}. Koppel ze (--map) of sla ze bewust over (--skip).",
+    "fr": "Pas prêt à importer : {n} colonne(s) avec des données ne seront pas importées : "
+          "{names}. Associez-les (--map) ou ignorez-les volontairement (--skip).",
+    "en": "Not ready to import: {n} column(s) holding data will not be imported: {names}. "
+          "Map them (--map) or skip them on purpose (--skip).",
+}
+
+
 def print_report(report, changes, out, lang: str) -> None:
     """A short human report: counts, the first findings, the fixes, the output file."""
     w = _WORDS[lang]
@@ -112,5 +125,8 @@ def print_report(report, changes, out, lang: str) -> None:
             print(f"  {c.cell:>7}  {c.old!s} → {c.new!s}")
     if out:
         print(f"{w[6]}: {out}")
+    dropped = [f.params.get("value", "") for f in report.findings if f.code in DROPPED_CODES]
+    if dropped:
+        print(_DROPPED[lang].format(n=len(dropped), names=", ".join(dropped)))
     if not report.errors:
         print(w[7])
