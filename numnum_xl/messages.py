@@ -861,6 +861,7 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "online.reason.error": (
         "onverwachte fout bij {service}: {detail}", "erreur inattendue avec {service} : {detail}",
         "unexpected error with {service}: {detail}",
+    ),
     # --- issue 9: columns recognised by words and values, nothing dropped in silence ---------
     "header.data_dropped": (
         "Kolom «{value}» bevat gegevens (bv. {examples}) maar hoort bij geen NumNum-veld: ze "
