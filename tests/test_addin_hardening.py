@@ -726,3 +726,34 @@ def test_every_new_button_is_on_the_ribbon_and_dispatches() -> None:
         assert new in ids and new in addin.BUTTONS
     assert shutil.which("sh")
     assert SUMMARY_SHEET in xl.own_sheets()
+
+
+def test_vies_button_end_to_end_against_a_loopback_vies(monkeypatch) -> None:
+    """The real ``numnum_xl.vies`` (i14) behind the button, against the loopback VIES of
+    ``tests/test_vies.py``: nothing leaves the machine."""
+    pytest.importorskip("numnum_xl.vies")
+    from tests.test_vies import INVALID, OTHER_NAME, VALID, Vies
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    fake = Vies()
+    try:
+        monkeypatch.setenv("NUMNUM_XL_VIES_URL", fake.http.url)
+        grid = [["title", "vat_id", "vat_country_code"],
+                ["Brouwerij Voorbeeld NV", VALID, "BE"],
+                ["Bakkerij Janssen", INVALID, "BE"],
+                ["Brouwerij Voorbeeld NV", OTHER_NAME, "BE"]]
+        book = xf.make_book({"Klanten": grid})
+        addin.on_ribbon("nnVies", book)
+    finally:
+        fake.close()
+    text = last_alert(book)
+    assert "VIES-controle van 3 rijen" in text, text
+    notes, fills = xf.notes(book._sheets[0]), xf.fills(book._sheets[0])
+    assert "A2" not in notes  # valid, same name: no mark
+    assert notes["A3"][0].startswith("VIES (fout): ") and fills["A3"] == sheetmarks.SEVERITY_COLOR[
+        "error"]
+    assert notes["A4"][0].startswith("VIES: ")  # another name in the register: a warning
+    result = next(s for s in book._sheets if s._name == "NumNum-vies")
+    assert [xf.cell(result, f"C{r}") for r in (3, 4, 5)] == ["ok", "error", "warning"]
