@@ -78,6 +78,7 @@ from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
 from numnum_xl.marks import (
     _KIND_RANK,
     _TEXT,
+    COLOUR_ONLY,
     DUPLICATE,
     DUPLICATE_RGB,
     ERROR_RGB,
@@ -410,8 +411,20 @@ def _load(path: Path, keep_vba: bool, found: _Inspection | None = None) -> Workb
             warnings.filterwarnings("ignore", message=".*extension is not supported")
             wb = load_workbook(path, keep_vba=keep_vba, rich_text=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        raise ReadError(f"{path.name} kan niet als Excel-werkmap geopend worden (beschadigd of "
-                        f"beveiligd met een wachtwoord?).") from exc
+        # issue 16: the package as the readers opened it (part names repaired, or Excel's
+        # default password removed)
+        from numnum_xl.readers import package_source
+
+        try:
+            src = package_source(path)
+            if isinstance(src, Path):
+                raise exc
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*extension is not supported")
+                wb = load_workbook(src, keep_vba=keep_vba, rich_text=True)
+        except Exception:
+            raise ReadError(f"{path.name} kan niet als Excel-werkmap geopend worden "
+                            f"(beschadigd of beveiligd met een wachtwoord?).") from exc
     except OSError as exc:
         raise ReadError(f"{path.name} kan niet gelezen worden: {exc.strerror or exc}.") from exc
     for sheet, validations in (found.validations if found else {}).items():
@@ -507,11 +520,14 @@ def _mark(ws: Worksheet, marks: dict[str, tuple[str, str]]) -> list[tuple]:
         fill_xml = styles.fill_xml(cell)
         old = cell.comment
         original = None if old is None else [old.text, old.author]
-        written = text if old is None else f"{old.text}\n{NOTE_SEPARATOR}\n{text}"
-        cell.comment = None
-        cell.comment = make_note(written)
-        if old is not None:
-            cell.comment.author = old.author  # the note stays the user's; ours is the tail
+        if not text:  # colour only (COLOUR_ONLY): the cell's own note stays as it is
+            written = "" if old is None else old.text
+        else:
+            written = text if old is None else f"{old.text}\n{NOTE_SEPARATOR}\n{text}"
+            cell.comment = None
+            cell.comment = make_note(written)
+            if old is not None:
+                cell.comment.author = old.author  # the note stays the user's; ours the tail
         cell.fill = styles.fills[severity]
         records.append((ws.title, cell.coordinate, 1 if existed else 0, fill_xml,
                         json.dumps(original, ensure_ascii=False),
@@ -605,8 +621,9 @@ def _quote_sheet(title: str) -> str:
 
 
 def _write_summary(wb: Workbook, ws: Worksheet, table: Table, findings: list[Finding],
-                   source: Path, lang: str) -> Worksheet:
+                   source: Path, lang: str, validated: bool = True) -> Worksheet:
     t = _TEXT.get(lang, _TEXT["nl"])
+    findings = [f for f in findings if f.code not in COLOUR_ONLY]
     lang = lang if lang in _TEXT else "nl"
     sh = wb.create_sheet(SUMMARY_SHEET)
     bold = Font(bold=True)
@@ -626,6 +643,9 @@ def _write_summary(wb: Workbook, ws: Worksheet, table: Table, findings: list[Fin
         counts["rows_with_duplicates"] = len(duplicate_rows)
         counts["clean_rows"] = max(table.data_rows - len(flagged), 0)
         lines.insert(5, "rows_with_duplicates")
+    if not validated:  # only duplicates were looked for: no claim about errors
+        counts["rows_with_duplicates"] = len(duplicate_rows)
+        lines = ["data_rows", "rows_with_duplicates"]
     for i, key in enumerate(lines):
         _put(sh, 3 + i, 2, t[key])
         _put(sh, 3 + i, 3, counts[key])
@@ -733,14 +753,16 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
              findings: Iterable[Finding] | Callable[[], Iterable[Finding]],
              out_path: str | os.PathLike[str] | None = None, *, lang: str = "nl",
              in_place: bool = False,
-             values: Mapping[str, Any] | None = None) -> AnnotateResult:
+             values: Mapping[str, Any] | None = None,
+             validated: bool = True) -> AnnotateResult:
     """Mark ``findings`` in a copy of ``source_path`` (or in the file itself with ``in_place``).
 
     ``table`` is the sheet that was validated. ``out_path`` defaults to
     :func:`default_output`; it may not be the source itself unless ``in_place``. ``values``
     maps A1 cells of that sheet to new values written before marking (the safe fixes of
     :mod:`numnum_xl.fix`); text stays text, and a cell holding a formula is never overwritten.
-    Fixes are meant to stay: :func:`clear` removes marks, not fixes. Raises
+    Fixes are meant to stay: :func:`clear` removes marks, not fixes. ``validated=False``
+    (``duplicates``): the summary makes no claim about errors and warnings. Raises
     :class:`~numnum_xl.table.ReadError` (one Dutch sentence) when the work cannot be done
     safely. ``findings`` may be a function returning them: it is called only once the
     workbook is loaded, so validation can run elsewhere meanwhile.
@@ -793,7 +815,7 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
                        f"bevat: {', '.join(skipped[:10])}{' …' if len(skipped) > 10 else ''}.")
     marks = marks_by_cell(findings, lang)
     records = _mark(ws, marks)
-    _write_summary(wb, ws, table, findings, source, lang)
+    _write_summary(wb, ws, table, findings, source, lang, validated)
     _write_state(wb, records)
 
     backup = _backup(source) if in_place else None

@@ -44,10 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from numnum_xl.safetext import EscapingStream, escape
+
+    stdout = sys.stdout
+    if stdout is not None and not isinstance(stdout, EscapingStream):
+        sys.stdout = EscapingStream(stdout)  # a cell's escape sequence must not reach the terminal
     try:
         return int(args.func(args) or 0)
     except (ReadError, UsageError) as exc:
-        print(f"numnum-xl: {exc}", file=sys.stderr)
+        print(f"numnum-xl: {escape(str(exc))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `numnum-xl ... | head`: the reader left; not an error of ours
         sys.stderr.close()
@@ -55,3 +60,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("numnum-xl: afgebroken", file=sys.stderr)
         return 130
+    finally:
+        if stdout is not None:
+            sys.stdout = stdout

@@ -100,12 +100,17 @@ from numnum_xl.tokens import (  # noqa: F401
     KEYRING_SERVICE,
     Account,
     AccountError,
+    account_for_workbook,
     check_api_url,
+    check_token,
+    configured_url,
     is_loopback,
     resolve_account,
     store_token,
     token_for,
+    valid_token,
 )
+from numnum_xl.tokens import redact as redact_tokens
 
 if TYPE_CHECKING:  # pragma: no cover
     import requests
@@ -286,6 +291,10 @@ class NumNumClient:
         self.base_url = check_api_url(base_url)
         if not token:
             raise ValueError("empty API token")
+        if not valid_token(token):
+            raise ValueError("the API token holds a space, a line break or a character that "
+                             "is not ASCII")
+        check_token(token, "")  # remembered, so every message and log line redacts it
         self._auth = BearerAuth(token)
         self._secret = token
         self.policy = policy or RetryPolicy()
@@ -318,7 +327,7 @@ class NumNumClient:
 
     def redact(self, text: str) -> str:
         """``text`` with the token (should a server echo it) replaced by ``***``."""
-        return text.replace(self._secret, "***") if self._secret else text
+        return redact_tokens(text.replace(self._secret, "***") if self._secret else text)
 
     # -- sessions --------------------------------------------------------------------------
     def _session(self) -> requests.Session:
@@ -387,17 +396,20 @@ class NumNumClient:
 
     # -- one request -----------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                body: Any = None, idempotency_key: str | None = None) -> tuple[int, Any]:  # noqa: F811
+                body: Any = None, idempotency_key: str | None = None,  # noqa: F811
+                attempts: int | None = None) -> tuple[int, Any]:
         """Send one API request with retries; returns ``(status, decoded JSON or None)`` for a
         2xx answer, raises :class:`ApiError` otherwise.
 
-        A ``POST`` is only retried when it carries ``idempotency_key``.
+        A ``POST`` is only retried when it carries ``idempotency_key``; ``attempts`` overrides
+        the policy's number of tries (e.g. 1 for a best-effort check).
         """
         import requests
 
         url = self.base_url + path
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         retry_safe = method != "POST" or bool(idempotency_key)
+        max_attempts = attempts or self.policy.attempts
         failures = limited = 0
         last = ""
         while True:
@@ -420,7 +432,7 @@ class NumNumClient:
                 self._drop_session()
                 failures += 1
                 last = _describe(exc)
-                if not retry_safe or failures >= self.policy.attempts:
+                if not retry_safe or failures >= max_attempts:
                     raise ApiError("transport", None, self.redact(last),
                                    attempts=failures) from None
                 self._sleep_backoff(failures)
@@ -434,7 +446,7 @@ class NumNumClient:
             if status in RETRY_STATUSES:
                 failures += 1
                 last = f"{status}"
-                if not retry_safe or failures >= self.policy.attempts:
+                if not retry_safe or failures >= max_attempts:
                     raise ApiError("server", status, last, attempts=failures)
                 self._sleep_backoff(failures)
                 continue
@@ -447,7 +459,7 @@ class NumNumClient:
                     self._drop_session()
                     failures += 1
                     last = "onvolledig antwoord"
-                    if not retry_safe or failures >= self.policy.attempts:
+                    if not retry_safe or failures >= max_attempts:
                         raise ApiError("transport", status, last, attempts=failures) from None
                     self._sleep_backoff(failures)
                     continue
@@ -499,6 +511,16 @@ class NumNumClient:
     def list_contacts(self, **filters: str) -> list[dict[str, Any]]:
         """:meth:`iter_contacts` as a list."""
         return list(self.iter_contacts(**filters))
+
+    def find_first(self, **filters: str) -> dict[str, Any] | None:
+        """The first contact matching ``filters`` (e.g. ``external_id``), tried once: for
+        best-effort checks (:class:`ApiError` when the one try fails)."""
+        _, data = self.request("GET", "/contacts", params={**filters, "page": 1, "per_page": 1},
+                               attempts=1)
+        items = data.get("data") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise ApiError("protocol", 200, "GET /contacts: geen lijst")
+        return items[0] if items and isinstance(items[0], dict) else None
 
     def get_contact(self, contact_id: str) -> dict[str, Any]:
         """One contact (:class:`NotFound` if it does not exist)."""
@@ -554,4 +576,4 @@ def _describe(exc: BaseException) -> str:
                 or "NameResolutionError" in text:
             return "servernaam onbekend"
         return "verbinding verbroken"
-    return type(exc).__name__
+    return "verbinding verbroken"  # never a Python class name in a message

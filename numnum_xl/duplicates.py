@@ -1,51 +1,76 @@
 """Duplicate customers: one matcher for rows within a sheet and for rows against a NumNum account.
 
-NumNum's import decides that a customer already exists "based on the following fields, in order
-of priority: external_id, …" (its import help page). The matcher follows that order. Two
-records are compared key by key, highest priority first, and **the first key that both records
-have decides**:
+**Evidence, not a veto chain.** Two records are judged on every key they have; no single key
+decides by being first:
 
-============  ==========  ===========================================================
-key           confidence  equal when
-============  ==========  ===========================================================
-external_id   certain     the same text (trimmed)
-vat_id        certain     the same number after normalisation: "BE 0403.019.261",
-                          "0403019261" with vat_country_code BE and the number 403019261
-                          are all ``BE0403019261``; only valid numbers take part
-email         probable    the same address, case and surrounding spaces ignored
-name          probable    the same normalised name (case, accents, punctuation and legal
-                          forms ignored) or a similar one (:data:`FUZZY_THRESHOLD`), and the
-                          same postcode or the same city
-============  ==========  ===========================================================
+==========================  ==========  =====================================================
+evidence                    confidence  notes
+==========================  ==========  =====================================================
+the same valid VAT number   certain     one legal entity, whatever the external IDs say;
+                                        normalised: "BE 0403.019.261", "0403019261" with
+                                        vat_country_code BE and 403019261 are one number
+the same external ID        certain     unless something strong contradicts it: different
+                                        VAT numbers, or clearly different names
+                                        (:func:`names_clearly_differ`) *and* places -> no
+                                        match (validation's "extern ID komt meer dan eens
+                                        voor" covers that)
+the same email address      probable    case and spaces ignored; an address on
+                                        :data:`SHARED_EMAIL` records or more (a bookkeeper's,
+                                        a head office's mailbox) counts only together with a
+                                        similar name
+the same or a similar name  probable    case, accents, punctuation and legal forms ("NV",
+at the same postcode or                 "nv.", "N.V.", "naamloze vennootschap" - every
+city                                    spelling in the catalogue) ignored; similar:
+                                        :data:`FUZZY_THRESHOLD`; with two different email
+                                        addresses only the identical name counts; two
+                                        different legal forms (NV / VZW; NV and SA are one,
+                                        :func:`legal_form`) make it no evidence
+==========================  ==========  =====================================================
 
-So a key that both records have and that *differs* overrules every key below it: two rows
-with different valid VAT numbers are different customers however alike their names or email
-addresses are, and so are two rows with different external IDs. Names are compared only when
-no external ID, VAT number or email address is present on both records.
+Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
+whatever the email address or name say. **Different external IDs** overrule nothing (merged
+lists and customers entered twice each carry their own number); they only lower the score,
+as do two different email addresses. An invalid VAT number says nothing. A match is
+``certain`` when one certain piece of evidence holds, else ``probable`` with a score that
+grows with each further piece of evidence. The key a match reports (``reason``) is the first
+matching one in NumNum's order of priority, :data:`REASONS`.
 
-Groups (:func:`find_groups`) are built from these pairwise matches, strongest first (see
-:func:`find_groups` for how chains are handled). :func:`match_existing` uses the very same
-comparison to find, for every row, the contact of a NumNum account it would duplicate.
+**NumNum's order.** NumNum's import help page says a customer already exists "based on the
+following fields, in order of priority: external_id, …" - the page is cut off there. That
+external_id comes first is NumNum's word; the rest of :data:`REASONS` (VAT number, email
+address, name) is **our assumption**. :func:`match_existing` uses the very same comparison to
+decide which contact of a NumNum account a row would update, and that order to rank equally
+certain contacts and to name the key.
 
-Nothing here compares all pairs: exact keys go through dict indexes; a name is compared only
-with names of the same area (the postcodes and cities that records connect) that share a rare
-word with it, or a rare word one letter off, or that sort next to it (:func:`similar_names`).
+Groups (:func:`find_groups`) are built from the pairwise matches, strongest first; a group
+never holds two different VAT numbers (see :func:`find_groups`).
+
+**Branches** of one company - one VAT number, several towns - are one legal entity: they are
+reported as certain duplicates (NumNum would match them by their VAT number too); a user who
+wants them apart chooses ``--duplicaten nieuw``.
+
+Nothing here compares all pairs: exact keys go through dict indexes, and a bucket of more than
+a few records sharing a key is linked per VAT number and, for an external ID or email
+address, per similar name (:class:`_Pairs`); a name is compared only with names of the same
+area (the postcodes and cities that records connect) that share a rare word with it, or a
+rare word one letter off, or that sort next to it (:func:`similar_names`).
 
 >>> a = record_from_values(0, {"title": "Bakkerij Janssens BV", "vat_id": "BE 0403.019.261",
-...                            "address_zip": "9000", "address_city": "Gent"})
+...                            "address_zip": "9000", "address_city": "Gent",
+...                            "external_id": "K1"})
 >>> a.vat, a.name
 ('BE0403019261', 'bakkerij janssens')
 >>> b = record_from_values(1, {"title": "BAKKERIJ JANSSENS", "vat_id": "403019261",
-...                            "vat_country_code": "BE", "email": "Info@Janssens.be "})
->>> compare(a, b)
-Match(ref=1, reason='vat_id', confidence='certain', score=1.0)
+...                            "vat_country_code": "BE", "external_id": "K2"})
+>>> compare(a, b)  # the same VAT number; another customer number lowers the score only
+Match(ref=1, reason='vat_id', confidence='certain', score=0.9)
 >>> c = record_from_values(2, {"title": "Bakkerij Janssens", "vat_id": "0202239951",
 ...                            "vat_country_code": "BE", "address_zip": "9000"})
 >>> compare(a, c) is None  # another valid VAT number: another customer, same name or not
 True
 >>> d = record_from_values(3, {"title": "Bakkerij Jansens bvba", "address_city": "GENT"})
 >>> compare(a, d)
-Match(ref=3, reason='name', confidence='probable', score=0.9697)
+Match(ref=3, reason='name', confidence='probable', score=0.8242)
 >>> [(g.refs, g.reason, g.confidence) for g in find_groups([a, b, c, d])]
 [([0, 1, 3], 'name', 'probable')]
 >>> match_existing([c, d], [record_from_contact({"id": "c-9", "title": "Bakkerij Janssens NV",
@@ -59,11 +84,11 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -71,41 +96,47 @@ from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
 from numnum_xl.cells import text_of
 
 EXTERNAL_ID, VAT_ID, EMAIL, NAME = "external_id", "vat_id", "email", "name"
-#: The keys in NumNum's order of priority (index = level: lower is stronger).
+#: The keys in NumNum's order of priority (index = level: lower comes first). external_id
+#: first is NumNum's help page; the order after it is our assumption (the page is cut off).
 REASONS: tuple[str, ...] = (EXTERNAL_ID, VAT_ID, EMAIL, NAME)
 CERTAIN, PROBABLE = "certain", "probable"
-CONFIDENCE: dict[str, str] = {EXTERNAL_ID: CERTAIN, VAT_ID: CERTAIN, EMAIL: PROBABLE,
-                              NAME: PROBABLE}
 
 #: Two normalised names at the same postcode or city are "the same name" from this similarity
 #: on (rapidfuzz ``fuzz.ratio``, 0..1, the better of the word-sorted and the space-less form).
-#: Tuned on planted data (``python bench/bench_duplicates.py --tune``, 10,000 rows): 0.90 is
-#: the highest threshold that still finds every planted one-typo name duplicate (recall 100 %
-#: at 0.90, 98.5 % at 0.92, 93.5 % at 0.94), and each step down doubles the pairs of
-#: *different* customers at one place that reach it (435 pairs at 0.90, 825 at 0.88, 1,935 at
-#: 0.85 among 8,900 customers) for no recall. In words: one wrong, missing, extra or swapped
-#: letter in a name of about ten letters or more passes ("Bakkerij Janssen" / "Janssens"
-#: 0.97, "Kapsalon Wauters" / "Wouters" 0.94, "Garage Maas" / "Maes" 0.91); another family
-#: with the same trade does not ("Garage Claes" / "Maes" 0.86, "Elektro Claes" / "Maes"
-#: 0.87), nor another trade of the same family ("Slagerij" / "Bakkerij Peeters" 0.80); short
-#: names need to be exact ("Maas" / "Maes" 0.75). Name matches are only "probable", and only
-#: decide when no external ID, VAT number or email is on both records.
+#: In words: one wrong, missing, extra or swapped letter in a name of about ten letters or
+#: more passes ("Bakkerij Janssen" / "Janssens" 0.97, "Kapsalon Wauters" / "Wouters" 0.94,
+#: "Garage Maas" / "Maes" 0.91); another family with the same trade does not ("Garage Claes"
+#: / "Maes" 0.86), nor another trade of the same family ("Slagerij" / "Bakkerij Peeters"
+#: 0.80); short names need to be exact ("Maas" / "Maes" 0.75). ``python
+#: bench/bench_duplicates.py --tune`` prints the sweep behind it.
 FUZZY_THRESHOLD = 0.90
+#: ... and, when the names share common words (a trade: "schrijnwerkerij"), their own words
+#: must be this alike: one typo in a family name of five letters or more passes ("mertesn" /
+#: "mertens" 0.86), another family one letter off the first does not ("houvabeke" /
+#: "fonvabeke" 0.78, "maes" / "maas" 0.75).
+DISTINCT_THRESHOLD = 0.80
+#: Names below this similarity (and neither contained in the other, token-set similarity
+#: no word in common) are clearly two customers' names.
+CLEARLY_DIFFERENT = 0.6
+#: A word in at least this share of the names (and on :data:`SHARED_EMAIL` names or more) is
+#: common - a trade ("bakkerij", "garage"), a town - and shows no link between two names.
+COMMON_WORD_SHARE = 0.01
+#: An email address on this many records or more is shared (a bookkeeper's, a head office's):
+#: alone it is no evidence.
+SHARED_EMAIL = 3
+#: Scores of the probable evidence (a certain match scores 1.0): the same email address; the
+#: same name (times its similarity).
+WEIGHT_EMAIL = 0.85
+WEIGHT_NAME = 0.85
 
-#: Within one key's bucket, classes of records with identical stronger keys are linked
-#: pairwise up to this size, beyond it as a star around the first record (same groups).
-_SMALL_CLASS = 8
-#: Above this many class pairs in one bucket (a value shared by thousands of rows, e.g. the
-#: bookkeeper's own address in every row), classes are linked as a star, not pairwise.
-_MAX_CLASS_PAIRS = 2_000
 #: Name particles that make poor blocking keys (most Flemish and Walloon names have one).
 _PARTICLES = frozenset({"van", "den", "der", "het", "ter", "des", "les", "del", "von", "the",
                         "and", "und"})
 
 
-@dataclass(frozen=True)
-class Record:
-    """What the matcher compares; built from a sheet row or an API contact.
+class Record(NamedTuple):
+    """What the matcher compares; built from a sheet row or an API contact (a named tuple:
+    quick to make by the hundred thousand).
 
     Every key is normalised (or ``None`` when empty or unusable): see
     :func:`record_from_values` and the ``normalise_*`` functions.
@@ -118,6 +149,7 @@ class Record:
     name: str | None  #: case, accents, punctuation and legal-form words removed
     postcode: str | None
     city: str | None  #: normalised like a name (without removing legal forms)
+    form: str | None = None  #: legal form (:func:`legal_form`), e.g. "nv" for "N.V." or "SA"
 
 
 @dataclass(frozen=True)
@@ -125,9 +157,9 @@ class Match:
     """Why a record matches another one (``ref``)."""
 
     ref: Any  #: the other record's ref
-    reason: str  #: "external_id" | "vat_id" | "email" | "name"
+    reason: str  #: the first matching key in NumNum's order: :data:`REASONS`
     confidence: str  #: "certain" | "probable"
-    score: float  #: 1.0 for exact keys; the name similarity for fuzzy names
+    score: float  #: 0..1: 1.0 a certain match without anything against it
 
 
 @dataclass
@@ -175,20 +207,73 @@ LEGAL_FORM_PHRASES: frozenset[tuple[str, ...]] = _legal_form_phrases()
 _LONGEST_FORM = max(len(p) for p in LEGAL_FORM_PHRASES)
 
 
-def _strip_forms(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Remove legal forms at the end and the start ("NV Bekaert", "Janssens BV"); one word
-    always stays."""
+def _form_codes() -> dict[tuple[str, ...], str]:
+    """Legal-form words -> one code per form: the catalogue's code, an alias's target, and
+    the Dutch code for a French form of the same thing (:data:`_SAME_FORM`)."""
+    out: dict[tuple[str, ...], str] = {}
+    for lf in LEGAL_FORMS:
+        for text in (lf.code, lf.api_type, lf.name):
+            out.setdefault(_words(text), lf.code.casefold())
+    for alias, target in LEGAL_FORM_ALIASES.items():
+        out.setdefault(_words(alias), target.casefold())
+    out.pop(("onbekend",), None)
+    return {k: _SAME_FORM.get(v, v) for k, v in out.items() if k}
+
+
+#: One legal form under two names (French and Dutch, old and new): the catalogue lists them
+#: as codes of their own. The BV replaced the BVBA in 2019.
+_SAME_FORM = {"sa": "nv", "srl": "bv", "bvba": "bv", "sbvba": "bv", "ebvba": "bv",
+              "asbl": "vzw", "comm.v": "commv", "gcv": "commv", "sc": "cv", "cvba": "cv"}
+_FORM_CODE = _form_codes()
+_FORM_ENDS = frozenset(p[-1] for p in LEGAL_FORM_PHRASES)
+_FORM_STARTS = frozenset(p[0] for p in LEGAL_FORM_PHRASES)
+
+
+@lru_cache(maxsize=65536)
+def _name_form(text: str) -> tuple[str | None, str | None]:
+    """(:func:`normalise_name`, the code of its legal form) of a text."""
+    words, form = _split_forms(_words(text))
+    return " ".join(words) or None, form
+
+
+@lru_cache(maxsize=1024)
+def _form_of_type(text: str) -> str | None:
+    return _FORM_CODE.get(_words(text))
+
+
+def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """(the words without legal forms at the end and the start - "NV Bekaert", "Janssens BV";
+    one word always stays -, the code of the first form removed)."""
     changed = True
-    while changed and len(words) > 1:
+    form = None
+    while changed and len(words) > 1 and (words[-1] in _FORM_ENDS or words[0] in _FORM_STARTS):
         changed = False
         for n in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
-            if words[-n:] in LEGAL_FORM_PHRASES:
-                words, changed = words[:-n], True
+            for part, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
+                if part in LEGAL_FORM_PHRASES:
+                    form = form or _FORM_CODE.get(part)
+                    words, changed = rest, True
+                    break
+            if changed:
                 break
-            if words[:n] in LEGAL_FORM_PHRASES:
-                words, changed = words[n:], True
-                break
-    return words
+    return words, form
+
+
+def legal_form(title: Any, company_type: Any = None) -> str | None:
+    """The legal form of a name (else ``company_type``), one code per form: "NV", "nv.",
+    "S.A." and "naamloze vennootschap" are one.
+
+    >>> legal_form("Garage Martin nv."), legal_form("GARAGE MARTIN S.A."), legal_form("X", "BV")
+    ('nv', 'nv', 'bv')
+    >>> legal_form("Greet Maes") is None
+    True
+    """
+    text = text_of(title)
+    form = _name_form(text)[1] if text is not None else None
+    if form is None:
+        text = text_of(company_type)
+        form = _form_of_type(text) if text is not None else None
+    return form
 
 
 def normalise_name(value: Any) -> str | None:
@@ -202,17 +287,17 @@ def normalise_name(value: Any) -> str | None:
     ('janssens zonen', 'bv')
     """
     text = text_of(value)
-    if text is None:
-        return None
-    words = _strip_forms(_words(text))
-    return " ".join(words) or None
+    return None if text is None else _name_form(text)[0]
 
 
 def normalise_city(value: Any) -> str | None:
     """A city name without case, accents and punctuation: "Sint-Niklaas" = "sint niklaas"."""
     text = text_of(value)
-    if text is None:
-        return None
+    return None if text is None else _city(text)
+
+
+@lru_cache(maxsize=16384)
+def _city(text: str) -> str | None:
     return " ".join(_words(text)) or None
 
 
@@ -226,8 +311,11 @@ def normalise_postcode(value: Any) -> str | None:
     ('9000', '9000', '1012AB')
     """
     text = text_of(value)
-    if text is None:
-        return None
+    return None if text is None else _postcode(text)
+
+
+@lru_cache(maxsize=16384)
+def _postcode(text: str) -> str | None:
     text = re.sub(r"[\s\-.]", "", text.upper())
     m = _ZIP_PREFIX.fullmatch(text)
     return (m.group(1) if m else text) or None
@@ -290,6 +378,9 @@ def _vat(text: str, country: str | None) -> str | None:
     return cc + number if number else None
 
 
+_TRAILING_COUNTRY = re.compile(r"([\d][\d\s.\-/]*?)[\s\-/(]*([A-Za-z]{2})\)?")
+
+
 def normalise_vat(value: Any, country: Any = None) -> str | None:
     """ISO country + compact number, or None when empty or not a valid number.
 
@@ -302,10 +393,15 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
     ('BE0403019261', 'BE0403019261')
     >>> normalise_vat("0123456789", "BE") is None
     True
+    >>> normalise_vat("1990556794 BE"), normalise_vat("be 0403.019.261")
+    ('BE1990556794', 'BE0403019261')
     """
     text = text_of(value)
     if text is None:
         return None
+    m = _TRAILING_COUNTRY.fullmatch(text) if text[-1].isalpha() else None
+    if m:  # "1990556794 BE": the country written after the number
+        text = m.group(2) + m.group(1)
     cc = text_of(country)
     if cc is not None and len(cc) == 2:
         cc = cc.upper()
@@ -334,6 +430,7 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
         name=_person_or_title(get("title"), get("first_name"), get("last_name")),
         postcode=normalise_postcode(get("address_zip")),
         city=normalise_city(get("address_city")),
+        form=legal_form(get("title"), get("company_type")),
     )
 
 
@@ -369,41 +466,119 @@ def name_similarity(a: str, b: str) -> float:
     return round(max(fuzz.ratio(sa, sb), fuzz.ratio(na, nb)) / 100, 4)
 
 
-def _same_place(a: Record, b: Record) -> bool:
-    return bool((a.postcode and a.postcode == b.postcode) or (a.city and a.city == b.city))
+def names_clearly_differ(a: str | None, b: str | None,
+                         common: Container[str] = frozenset()) -> bool:
+    """Whether two normalised names are plainly two customers' names: not similar
+    (< :data:`CLEARLY_DIFFERENT`) and without a word in common - other than a ``common``
+    one (a trade word on many rows: "kapsalon", "garage") or a particle. A missing name
+    differs from nothing.
 
-
-def _keys(r: Record) -> tuple[str | None, str | None, str | None]:
-    return r.external_id, r.vat, r.email
-
-
-def _verdict(a: Record, b: Record) -> tuple[int, bool] | None:
-    """(level of the first identifying key both records have, whether it is the same)."""
-    for level, (x, y) in enumerate(zip(_keys(a), _keys(b), strict=True)):
-        if x is not None and y is not None:
-            return level, x == y
-    return None
-
-
-def compare(a: Record, b: Record) -> Match | None:
-    """How ``a`` matches ``b`` (a :class:`Match` naming ``b.ref``), or None.
-
-    The first key both records have decides; names are compared only when they share no key.
+    >>> names_clearly_differ("thomas wouters", "kapsalon lemmens")
+    True
+    >>> names_clearly_differ("bakkerij janssens", "janssens zonen")
+    False
+    >>> names_clearly_differ("kapsalon wouters", "kapsalon lemmens", common={"kapsalon"})
+    True
     """
-    verdict = _verdict(a, b)
-    if verdict is not None:
-        level, same = verdict
-        return Match(b.ref, REASONS[level], CONFIDENCE[REASONS[level]], 1.0) if same else None
-    if a.name and b.name and _same_place(a, b):
-        score = name_similarity(a.name, b.name)
-        if score >= FUZZY_THRESHOLD:
-            return Match(b.ref, NAME, PROBABLE, score)
+    if not a or not b:
+        return False
+    sa = {w for w in a.split() if len(w) >= 3 and w not in _PARTICLES}
+    sb = {w for w in b.split() if len(w) >= 3 and w not in _PARTICLES}
+    if sa <= sb or sb <= sa or (sa & sb) - set(common):
+        return False  # one name within the other, or a word of their own in common
+    own_a, own_b = _own_words(a, b, common)
+    return name_similarity(own_a or a, own_b or b) < CLEARLY_DIFFERENT
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a pair's comparison needs to know about all records: email addresses on many of
+    them (weak alone) and words in many names (no sign of one customer)."""
+
+    shared_emails: frozenset[str] = frozenset()
+    common_words: frozenset[str] = frozenset()
+
+
+_NO_CONTEXT = Context()
+
+
+def _own_words(a: str, b: str, common: Container[str]) -> tuple[str, str]:
+    """Two names without the ``common`` words they share ("schrijnwerkerij")."""
+    shared = {w for w in a.split() if w in common} & set(b.split())
+    if not shared:
+        return a, b
+    return (" ".join(w for w in a.split() if w not in shared),
+            " ".join(w for w in b.split() if w not in shared))
+
+
+def _distinct_alike(a: str, b: str, common: Container[str]) -> bool:
+    """Whether the words of their own of two similar names are alike too (without the common
+    words they share): "schrijnwerkerij houvabeke" / "fonvabeke" are 0.92 alike, their own
+    words 0.78."""
+    own_a, own_b = _own_words(a, b, common)
+    if own_a == a or not own_a or not own_b:
+        return True  # nothing common shared, or nothing left: the whole name decided
+    return name_similarity(own_a, own_b) >= DISTINCT_THRESHOLD
+
+
+def same_place(a: Record, b: Record) -> bool | None:
+    """True: the same postcode or the same city; False: both have a postcode (or both a
+    city) and none is shared; None: nothing to compare."""
+    if (a.postcode and a.postcode == b.postcode) or (a.city and a.city == b.city):
+        return True
+    if (a.postcode and b.postcode) or (a.city and b.city):
+        return False
     return None
 
 
-def _rank(m: Match) -> tuple[int, float]:
-    """Sort key: stronger reason first, then higher score."""
-    return REASONS.index(m.reason), -m.score
+def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | None:
+    """How ``a`` matches ``b`` (a :class:`Match` naming ``b.ref``), or None: every key weighed,
+    see the module docstring; ``context``: see :class:`Context`."""
+    if a.vat is not None and b.vat is not None and a.vat != b.vat:
+        return None  # two legal entities, whatever else they share
+    names = a.name is not None and b.name is not None
+    similarity = name_similarity(a.name, b.name) if names else 0.0
+    place = same_place(a, b)
+    evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
+    if a.external_id is not None and a.external_id == b.external_id and not (
+            place is False and names
+            and names_clearly_differ(a.name, b.name, context.common_words)):
+        evidence.append((0, CERTAIN, 1.0))  # else: one ID given to two customers
+    if a.vat is not None and a.vat == b.vat:
+        evidence.append((1, CERTAIN, 1.0))
+    emails_differ = a.email is not None and b.email is not None and a.email != b.email
+    if a.email is not None and a.email == b.email:
+        if a.email not in context.shared_emails:
+            evidence.append((2, PROBABLE, WEIGHT_EMAIL))
+        elif similarity >= FUZZY_THRESHOLD:
+            evidence.append((2, PROBABLE, WEIGHT_EMAIL - 0.05))
+    forms_differ = a.form is not None and b.form is not None and a.form != b.form
+    if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
+            and (similarity == 1.0 or (not emails_differ and _distinct_alike(
+                a.name, b.name, context.common_words)))):
+        evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
+    if not evidence:
+        return None
+    if any(conf == CERTAIN for _lv, conf, _w in evidence):
+        confidence, score = CERTAIN, 1.0
+    else:  # two probable keys together are stronger than either
+        weights = sorted((w for _lv, _c, w in evidence), reverse=True)
+        confidence, score = PROBABLE, min(weights[0] + 0.1 * sum(weights[1:]), 0.99)
+    if (a.external_id is not None and b.external_id is not None
+            and a.external_id != b.external_id):
+        score *= 0.9  # two customer numbers: lowers the confidence, overrules nothing
+    if emails_differ:
+        score *= 0.95
+    level = min(lv for lv, _c, _w in evidence)  # NumNum's order names the key
+    return Match(b.ref, REASONS[level], confidence, round(score, 4))
+
+
+def match_rank(m: Match) -> tuple[int, int, float]:
+    """Sort key: certain first, then NumNum's key order, then the higher score."""
+    return (0 if m.confidence == CERTAIN else 1), REASONS.index(m.reason), -m.score
+
+
+_rank = match_rank
 
 
 # --- indexes ---------------------------------------------------------------------------------
@@ -412,8 +587,9 @@ def _rank(m: Match) -> tuple[int, float]:
 #: area have) or a rare word one letter off (the same after deleting one letter from either:
 #: "vans" / "vains", "lamter" / "lamters", "segeaert" / "segelert") ...
 _MAX_WORD_BLOCK = 20
-#: ... or when they sort within this many places of each other, rare words first, forwards
-#: and backwards (the sorted-neighbourhood method: catches what is left, e.g. two typos).
+#: ... or, for a name that no such block pairs with any other, when they sort within this many
+#: places of each other, rare words first (the sorted-neighbourhood method: catches what is
+#: left - a name of frequent words only, two typos).
 _WINDOW = 6
 
 
@@ -426,21 +602,11 @@ def _places(r: Record) -> list[tuple[str, str]]:
     return out
 
 
-def _full_mask(r: Record) -> int:
-    """Which identifying keys the record has: bit 0 external ID, 1 VAT, 2 email."""
-    return ((r.external_id is not None) | (r.vat is not None) << 1
-            | (r.email is not None) << 2)
-
-
-#: per level, the bits of the keys stronger than it
-_STRONGER = (0, 1, 3, 7)
-
-
 class _Areas:
     """Postcodes and cities that records connect (9000 Gent, 9050 Gent), merged into areas: a
     name is compared with the other names of its area only."""
 
-    def __init__(self, *record_lists: list[Record]) -> None:
+    def __init__(self, records: list[Record]) -> None:
         parent: dict[tuple[str, str], tuple[str, str]] = {}
 
         def find(x: tuple[str, str]) -> tuple[str, str]:
@@ -451,17 +617,16 @@ class _Areas:
                 parent[x], x = root, parent[x]
             return root
 
-        for records in record_lists:
-            for r in records:
-                if r.name is None:
-                    continue
-                places = _places(r)
-                for p in places:
-                    parent.setdefault(p, p)
-                if len(places) == 2:
-                    a, b = find(places[0]), find(places[1])
-                    if a != b:
-                        parent[b] = a
+        for r in records:
+            if r.name is None:
+                continue
+            places = _places(r)
+            for p in places:
+                parent.setdefault(p, p)
+            if len(places) == 2:
+                a, b = find(places[0]), find(places[1])
+                if a != b:
+                    parent[b] = a
         self.area = {p: find(p) for p in parent}
 
     def of(self, r: Record) -> tuple[str, str] | None:
@@ -472,19 +637,19 @@ class _Areas:
 
 class _Index:
     """Dict indexes over a list of records: exact keys per level (names per place), and the
-    distinct names per area."""
+    distinct names per area (per side when matching against an account)."""
 
-    def __init__(self, records: list[Record], areas: _Areas) -> None:
-        self.records = records
-        #: per level: key -> indices of the records with it (names: (place, name key))
-        self.exact: list[dict[Any, list[int]]] = [{}, {}, {}, {}]
-        #: (area, name) -> indices
+    def __init__(self, records: list[Record], side: list[int] | None = None) -> None:
+        areas = _Areas(records)
+        #: per key (external ID, VAT number, email): value -> indices of the records with it
+        self.exact: list[dict[Any, list[int]]] = [{}, {}, {}]
+        #: (area, name) -> indices (the same name in one area)
         self.at: dict[tuple[Any, str], list[int]] = {}
-        #: area -> distinct names
-        self.names: dict[Any, list[str]] = {}
-        #: per record, :func:`_full_mask`
-        self.masks = [_full_mask(r) for r in records]
-        ext_index, vat_index, email_index, name_index = self.exact
+        #: per side (0 within a sheet; 1 rows, 2 contacts): area -> distinct names
+        self.names: dict[int, dict[Any, list[str]]] = {}
+        ext_index, vat_index, email_index = self.exact
+        at = self.at
+        seen: set[tuple[int, Any, str]] = set()
         for i, r in enumerate(records):
             if r.external_id is not None:
                 ext_index.setdefault(r.external_id, []).append(i)
@@ -497,17 +662,32 @@ class _Index:
             area = areas.of(r)
             if area is None:
                 continue
-            by_words, flat = _name_keys(r.name)
-            for place in _places(r):
-                name_index.setdefault((place, by_words), []).append(i)
-                if flat != by_words:
-                    name_index.setdefault((place, flat), []).append(i)
-            members = self.at.get((area, r.name))
+            key = (area, r.name)
+            members = at.get(key)
             if members is None:
-                self.at[(area, r.name)] = [i]
-                self.names.setdefault(area, []).append(r.name)
-            else:
-                members.append(i)
+                at[key] = members = []
+            members.append(i)
+            if side is None:
+                if len(members) == 1:
+                    self.names.setdefault(0, {}).setdefault(area, []).append(r.name)
+            elif (side[i], area, r.name) not in seen:
+                seen.add((side[i], area, r.name))
+                self.names.setdefault(side[i], {}).setdefault(area, []).append(r.name)
+
+    def context(self) -> Context:
+        """Addresses on :data:`SHARED_EMAIL` records or more (a bookkeeper's, a head office's);
+        words in :data:`COMMON_WORD_SHARE` of the names and at least :data:`SHARED_EMAIL`."""
+        shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL)
+        df: dict[str, int] = {}
+        names = 0
+        for by_area in self.names.values():
+            for area_names in by_area.values():
+                for name in area_names:
+                    names += 1
+                    for w in set(name.split()):
+                        df[w] = df.get(w, 0) + 1
+        least = max(SHARED_EMAIL, COMMON_WORD_SHARE * names)
+        return Context(shared, frozenset(w for w, k in df.items() if k >= least))
 
 
 def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None = None,
@@ -545,13 +725,16 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
         candidates: set[tuple[int, int]] = set()
         blocks: dict[str, list[int]] = {}
         for k, ws in enumerate(words):
-            keys: set[str] = set()
-            for w in ws:
-                if df[w] <= _MAX_WORD_BLOCK and len(w) >= 3 and w not in _PARTICLES:
-                    keys.add(w)
-                    if len(w) >= 4:
-                        keys.update(w[:x] + w[x + 1:] for x in range(len(w)))
-            for key in keys:
+            rare = [w for w in ws if df[w] <= _MAX_WORD_BLOCK and len(w) >= 3
+                    and w not in _PARTICLES]
+            keys = list(rare)
+            if len(ws) > 1:
+                keys.append("".join(ws))  # "de smet" / "desmet"
+            if rare:  # one letter off: the rarest word only (a typo elsewhere leaves it equal)
+                w = min(rare, key=lambda w: (df[w], -len(w)))
+                if len(w) >= 4:
+                    keys += [w[:x] + w[x + 1:] for x in range(len(w))]
+            for key in set(keys):
                 blocks.setdefault(key, []).append(k)
         for members in blocks.values():
             if 1 < len(members) <= _MAX_WORD_BLOCK:
@@ -560,11 +743,14 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
                         if side is None or side[k] | side[j] == 3:
                             candidates.add((k, j))
         if len(names) > 2:
-            forward = [" ".join(sorted(ws, key=lambda w: (df[w], w))) for ws in words]
-            for keys in (forward, [k[::-1] for k in forward]):
+            covered = {k for pair in candidates for k in pair}
+            if len(covered) < len(names):  # the names no block brought together
+                keys = [" ".join(sorted(ws, key=lambda w: (df[w], w))) for ws in words]
                 order = sorted(range(len(names)), key=keys.__getitem__)
                 for pos, k in enumerate(order):
                     window = order[pos + 1:pos + 1 + _WINDOW]
+                    if k in covered:
+                        window = [j for j in window if j not in covered]
                     if side is not None:
                         window = [j for j in window if side[j] | side[k] == 3]
                     if not window:
@@ -599,82 +785,139 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             yield area, a, b, score
 
 
-def _classes(records: list[Record], members: Iterable[int], level: int
-             ) -> dict[int, list[list[int]]]:
-    """Records with the same stronger keys form a class; classes grouped by :func:`_mask`."""
-    by_sig: dict[tuple, list[int]] = {}
-    for i in members:
-        by_sig.setdefault(_keys(records[i])[:level], []).append(i)
-    by_mask: dict[int, list[list[int]]] = {}
-    for sig, cls in by_sig.items():
-        mask = sum(1 << k for k, v in enumerate(sig) if v is not None)
-        by_mask.setdefault(mask, []).append(cls)
-    return by_mask
 
 
-def _class_pairs(a: list[list[int]], b: list[list[int]]) -> Iterator[tuple[int, int]]:
-    """Candidate pairs between two lists of classes (bounded, see :data:`_MAX_CLASS_PAIRS`)."""
-    if len(a) * len(b) > _MAX_CLASS_PAIRS:
-        small, big = (a, b) if len(a) <= len(b) else (b, a)
-        for cls in big:
-            yield small[0][0], cls[0]
-        return
-    for ca in a:
-        for cb in b:
-            if len(ca) * len(cb) <= _SMALL_CLASS:
-                for i in ca:
-                    for j in cb:
-                        yield i, j
-            else:
-                yield ca[0], cb[0]
+# --- candidate pairs (blocking) --------------------------------------------------------------
+
+#: A bucket (records sharing a key) up to this size: every pair is compared.
+_SMALL = 10
 
 
-def _within(records: list[Record], members: list[int], level: int
-            ) -> Iterator[tuple[int, int]]:
-    """Candidate pairs among records that share the key of ``level``.
+class _Pairs:
+    """The candidate pairs: (i, j), i < j; with ``side``, only pairs of a row (side 1) and a
+    contact (side 2)."""
 
-    Small buckets: every pair (:func:`compare` decides). Large ones (a value shared by many
-    rows): records with the same stronger keys form a class, linked pairwise when small and
-    as a star otherwise; between classes only those whose stronger keys are present on one
-    side only (disjoint masks) are decided by this key - records with a stronger key on both
-    sides are decided, and found, by that key's own index.
-    """
-    if len(members) <= _SMALL_CLASS:
+    def __init__(self, records: list[Record], side: list[int] | None) -> None:
+        self.records, self.side = records, side
+        self.pairs: set[tuple[int, int]] = set()
+
+    def add(self, i: int, j: int) -> None:
+        if i == j or (self.side is not None and self.side[i] == self.side[j]):
+            return
+        self.pairs.add((i, j) if i < j else (j, i))
+
+    def all(self, members: list[int]) -> None:
         for x, i in enumerate(members):
             for j in members[x + 1:]:
-                yield i, j
-        return
-    by_mask = _classes(records, members, level)
-    for classes in by_mask.values():
-        for cls in classes:
-            if len(cls) <= _SMALL_CLASS:
-                for x, i in enumerate(cls):
-                    for j in cls[x + 1:]:
-                        yield i, j
+                self.add(i, j)
+
+    def _by_vat(self, members: list[int]) -> dict[str | None, list[int]]:
+        out: dict[str | None, list[int]] = {}
+        for i in members:
+            out.setdefault(self.records[i].vat, []).append(i)
+        return out
+
+    def star(self, cls: list[int]) -> None:
+        """Records that all match each other: each linked to one of them (same groups, same
+        best contact - the first listed)."""
+        if self.side is None:
+            for j in cls[1:]:
+                self.add(cls[0], j)
+            return
+        centre = next((i for i in cls if self.side[i] == 2), None)
+        if centre is not None:
+            for i in cls:
+                self.add(i, centre)
+
+    def link(self, a: list[int], b: list[int]) -> None:
+        """Two classes of records that match across: one link per record at most."""
+        if self.side is None:
+            self.add(a[0], b[0])
+            return
+        for x, y in ((a, b), (b, a)):
+            centre = next((i for i in y if self.side[i] == 2), None)
+            if centre is not None:
+                for i in x:
+                    if self.side[i] == 1:
+                        self.add(i, centre)
+
+    def alike(self, members: list[int]) -> None:
+        """Records that match each other unless their VAT numbers differ (the same name at the
+        same place, the same VAT number): all pairs when few, else per VAT number a star and
+        a link between the records without one and each VAT number's."""
+        if len(members) <= _SMALL:
+            self.all(members)
+            return
+        classes = self._by_vat(members)
+        for cls in classes.values():
+            self.star(cls)
+        bare = classes.get(None)
+        if bare:
+            for vat, cls in classes.items():
+                if vat is not None:
+                    self.link(bare, cls)
+
+    def between(self, left: list[int], right: list[int]) -> None:
+        """Two sets of records with similar names at one place (bounded like :meth:`alike`)."""
+        if len(left) * len(right) <= _SMALL:
+            for i in left:
+                for j in right:
+                    self.add(i, j)
+            return
+        lv, rv = self._by_vat(left), self._by_vat(right)
+        for vat, ca in lv.items():
+            if vat is None:
+                for cb in rv.values():
+                    self.link(ca, cb)
             else:
-                for j in cls[1:]:
-                    yield cls[0], j
-    masks = sorted(by_mask)
-    for x, m1 in enumerate(masks):
-        for m2 in masks[x + 1:]:
-            if not m1 & m2:
-                yield from _class_pairs(by_mask[m1], by_mask[m2])
+                for key in (vat, None):
+                    if key in rv:
+                        self.link(ca, rv[key])
+
+    def by_name(self, members: list[int], tag: Any) -> None:
+        """A large bucket of a key that alone may not decide (an external ID or an email
+        address on many records): only records with the same or a similar name in it."""
+        at: dict[str, list[int]] = {}
+        for i in members:
+            name = self.records[i].name
+            if name is not None:
+                at.setdefault(name, []).append(i)
+        for same in at.values():
+            self.alike(same)
+        for _tag, a, b, _score in similar_names({tag: list(at)}):
+            self.between(at[a], at[b])
 
 
-def _across(records: list[Record], left: list[int], right: list[int], level: int
-            ) -> Iterator[tuple[int, int]]:
-    """Candidate pairs between two sets of records (similar names in one area)."""
-    if len(left) * len(right) <= _SMALL_CLASS:
-        for i in left:
-            for j in right:
-                yield i, j
-        return
-    lm = _classes(records, left, level)
-    rm = _classes(records, right, level)
-    for m1, a in lm.items():
-        for m2, b in rm.items():
-            if not m1 & m2:
-                yield from _class_pairs(a, b)
+def _candidates(records: list[Record], index: _Index, side: list[int] | None
+                ) -> set[tuple[int, int]]:
+    """Every pair worth comparing, never all pairs: records that share a key (bounded per
+    bucket, see :class:`_Pairs`) or have similar names in one area (:func:`similar_names`)."""
+    pairs = _Pairs(records, side)
+    for level, buckets in enumerate(index.exact):
+        for key, members in buckets.items():
+            if len(members) < 2:
+                continue
+            if len(members) <= _SMALL:
+                pairs.all(members)
+            elif level in (0, 2):
+                pairs.by_name(members, (level, key))
+            else:
+                pairs.alike(members)
+    for members in index.at.values():  # the same name in one area
+        if len(members) > 1:
+            pairs.alike(members)
+    if side is None:
+        similar = similar_names(index.names.get(0, {}))
+    else:
+        similar = similar_names(index.names.get(1, {}), index.names.get(2, {}))
+    n_similar = 0
+    for area, a, b, _score in similar:
+        n_similar += 1
+        pairs.between(index.at[(area, a)], index.at[(area, b)])
+    LAST_RUN.clear()
+    LAST_RUN.update(records=len(records), similar_names=n_similar,
+                    pairs_compared=len(pairs.pairs))
+    return pairs.pairs
 
 
 @contextmanager
@@ -690,121 +933,72 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+#: What the last :func:`find_groups` / :func:`match_existing` did (for benchmarks): records,
+#: pairs of similar names, pairs compared (never all pairs), direct matches found.
+LAST_RUN: dict[str, int] = {}
+
+
 # --- within one sheet ------------------------------------------------------------------------
 
 def _links(records: list[Record]) -> dict[tuple[int, int], Match]:
     """Every direct match found, keyed by (i, j) with i < j (the Match names j)."""
-    index = _Index(records, _Areas(records))
-    candidates: set[tuple[int, int]] = set()
-
-    def add(pairs: Iterable[tuple[int, int]]) -> None:
-        for i, j in pairs:
-            if i != j:
-                candidates.add((i, j) if i < j else (j, i))
-
-    for level in range(4):
-        for members in index.exact[level].values():
-            if len(members) > 1:
-                add(_within(records, members, level))
-    similar = 0
-    for area, name, other, _score in similar_names(index.names):
-        similar += 1
-        add(_across(records, index.at[(area, name)], index.at[(area, other)], 3))
+    index = _Index(records)
+    context = index.context()
     links: dict[tuple[int, int], Match] = {}
-    for i, j in candidates:
-        m = compare(records[i], records[j])
+    for i, j in _candidates(records, index, None):
+        m = compare(records[i], records[j], context)
         if m is not None:
             links[(i, j)] = m
-    LAST_RUN.clear()
-    LAST_RUN.update(records=len(records), similar_names=similar,
-                    pairs_compared=len(candidates), links=len(links))
+    LAST_RUN["links"] = len(links)
     return links
-
-
-#: What the last :func:`find_groups` did (for benchmarks): records, pairs of similar names,
-#: pairs compared (never all pairs), direct matches found.
-LAST_RUN: dict[str, int] = {}
-
-
-class _Clusters:
-    """Union-find whose clusters remember their members' distinct identifying keys."""
-
-    def __init__(self, records: list[Record]) -> None:
-        self.parent = list(range(len(records)))
-        self.keys: dict[int, set[tuple]] = {}
-        self.records = records
-
-    def find(self, i: int) -> int:
-        root = i
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[i] != root:
-            self.parent[i], i = root, self.parent[i]
-        return root
-
-    def _keyset(self, root: int) -> set[tuple]:
-        got = self.keys.get(root)
-        if got is None:
-            got = self.keys[root] = {_keys(self.records[root])}
-        return got
-
-    def conflict(self, a: int, b: int, level: int) -> bool:
-        """Whether joining clusters ``a`` and ``b`` (roots) would put two different customers
-        together: two records with different external IDs, or with different VAT numbers and
-        not the same external ID; for a link by name also two different email addresses."""
-        for x in self._keyset(a):
-            for y in self._keyset(b):
-                for k in range(3 if level == 3 else 2):
-                    if x[k] is not None and y[k] is not None:
-                        if x[k] != y[k]:
-                            return True
-                        break
-        return False
-
-    def union(self, a: int, b: int) -> None:
-        ka, kb = self._keyset(a), self._keyset(b)
-        if len(ka) < len(kb):
-            a, b, ka, kb = b, a, kb, ka
-        self.parent[b] = a
-        ka |= kb
-        self.keys.pop(b, None)
 
 
 def find_groups(records: list[Record]) -> list[Group]:
     """Duplicates within one sheet, as groups of refs (in the order of ``records``).
 
-    Chains: links are applied strongest first (external ID, VAT, email, then names by
-    similarity, ties in row order), and a link joins two groups only when the result holds no
-    contradiction - never two different external IDs, never two different VAT numbers
-    (unless their external ID is the same), and, when the link is only a name, never two
-    different email addresses. So A~B by email and B~C by name make one group A, B, C when
-    nothing in A contradicts C; when A and C have different VAT numbers, C stays out. Beyond
-    that a group is the transitive closure of real pairwise matches; its ``reason`` and
+    Links are applied strongest first (certain before probable, then NumNum's key order, then
+    the score; ties in row order), and a link joins two groups only when the result does not
+    hold two different VAT numbers: A~B by email and B~C by name make one group A, B, C, but
+    when A and C have different VAT numbers, C stays out. A group's ``reason`` and
     ``confidence`` are those of its weakest link.
     """
     with _bulk():
         links = _links(records)
         order = sorted(links, key=lambda ij: (*_rank(links[ij]), ij))
-        clusters = _Clusters(records)
+        parent = list(range(len(records)))
+        vat: dict[int, str | None] = {}
         weakest: dict[int, Match] = {}
+
+        def find(i: int) -> int:
+            root = i
+            while parent[root] != root:
+                root = parent[root]
+            while parent[i] != root:
+                parent[i], i = root, parent[i]
+            return root
+
         for i, j in order:
             m = links[(i, j)]
-            a, b = clusters.find(i), clusters.find(j)
-            if a == b or clusters.conflict(a, b, REASONS.index(m.reason)):
+            a, b = find(i), find(j)
+            if a == b:
+                continue
+            va = vat.get(a, records[a].vat)
+            vb = vat.get(b, records[b].vat)
+            if va is not None and vb is not None and va != vb:
                 continue
             wa, wb = weakest.pop(a, None), weakest.pop(b, None)
-            clusters.union(a, b)
-            weakest[clusters.find(a)] = max((x for x in (wa, wb, m) if x is not None),
-                                            key=_rank)
+            parent[b] = a
+            vat[a] = va if va is not None else vb
+            weakest[a] = max((x for x in (wa, wb, m) if x is not None), key=_rank)
         members: dict[int, list[int]] = {root: [] for root in weakest}
         for i in range(len(records)):
-            root = clusters.find(i)
+            root = find(i)
             if root in members:
                 members[root].append(i)
         group_links: dict[int, list[tuple[Any, Match]]] = {root: [] for root in members}
         for (i, j) in sorted(links):
-            root = clusters.find(i)
-            if root in group_links and root == clusters.find(j):
+            root = find(i)
+            if root in group_links and root == find(j):
                 group_links[root].append((records[i].ref, links[(i, j)]))
         roots = sorted(members, key=lambda root: members[root][0])
         return [Group([records[i].ref for i in members[root]], weakest[root].reason,
@@ -814,51 +1008,25 @@ def find_groups(records: list[Record]) -> list[Group]:
 # --- against an account ----------------------------------------------------------------------
 
 def match_existing(records: list[Record], existing: list[Record]) -> dict[Any, Match]:
-    """Row ref -> the best existing contact it matches (strongest reason, then score; on a tie
-    the contact listed first). Rows that match nothing are absent."""
+    """Row ref -> the existing contact the row would update, by the same comparison as within
+    the sheet: the best match (certain before probable, then NumNum's key order, then the
+    score; on a tie the contact listed first). Rows that match nothing are absent."""
     with _bulk():
-        areas = _Areas(records, existing)
-        rows, theirs = _Index(records, areas), _Index(existing, areas)
-        first_of: dict[tuple[int, Any], dict[int, int]] = {}
-
-        def reps(level: int, key: Any, members: list[int]) -> dict[int, int]:
-            """Per mask of stronger keys, the first contact of the bucket with it: the others
-            with that mask match a row the same way (or are found by a stronger key)."""
-            got = first_of.get((level, key))
-            if got is None:
-                got = {}
-                stronger = _STRONGER[level]
-                for j in members:
-                    got.setdefault(theirs.masks[j] & stronger, j)
-                first_of[(level, key)] = got
-            return got
-
-        best: dict[int, tuple[tuple[int, float, int], Match]] = {}
-
-        def consider(i: int, level: int, key: Any, members: list[int]) -> None:
+        combined = records + existing
+        n = len(records)
+        side = [1] * n + [2] * len(existing)
+        index = _Index(combined, side)
+        context = index.context()
+        best: dict[int, tuple[tuple[int, int, float, int], Match]] = {}
+        for i, j in _candidates(combined, index, side):
+            m = compare(combined[i], combined[j], context)
+            if m is None:
+                continue
+            rank = (*_rank(m), j)
             had = best.get(i)
-            if had is not None and had[0][0] < level:
-                return  # a stronger key already matched this row
-            mine = rows.masks[i]
-            for mask, j in reps(level, key, members).items():
-                if mask & mine:
-                    continue
-                m = compare(records[i], existing[j])
-                if m is not None:
-                    rank = (*_rank(m), j)
-                    if had is None or rank < had[0]:
-                        had = best[i] = (rank, m)
-
-        for level in range(4):
-            for key, members in rows.exact[level].items():
-                found = theirs.exact[level].get(key)
-                if found:
-                    for i in members:
-                        consider(i, level, key, found)
-        for area, name, other, _score in similar_names(rows.names, theirs.names):
-            found = theirs.at[(area, other)]
-            for i in rows.at[(area, name)]:
-                consider(i, 3, ("at", area, other), found)
+            if had is None or rank < had[0]:
+                best[i] = (rank, m)
+        LAST_RUN["links"] = len(best)
         return {records[i].ref: m for i, (_rank_, m) in sorted(best.items())}
 
 

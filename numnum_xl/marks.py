@@ -36,6 +36,10 @@ WARNING_RGB = "FFFFEB9C"
 #: red and orange (also for red-green colour blindness) and from Excel's grey-blue selection.
 DUPLICATE = "duplicate"
 DUPLICATE_RGB = "FFCCC0DA"
+#: Codes of findings that only colour their cell: no note line, no line on the summary sheet
+#: (the note and the line belong to another finding of the same row). ``duplicates`` colours
+#: a duplicate's whole row this way, its note on the cell that proves it.
+COLOUR_ONLY: frozenset[str] = frozenset({"duplicate.row"})
 #: Which mark a cell with several kinds of finding gets (lowest first).
 _KIND_RANK = {ERROR: 0, DUPLICATE: 1, WARNING: 2}
 
@@ -116,6 +120,8 @@ def marks_by_cell(findings: Iterable[Finding], lang: str = "nl") -> dict[str, tu
         lines: list[str] = []
         for f in group:
             sev = _kind(f)
+            if f.code in COLOUR_ONLY:
+                continue
             prefix = "" if sev == DUPLICATE else text[sev] + text["colon"]
             line = prefix + f.message(lang)
             if line not in lines:

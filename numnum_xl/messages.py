@@ -659,6 +659,109 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
         "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
     ),
+    # --- issue 16: hostile files, decoding, length caps, look-alike text ---------------------
+    "sheet.far_cells": (
+        "Cel {value} ligt ver buiten de lijst maar bevat iets (bv. een spatie); ze is niet "
+        "gelezen. Maak die cel leeg.",
+        "La cellule {value} est loin de la liste mais contient quelque chose (p. ex. une "
+        "espace) ; elle n'a pas été lue. Videz cette cellule.",
+        "Cell {value} lies far outside the list but holds something (e.g. a space); it was not "
+        "read. Empty that cell.",
+    ),
+    "sheet.extension_mismatch": (
+        "Het bestand heet «{value}» maar is een {kind}-bestand; het werd als {kind} gelezen. "
+        "Geef het de juiste extensie.",
+        "Le fichier s'appelle « {value} » mais c'est un fichier {kind} ; il a été lu comme "
+        "{kind}. Donnez-lui la bonne extension.",
+        "The file is named “{value}” but is a {kind} file; it was read as {kind}. Give it the "
+        "right extension.",
+    ),
+    "sheet.encoding_fallback": (
+        "Het bestand is geen UTF-8 en werd gelezen als {value}. Controleer de letters met "
+        "accenten; bewaar het liefst als «CSV UTF-8».",
+        "Le fichier n'est pas en UTF-8 et a été lu comme {value}. Vérifiez les lettres "
+        "accentuées ; enregistrez-le de préférence en « CSV UTF-8 ».",
+        "The file is not UTF-8 and was read as {value}. Check the accented letters; preferably "
+        "save it as “CSV UTF-8”.",
+    ),
+    "text.undecodable": (
+        "Deze cel bevat bytes die geen geldige UTF-8-tekst zijn (getoond als �): «{value}». "
+        "Typ de waarde opnieuw.",
+        "Cette cellule contient des octets qui ne sont pas du texte UTF-8 valide (affichés "
+        "comme �) : « {value} ». Retapez la valeur.",
+        "This cell holds bytes that are not valid UTF-8 text (shown as �): “{value}”. Type the "
+        "value again.",
+    ),
+    "text.encoding_suspect": (
+        "«{value}» bevat een teken dat op een verkeerde tekenset wijst ({encoding}). "
+        "Controleer de letters met accenten.",
+        "« {value} » contient un caractère qui trahit un mauvais jeu de caractères "
+        "({encoding}). Vérifiez les lettres accentuées.",
+        "“{value}” holds a character that betrays a wrong character set ({encoding}). Check "
+        "the accented letters.",
+    ),
+    "text.mojibake": (
+        "«{value}» lijkt verminkte tekst (UTF-8 gelezen als Windows-1252).",
+        "« {value} » semble être du texte altéré (UTF-8 lu comme Windows-1252).",
+        "“{value}” looks like garbled text (UTF-8 read as Windows-1252).",
+    ),
+    "text.bidi": (
+        "{label} bevat tekens die de leesrichting omkeren ({codes}): de tekst toont anders dan "
+        "hij is. Verwijder ze.",
+        "{label} contient des caractères qui inversent le sens de lecture ({codes}) : le texte "
+        "s'affiche autrement qu'il n'est. Supprimez-les.",
+        "{label} holds characters that reverse the reading direction ({codes}): the text shows "
+        "differently from what it is. Remove them.",
+    ),
+    "text.mixed_script": (
+        "{label} «{value}» mengt letters uit verschillende schriften (bv. een Cyrillische «а» "
+        "tussen Latijnse letters): het lijkt op een ander adres of een andere naam. Typ het "
+        "opnieuw.",
+        "{label} « {value} » mélange des lettres de plusieurs écritures (p. ex. un « а » "
+        "cyrillique parmi des lettres latines) : il ressemble à une autre adresse ou un autre "
+        "nom. Retapez-le.",
+        "{label} “{value}” mixes letters of different scripts (e.g. a Cyrillic “а” among Latin "
+        "letters): it looks like another address or name. Type it again.",
+    ),
+    "value.too_long": (
+        "{label} is {count} tekens lang ({value}); zo'n waarde heeft er hoogstens {limit}. "
+        "Controleer de cel.",
+        "{label} compte {count} caractères ({value}) ; une telle valeur en a au plus {limit}. "
+        "Vérifiez la cellule.",
+        "{label} is {count} characters long ({value}); such a value has at most {limit}. Check "
+        "the cell.",
+    ),
+    "value.unreadable": (
+        "{label} «{value}» kon niet gecontroleerd worden: de cel bevat tekens die er niet in "
+        "horen. Typ de waarde opnieuw.",
+        "{label} « {value} » n'a pas pu être vérifié : la cellule contient des caractères qui "
+        "n'y ont pas leur place. Retapez la valeur.",
+        "{label} “{value}” could not be checked: the cell holds characters that do not belong "
+        "in it. Type the value again.",
+    ),
+    # --- issue 11: duplicates - evidence model, whole-row marks, groups on the summary sheet --
+    "duplicate.row": (
+        "Rij {row} is (mogelijk) dezelfde klant als rij {other}; de uitleg staat in de notitie "
+        "van de cel die het aantoont.",
+        "La ligne {row} est (peut-être) le même client que la ligne {other} ; l'explication se "
+        "trouve dans la note de la cellule qui le montre.",
+        "Row {row} is (possibly) the same customer as row {other}; the explanation is in the "
+        "note of the cell that shows it.",
+    ),
+    **{f"duplicate.group.{reason}.{conf}": tuple(
+        pattern.format(why=why, conf=word) for pattern, why, word in zip(
+            ("Dubbele klanten ({conf}): rijen {{rows}} - {why}.",
+             "Clients en double ({conf}) : lignes {{rows}} - {why}.",
+             "Duplicate customers ({conf}): rows {{rows}} - {why}."), whys, words, strict=True))
+       for reason, whys in {
+           "external_id": ("zelfde extern ID", "même ID externe", "same external ID"),
+           "vat_id": ("zelfde BTW-nummer", "même numéro de TVA", "same VAT number"),
+           "email": ("zelfde e-mailadres", "même adresse e-mail", "same email address"),
+           "name": ("(bijna) dezelfde naam op dezelfde postcode of plaats",
+                    "nom (presque) identique au même code postal ou à la même localité",
+                    "(nearly) the same name at the same postcode or city")}.items()
+       for conf, words in {"certain": ("zeker", "certain", "certain"),
+                           "probable": ("waarschijnlijk", "probable", "probable")}.items()},
     # --- issue 14: Peppol scheme list, Peppol and VIES checks (numnum_xl.peppol, .vies) -------
     "online.result": ("{text}", "{text}", "{text}"),
     "scheme.deprecated": (

@@ -204,39 +204,53 @@ def build_payload(values: Mapping[str, Any], options: ImportOptions, *,
 
 def update_payload(values: Mapping[str, Any], existing: Mapping[str, Any],
                    options: ImportOptions) -> dict[str, Any]:
-    """The ``PUT /contacts/{id}`` body that overwrites ``existing`` with one validated row.
+    """The ``PUT /contacts/{id}`` body that overwrites ``existing`` with one validated row:
+    the **full merged record**, so a server that replaces the whole contact on ``PUT`` and one
+    that merges the fields sent end in the same state, and sending it twice (a resumed run)
+    changes nothing the second time.
 
-    Every field with a value in the row replaces the stored one; an empty cell leaves the stored
-    value alone (nothing is erased). "Importeren als" adds the role (a supplier imported as a
-    customer becomes both); the row's contact person is added unless NumNum already has one of
-    that name; ``import_batch`` is left as it was (the contact was not created by this import).
+    Every field of ``existing`` is sent as it is, except where the row has a value (an empty
+    cell erases nothing). "Importeren als" adds the role (a supplier imported as a customer
+    becomes both); the row's contact person is added to the existing ones unless one of that
+    name is there; ``import_batch`` stays what it was (this import did not create the contact).
 
-    >>> existing = {"id": "ct_1", "is_supplier": True, "contact_persons": [
-    ...     {"first_name": "An", "last_name": "Peeters"}]}
-    >>> update_payload({"title": "Acme NV", "company_type": "NV", "email": None,
+    >>> existing = {"id": "ct_1", "title": "Acme", "private_notes": "VIP", "is_supplier": True,
+    ...             "is_customer": False, "import_batch": None, "created_at": "2024",
+    ...             "contact_persons": [{"first_name": "An", "last_name": "Peeters"}]}
+    >>> p = update_payload({"title": "Acme NV", "company_type": "NV", "email": None,
+    ...                     "contactperson_first_name": "Jan", "contactperson_last_name": "Maes"},
+    ...                    existing, ImportOptions())
+    >>> p["title"], p["type"], p["private_notes"], p["is_customer"], p["is_supplier"]
+    ('Acme NV', 'nv', 'VIP', True, True)
+    >>> p["contact_persons"]  # doctest: +NORMALIZE_WHITESPACE
+    [{'first_name': 'An', 'last_name': 'Peeters'}, {'first_name': 'Jan', 'last_name': 'Maes'}]
+    >>> "id" in p, "created_at" in p, "import_batch" in p  # import_batch: None stays None
+    (False, False, False)
+    >>> update_payload({"title": "Acme NV", "company_type": "NV",
     ...                 "contactperson_first_name": "Jan", "contactperson_last_name": "Maes"},
-    ...                existing, ImportOptions())  # doctest: +NORMALIZE_WHITESPACE
-    {'title': 'Acme NV', 'company_type': 'bedrijf', 'type': 'nv', 'is_customer': True,
-     'contact_persons': [{'first_name': 'An', 'last_name': 'Peeters'},
-                         {'first_name': 'Jan', 'last_name': 'Maes'}]}
+    ...                {**existing, **p}, ImportOptions()) == p
+    True
     """
-    payload = _fields(values)
-    payload.update(_company_fields(values))
-    if options.is_customer:
-        payload["is_customer"] = True
-    if options.is_supplier:
-        payload["is_supplier"] = True
-    if options.contact_persons:
-        person = contact_person(values)
-        current = [dict(p) for p in (existing.get("contact_persons") or [])
-                   if isinstance(p, Mapping)]
+    payload: dict[str, Any] = {k: v for k, v in existing.items()
+                               if k in _WRITABLE and v is not None}
+    payload.update(_fields(values))
+    company = _company_fields(values)
+    if "type" not in company and company.get("company_type") == "particulier":
+        payload.pop("type", None)
+    payload.update(company)
+    payload["is_customer"] = bool(existing.get("is_customer")) or options.is_customer
+    payload["is_supplier"] = bool(existing.get("is_supplier")) or options.is_supplier
+    current = [dict(p) for p in (existing.get("contact_persons") or [])
+               if isinstance(p, Mapping)]
+    person = contact_person(values) if options.contact_persons else None
 
-        def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-            return all((a.get(k) or "").strip().casefold() == (b.get(k) or "").strip().casefold()
-                       for k in ("first_name", "last_name"))
+    def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+        return all((a.get(k) or "").strip().casefold() == (b.get(k) or "").strip().casefold()
+                   for k in ("first_name", "last_name"))
 
-        if person and not any(same(person, p) for p in current):
-            payload["contact_persons"] = [*current, person]
+    if person and not any(same(person, p) for p in current):
+        current.append(person)
+    payload["contact_persons"] = current
     return payload
 
 
@@ -245,6 +259,9 @@ def update_payload(values: Mapping[str, Any], existing: Mapping[str, Any],
 CONTACT_COLUMNS: tuple[str, ...] = (
     "id", *PAYLOAD_KEYS[:3], "company_type", "type", *PAYLOAD_KEYS[3:], "is_customer",
     "is_supplier", "contact_persons", "import_batch", "created_at", "updated_at")
+#: The fields an overwrite carries over from the existing contact: all but the server's own
+#: (``import_batch`` too: a replacing server would otherwise forget who imported it).
+_WRITABLE = frozenset(CONTACT_COLUMNS) - {"id", "created_at", "updated_at"}
 
 
 # --- idempotency -----------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from numnum_xl.client import (
     workbook_identity,
 )
 from numnum_xl.findings import ERROR
+from numnum_xl.tempfiles import temp_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from numnum_xl.validate import Report
@@ -96,6 +97,8 @@ _T: dict[str, dict[str, str]] = {
         "dup_taken": "bestaat al in NumNum ({id}); rij {other} overschrijft die klant al",
         "overwrite": "{id} overschreven ({reason})",
         "overwrite_probable": "{id} overschreven ({reason}: controleer)",
+        "sent_probable": "mogelijk al in NumNum ({id}, {reason}); toch nieuw aangemaakt "
+                         "(--waarschijnlijk versturen)",
         "replayed": "was al aangemaakt bij een eerdere poging (geen tweede klant)",
         "in_batch": "al aangemaakt door deze import bij een eerdere poging",
         "changed": "rij gewijzigd nadat ze verstuurd was; de wijziging is niet verstuurd",
@@ -114,6 +117,8 @@ _T: dict[str, dict[str, str]] = {
         "dup_taken": "existe déjà dans NumNum ({id}) ; la ligne {other} écrase déjà ce client",
         "overwrite": "{id} écrasé ({reason})",
         "overwrite_probable": "{id} écrasé ({reason} : à vérifier)",
+        "sent_probable": "existe peut-être dans NumNum ({id}, {reason}) ; créé quand même "
+                         "(--waarschijnlijk versturen)",
         "replayed": "déjà créé lors d'une tentative précédente (pas de second client)",
         "in_batch": "déjà créé par cet import lors d'une tentative précédente",
         "changed": "ligne modifiée après son envoi ; la modification n'a pas été envoyée",
@@ -132,6 +137,8 @@ _T: dict[str, dict[str, str]] = {
         "dup_taken": "already in NumNum ({id}); row {other} already overwrites that contact",
         "overwrite": "{id} overwritten ({reason})",
         "overwrite_probable": "{id} overwritten ({reason}: check it)",
+        "sent_probable": "possibly in NumNum ({id}, {reason}); created anyway "
+                         "(--waarschijnlijk versturen)",
         "replayed": "already created by an earlier attempt (no second contact)",
         "in_batch": "already created by this import in an earlier attempt",
         "changed": "row changed after it was sent; the change was not sent",
@@ -207,8 +214,9 @@ class JournalBusy(OSError):
 
 
 def journal_path(workbook: str | os.PathLike[str]) -> Path:
-    """``NAME.numnum-journal.jsonl`` beside the workbook."""
-    p = Path(workbook)
+    """``NAME.numnum-journal.jsonl`` beside the workbook (the real one: a push through a
+    symlink in another folder uses the same journal)."""
+    p = Path(os.path.realpath(os.fspath(workbook)))
     return p.with_name(f"{p.stem}.numnum-journal.jsonl")
 
 
@@ -240,20 +248,18 @@ class Journal:
 
     def open(self) -> Journal:
         """Open for appending (created with mode 0600 if missing) and take an exclusive lock
-        (POSIX): a second push of the same workbook at the same time gets
-        :class:`JournalBusy`. The lock dies with the process, also on SIGKILL."""
+        (``fcntl`` on POSIX, ``msvcrt`` on Windows): a second push of the same workbook at the
+        same time gets :class:`JournalBusy`. The lock dies with the process, also on
+        SIGKILL."""
         if self._fd is None:
+            from numnum_xl.pushlock import Busy, lock_fd
+
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                import fcntl
-            except ImportError:  # Windows: no advisory lock
-                fcntl = None  # type: ignore[assignment]
-            if fcntl is not None:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:
-                    os.close(fd)
-                    raise JournalBusy(f"{self.path} is in use by another push") from None
+                lock_fd(fd)
+            except Busy:
+                os.close(fd)
+                raise JournalBusy(f"{self.path} is in use by another push") from None
             size = os.fstat(fd).st_size
             if size:
                 os.lseek(fd, size - 1, os.SEEK_SET)
@@ -396,6 +402,16 @@ def unfinished_run(records: Iterable[Mapping[str, Any]], workbook: str, sheet: s
 
 # --- the plan --------------------------------------------------------------------------------
 
+#: ``--waarschijnlijk``: what happens to a row that *probably* exists in NumNum already (on an
+#: email address or a name, see :mod:`numnum_xl.duplicates`): ``overslaan`` (the default:
+#: not sent, listed in the plan for a check) or ``versturen`` (sent: created, or overwritten
+#: with ``--duplicaten overschrijven``). Certain matches follow ``--duplicaten`` alone.
+PROBABLE_CHOICES: dict[str, tuple[str, ...]] = {
+    "overslaan": ("overslaan", "skip", "ignorer"),
+    "versturen": ("versturen", "send", "envoyer"),
+}
+
+
 @dataclass
 class RowPlan:
     """What will happen to one data row."""
@@ -432,6 +448,8 @@ class Plan:
     resumed: RunState | None = None
     lang: str = "nl"
     header: dict[str, Any] = field(default_factory=dict)
+    #: ``--waarschijnlijk``: see :data:`PROBABLE_CHOICES`
+    probable: str = "overslaan"
 
     def counts(self) -> dict[str, int]:
         """Per action, plus ``deleted`` and ``rows``."""
@@ -502,8 +520,10 @@ def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]
 
 def prepare(report: Report, client: NumNumClient, account: Account, options: ImportOptions,
             *, source: str | os.PathLike[str], lang: str = "nl", restart: bool = False,
-            journal: str | os.PathLike[str] | None = None) -> Plan:
-    """Fetch NumNum's contacts once and decide, per row, what to do.
+            journal: str | os.PathLike[str] | None = None, probable: str = "overslaan") -> Plan:
+    """Fetch NumNum's contacts once and decide, per row, what to do. A row that certainly
+    exists already follows ``options.duplicates``; one that probably does follows
+    ``probable`` (:data:`PROBABLE_CHOICES`).
 
     Raises :class:`~numnum_xl.client.AuthError` when the token is refused (nothing else has
     been sent then) and :class:`PushError` when an unfinished run of this sheet used other
@@ -519,8 +539,10 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
     state = None if restart else unfinished_run(records, workbook, sheet, account.destination)
     if state is not None:
         before = ImportOptions.from_dict(state.header.get("options") or {})
-        if before != options:
-            raise PushError(_options_conflict(state, before, options))
+        was = str(state.header.get("waarschijnlijk", probable))
+        if before != options or was != probable:
+            extra = f"--waarschijnlijk {was} (nu {probable})" if was != probable else ""
+            raise PushError(_options_conflict(state, before, options, extra))
     batch = state.batch if state else new_batch_id()
 
     contacts = client.list_contacts()  # the first request: a wrong token stops here
@@ -596,11 +618,15 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
                 continue
             target = str(m.ref)
             reason = t.get(m.reason, m.reason)
-            probable = m.confidence != "certain"
-            plan.contact_id, plan.key, plan.confidence = target, None, m.confidence
-            if options.duplicates == "overslaan":
+            unsure = m.confidence != "certain"
+            plan.confidence = m.confidence
+            if unsure and probable == "versturen" and options.duplicates == "overslaan":
+                plan.message = t["sent_probable"].format(id=target, reason=reason)
+                continue  # created as a new contact, as asked
+            plan.contact_id, plan.key = target, None
+            if options.duplicates == "overslaan" or (unsure and probable == "overslaan"):
                 plan.action, plan.payload, plan.reason = SKIP_DUPLICATE, None, "duplicate"
-                plan.message = (t["dup_probable"] if probable else t["dup"]).format(
+                plan.message = (t["dup_probable"] if unsure else t["dup"]).format(
                     id=target, reason=reason)
             elif target in taken:
                 plan.action, plan.payload, plan.reason = SKIP_DUPLICATE, None, "duplicate"
@@ -610,21 +636,24 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
                 values = report.values[plan.index]
                 plan.action = OVERWRITE
                 plan.payload = update_payload(values, remaining_by_id.get(target, {}), options)
-                plan.message = (t["overwrite_probable"] if probable else t["overwrite"]).format(
+                plan.message = (t["overwrite_probable"] if unsure else t["overwrite"]).format(
                     id=target, reason=reason)
 
     header = {"t": "run", "v": JOURNAL_VERSION, "batch": batch, "workbook": workbook,
               "file": src.name, "sheet": sheet, "destination": account.destination,
               "api_url": account.base_url, "options": options.as_dict(),
+              "waarschijnlijk": probable,
               "rows": len(plans), "started": datetime.now().astimezone().isoformat()}
     return Plan(account, options, batch, workbook, sheet, src, plans, deletes, len(contacts),
-                state, lang, header)
+                state, lang, header, probable)
 
 
-def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions) -> str:
+def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions,
+                      extra: str = "") -> str:
     when = str(state.header.get("started", ""))[:16].replace("T", " ")
     b, n = before.as_dict(), now.as_dict()
-    diff = ", ".join(f"--{k} {b[k]} (nu {n[k]})" for k in b if b[k] != n[k])
+    diff = ", ".join([f"--{k} {b[k]} (nu {n[k]})" for k in b if b[k] != n[k]]
+                     + ([extra] if extra else []))
     return (f"Er is een onderbroken import van dit blad naar deze bestemming (gestart {when}) "
             f"met andere opties: {diff}. Geef dezelfde opties om ze af te maken (alleen wat "
             f"overblijft wordt verstuurd), of begin een nieuwe import met --nieuwe-import.")
@@ -707,7 +736,7 @@ def write_backup(contacts: list[Mapping[str, Any]], path: str | os.PathLike[str]
                 v = "'" + v  # never a formula
             row.append(v)
         ws.append(row)
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp.xlsx")
+    tmp = temp_path(out)
     try:
         wb.save(tmp)
         with open(tmp, "rb+") as fh:
@@ -762,8 +791,26 @@ def execute(plan: Plan, client: NumNumClient, *, threads: int = DEFAULT_THREADS,
     with ``reason`` transport/server/rate_limited, a row never tried (the run was stopped) is
     ``not_sent``. A refused token stops everything at once.
     """
+    from numnum_xl.pushlock import Busy, WorkbookLock
+    from numnum_xl.tempfiles import clean_stale
+
     t = text(plan.lang)
     threads = max(1, min(MAX_THREADS, threads))
+    workbook_lock = WorkbookLock(plan.source)
+    try:
+        workbook_lock.acquire()
+    except Busy:
+        raise JournalBusy(f"{plan.source} is being pushed by another process") from None
+    try:
+        clean_stale(Path(os.path.realpath(plan.source)).parent)
+        return _execute(plan, client, t, threads, journal, progress, on_deleted)
+    finally:
+        workbook_lock.release()
+
+
+def _execute(plan: Plan, client: NumNumClient, t: Mapping[str, str], threads: int,
+             journal: Journal | None, progress: Progress | None,
+             on_deleted: Callable[[int], None] | None) -> Outcome:
     own_journal = journal is None
     journal = journal or Journal(journal_path(plan.source))
     journal.open()
@@ -821,7 +868,8 @@ def execute(plan: Plan, client: NumNumClient, *, threads: int = DEFAULT_THREADS,
         def send(rp: RowPlan) -> None:
             if stop.reason is not None:
                 return
-            res = _send_one(rp, client, t, plan.lang)
+            res = _send_one(rp, client, t, plan.lang,
+                            recheck=plan.options.duplicates == "overslaan", batch=plan.batch)
             if isinstance(res, _Fatal):
                 stop.set("auth")
                 return
@@ -908,11 +956,30 @@ class _Fatal:
 
 
 def _send_one(rp: RowPlan, client: NumNumClient, t: Mapping[str, str],
-              lang: str) -> RowResult | _Fatal:
+              lang: str, *, recheck: bool = False, batch: str = "") -> RowResult | _Fatal:
     assert rp.payload is not None
     try:
         if rp.action == CREATE:
             assert rp.key is not None
+            external = str(rp.payload.get("external_id") or "").strip()
+            found: dict[str, Any] | None = None
+            if recheck and external:  # a copy of this workbook may have been pushed meanwhile
+                try:
+                    found = client.find_first(external_id=external)
+                except AuthError:
+                    raise
+                except ApiError:
+                    found = None  # best effort: the create's Idempotency-Key still holds
+                if found is not None and found.get("import_batch") == batch:
+                    # made by this very import (an answer that was lost)
+                    return RowResult(rp.row, CREATED, str(found["id"]), t["in_batch"],
+                                     "in_batch", rp.fingerprint)
+                if found is not None:
+                    cid = str(found.get("id"))
+                    return RowResult(rp.row, SKIPPED_DUPLICATE, cid,
+                                     t["dup"].format(id=cid, reason=t.get("external_id",
+                                                                          "external_id")),
+                                     "duplicate", rp.fingerprint)
             created = client.create_contact(rp.payload, rp.key)
             msg = t["replayed"] if created.replayed else ""
             return RowResult(rp.row, CREATED, str(created.contact["id"]), msg, None,
@@ -987,7 +1054,7 @@ def write_back(report: Report, results: list[RowResult], out: str | os.PathLike[
 
 
 def _save_atomic(wb: Any, out: Path) -> None:
-    tmp = out.with_name(f".{out.stem}.{os.getpid()}.tmp{out.suffix}")
+    tmp = temp_path(out)
     try:
         wb.save(tmp)
         os.replace(tmp, out)

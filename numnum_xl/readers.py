@@ -54,9 +54,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from numnum_xl.cells import cell_ref, column_index_of
+from numnum_xl.readguard import ReaderCrash, calamine_isolated, quiet_stderr
 from numnum_xl.table import EXCEL_ERRORS, ErrorValue, ReadError, Table
 
-__all__ = ["MAX_FILE_BYTES", "list_sheets", "read_table", "table_from_grid"]
+__all__ = ["MAX_FILE_BYTES", "list_sheets", "package_source", "read_table", "table_from_grid"]
 
 #: Files larger than this are refused before reading.
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -76,7 +77,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _MIDNIGHT = time(0, 0)
 _ERROR_VALUES = {code: ErrorValue(code) for code in EXCEL_ERRORS}
-_CSV_DELIMITERS = (";", ",", "\t")
+_CSV_DELIMITERS = (";", ",", "\t", "|")
 
 #: Well-known binary signatures, for a clearer message when someone picks the wrong file.
 _SIGNATURES = (
@@ -105,17 +106,21 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None) -> Table:
     gc.disable()  # millions of new lists: the cyclic GC would rescan them over and over
     try:
         if kind == "xlsx":
-            return _read_xlsx(p, sheet)
+            return _read_xlsx(p, sheet, _zip_source(p))
+        if kind == "encrypted":
+            return _read_xlsx(p, sheet, _decrypted_ooxml(p))
         if kind == "xls":
             return _read_xls(p, sheet)
+        if kind in ("ods", "xlsb"):
+            return _read_native(p, sheet, kind)
         return _read_csv(p)
     except ReadError:
         raise
     except MemoryError:
         raise ReadError(_msg(p, "is te groot om in het geheugen te lezen; "
                                 "splits de lijst in kleinere bestanden")) from None
-    except Exception as exc:  # a library failed in a way we did not foresee
-        raise ReadError(_corrupt(p, exc)) from None
+    except Exception:  # a library failed in a way we did not foresee
+        raise ReadError(_corrupt(p)) from None
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -129,16 +134,35 @@ def list_sheets(path: str | os.PathLike[str]) -> list[str]:
     p = Path(path)
     kind = _classify(p)
     try:
-        if kind == "xlsx":
-            with _open_zip(p) as zf:
+        if kind in ("xlsx", "encrypted"):
+            src = _zip_source(p) if kind == "xlsx" else _decrypted_ooxml(p)
+            with _open_zip(p, src) as zf:
                 return [s.name for s in _workbook_sheets(p, zf) if s.kind == "worksheet"]
         if kind == "xls":
-            return [name for name, _ in _xls_sheets(_open_xls(p))]
+            try:
+                return [name for name, _ in _xls_sheets(_open_xls(p))]
+            except _Refused:
+                return _native_sheets(p)
+        if kind in ("ods", "xlsb"):
+            return _native_sheets(p)
         return []
     except ReadError:
         raise
-    except Exception as exc:
-        raise ReadError(_corrupt(p, exc)) from None
+    except Exception:
+        raise ReadError(_corrupt(p)) from None
+
+
+def package_source(path: str | os.PathLike[str]) -> Path | io.BytesIO:
+    """The .xlsx package as the readers open it: ``path`` itself, or in memory its copy with
+    repaired part names (backslashes, letter case) or decrypted with Excel's default password.
+    For writers that load the workbook themselves (openpyxl accepts both)."""
+    p = Path(path)
+    kind = _classify(p)
+    if kind == "encrypted":
+        return _decrypted_ooxml(p)
+    if kind == "xlsx":
+        return _zip_source(p)
+    return p
 
 
 def table_from_grid(grid: Iterable[Iterable[Any]], first_row: int, first_col: int, *,
@@ -181,9 +205,11 @@ def _msg(p: Path, text: str) -> str:
 
 
 def _corrupt(p: Path, exc: BaseException | None = None) -> str:
-    why = f" ({type(exc).__name__})" if exc is not None else ""
-    return _msg(p, f"kan niet gelezen worden{why}: het is beschadigd of geen Excel-bestand; "
-                   "open het in Excel en bewaar het opnieuw als .xlsx")
+    """Said only after every reader that could open the file has refused it (``exc`` is
+    never shown: a Python class name means nothing to the user)."""
+    return _msg(p, "kan door geen enkele lezer geopend worden: het is beschadigd of geen "
+                   "Excel-bestand; open het in Excel of LibreOffice en bewaar het opnieuw als "
+                   ".xlsx")
 
 
 def _password(p: Path) -> str:
@@ -225,26 +251,29 @@ def _classify(p: Path) -> str:
         raise ReadError(_msg(p, f"kan niet geopend worden ({exc.strerror or exc}); sluit het "
                                 "in andere programma's en controleer de leesrechten")) from None
     if head.startswith(_ZIP_MAGICS):
-        _check_zip(p)
-        return "xlsx"
+        return _check_zip(p, _zip_source(p))
     if head.startswith(_OLE_MAGIC):
-        _check_ole(p)
-        return "xls"
+        return _check_ole(p)
     _check_text(p, head)
     return "csv"
 
 
-def _open_zip(p: Path) -> zipfile.ZipFile:
+def _open_zip(p: Path, src: Path | io.BytesIO | None = None) -> zipfile.ZipFile:
     try:
-        return zipfile.ZipFile(p)
+        if isinstance(src, io.BytesIO):
+            src.seek(0)
+        return zipfile.ZipFile(src if src is not None else p)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         raise ReadError(_msg(p, "is beschadigd of onvolledig (geen geldig zip-/Excel-bestand); "
                                 "open het in Excel en bewaar het opnieuw als .xlsx")) from exc
 
 
-def _check_zip(p: Path) -> None:
-    """Zip-based formats: valid zip, no bomb, no DTD, really a workbook we can read."""
-    with _open_zip(p) as zf:
+def _check_zip(p: Path, src: Path | io.BytesIO | None = None) -> str:
+    """Zip-based formats: valid zip, no bomb, no DTD, really a workbook we can read.
+
+    Returns ``"xlsx"``, ``"xlsb"`` or ``"ods"``.
+    """
+    with _open_zip(p, src) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
             raise ReadError(_msg(p, f"wordt geweigerd: het bevat {len(infos)} onderdelen, wat "
@@ -272,19 +301,18 @@ def _check_zip(p: Path) -> None:
                                         f"ENTITY-declaratie ({info.filename}), wat Excel nooit "
                                         "schrijft en gevaarlijk kan zijn; open het in Excel en "
                                         "bewaar het opnieuw als .xlsx"))
-        lower = {n.lower() for n in names}
+        lower = {n.lower().replace("\\", "/") for n in names}
         if "xl/workbook.bin" in lower:
-            raise ReadError(_msg(p, "is een binaire Excel-werkmap (.xlsb); bewaar het in Excel "
-                                    "als .xlsx en probeer opnieuw"))
+            return "xlsb"
         if "content.xml" in lower and "mimetype" in lower:
-            raise ReadError(_msg(p, "is een OpenDocument-rekenblad (.ods); bewaar het als .xlsx "
-                                    "en probeer opnieuw"))
+            return "ods"
         if not any(n.endswith("workbook.xml") for n in lower):
             what = ("een Word-document" if "word/document.xml" in lower
                     else "een PowerPoint-presentatie" if "ppt/presentation.xml" in lower
                     else "een zip-bestand")
             raise ReadError(_msg(p, f"is {what}, geen Excel-werkmap; kies het juiste bestand of "
                                     "bewaar de lijst als .xlsx"))
+    return "xlsx"
 
 
 def _xml_has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, p: Path) -> bool:
@@ -336,23 +364,24 @@ def _head_has_dtd(head: bytes, complete: bool = True) -> bool:
         i = j + 2
 
 
-def _check_ole(p: Path) -> None:
-    """OLE compound files: a real .xls, or an encrypted OOXML workbook, or something else."""
+def _check_ole(p: Path) -> str:
+    """OLE compound files: a real .xls (``"xls"``), an encrypted OOXML workbook
+    (``"encrypted"``), or something else (ReadError)."""
     from xlrd.compdoc import CompDoc
 
     try:
         mem = p.read_bytes()
         names = {d.name for d in CompDoc(mem, logfile=io.StringIO()).dirlist}
-    except Exception as exc:
-        raise ReadError(_msg(p, "is beschadigd (ongeldig oud Excel-formaat); open het in Excel "
-                                "en bewaar het opnieuw als .xlsx")) from exc
+    except Exception:
+        return "xls"  # xlrd's container reader refuses it; the readers may still open it
     if names & {"EncryptionInfo", "EncryptedPackage"}:
-        raise ReadError(_password(p))
+        return "encrypted"
     if not names & {"Workbook", "Book", "WORKBOOK", "BOOK"}:
         what = ("een Word-document" if "WordDocument" in names
                 else "een PowerPoint-presentatie" if "PowerPoint Document" in names
                 else "een Office-bestand")
         raise ReadError(_msg(p, f"is {what}, geen Excel-werkmap; kies het juiste bestand"))
+    return "xls"
 
 
 def _check_text(p: Path, head: bytes) -> None:
@@ -381,6 +410,88 @@ def _check_text(p: Path, head: bytes) -> None:
 def _binary(p: Path) -> str:
     return _msg(p, "is geen tekst- of Excel-bestand (het bevat binaire gegevens); bewaar de "
                    "klantenlijst als .xlsx of als CSV en probeer opnieuw")
+
+
+#: The password Excel uses when a workbook is "encrypted" without one (Excel opens such files
+#: without asking): a workbook protected only against changes, or saved with "read-only".
+DEFAULT_PASSWORD = "VelvetSweatshop"
+
+
+def _decrypt(p: Path, data: bytes | None = None) -> io.BytesIO:
+    """The decrypted bytes of an encrypted Office file with Excel's default password
+    (msoffcrypto-tool); a real password: ReadError."""
+    try:
+        import msoffcrypto
+    except ImportError:  # pragma: no cover - a dependency
+        raise ReadError(_password(p)) from None
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(data if data is not None else p.read_bytes()))
+        office.load_key(password=DEFAULT_PASSWORD)
+        decrypted = io.BytesIO()
+        office.decrypt(decrypted)
+    except Exception:  # a real password, or an encryption msoffcrypto-tool cannot undo
+        raise ReadError(_password(p)) from None
+    decrypted.seek(0)
+    return decrypted
+
+
+def _decrypted_ooxml(p: Path) -> io.BytesIO:
+    """An encrypted .xlsx opened with Excel's default password, checked like any zip."""
+    plain = _decrypt(p)
+    if not plain.getvalue().startswith(_ZIP_MAGICS):
+        raise ReadError(_password(p))
+    src = _zip_source(p, plain)
+    if _check_zip(p, src) != "xlsx":
+        raise ReadError(_password(p))
+    assert isinstance(src, io.BytesIO)
+    return src
+
+
+#: Parts whose names readers look up literally (python-calamine, openpyxl): a writer that
+#: spells them in another letter case, or with backslashes, is forgiven by renaming.
+_CANONICAL_PARTS = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                    "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml")
+
+
+def _zip_source(p: Path, src: io.BytesIO | None = None) -> Path | io.BytesIO:
+    """``p`` (or ``src``) itself, or an in-memory copy with its part names repaired:
+    backslashes turned into slashes and well-known parts in their canonical letter case."""
+    original = src if src is not None else p
+    try:
+        zf = zipfile.ZipFile(original)
+    except Exception:
+        return original  # _open_zip says what is wrong
+    with zf:
+        infos = zf.infolist()
+        canonical = {c.lower(): c for c in _CANONICAL_PARTS}
+        rename: dict[str, str] = {}
+        for info in infos:
+            name = info.filename.replace("\\", "/").lstrip("/")
+            name = canonical.get(name.lower(), name)
+            if name != info.filename:
+                rename[info.filename] = name
+        if not rename or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            return original
+        fixes = []
+        for old, new in rename.items():
+            o, n = old.replace("\\", "/").rsplit("/", 1)[-1], new.rsplit("/", 1)[-1]
+            if o != n and o.lower() == n.lower():
+                fixes.append((o.encode(), n.encode()))
+        repaired = io.BytesIO()
+        try:
+            with zipfile.ZipFile(repaired, "w", zipfile.ZIP_DEFLATED) as dst:
+                for info in infos:
+                    data = zf.read(info)
+                    name = rename.get(info.filename, info.filename)
+                    if fixes and name.endswith((".rels", ".xml")):
+                        for o, n in fixes:  # references to a renamed part
+                            data = data.replace(b"/" + o + b'"', b"/" + n + b'"').replace(
+                                b'"' + o + b'"', b'"' + n + b'"')
+                    dst.writestr(name, data)
+        except Exception:  # encrypted or broken members: _check_zip says what is wrong
+            return original
+    repaired.seek(0)
+    return repaired
 
 
 # --------------------------------------------------------------------------------------------
@@ -591,6 +702,11 @@ class _Scan:
 
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based
     unlocated_errors: bool = False
+    #: the last row (from the row tags, and cell references beyond Excel's grid) and the
+    #: farthest column beyond Z of a cell holding a value: what python-calamine's grid spans
+    max_row: int = 0
+    max_col: int = 0
+    far_ref: str = ""
     hidden: set[int] = field(default_factory=set)
     formulas_without_value: list[str] = field(default_factory=list)
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
@@ -601,6 +717,54 @@ def _col_number(letters: bytes) -> int:
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+#: A cell reference beyond column ZZ, or beyond Excel's last row (``r="XFD7"``,
+#: ``r="A99999999999"``): rare, each one checked. The ``_FAST`` forms start with a literal
+#: (the regex engine then skips ahead quickly); the general forms are used for a segment that
+#: writes its attributes unusually (``r = '…'``).
+_FAR_REF_FAST = re.compile(rb"""r="\$?([A-Za-z]{3,}|[A-Za-z]{1,2}(?=\$?\d{8}))\$?(\d+)\"""")
+_FAR_REF = re.compile(rb"""r\s*=\s*["']\$?([A-Za-z]{3,}|[A-Za-z]{1,2}(?=\$?\d{8}))\$?(\d+)["']""")
+#: The two letters of references in columns AA..ZZ (only the largest matters).
+_COL2_FAST = re.compile(rb"""r="\$?([A-Z]{2})\$?\d""")
+_COL2 = re.compile(rb"""r\s*=\s*["']\$?([A-Z]{2})\$?\d""")
+#: Attribute spellings the fast forms miss (single quotes, spaces around "=").
+_UNUSUAL_ATTR = (b"r='", b"= ", b" =")
+_ROW_TAG = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*["'](\d+)["']""")
+
+
+def _scan_extent(seg: bytes, scan: _Scan) -> None:
+    """Track the extent python-calamine would allocate a dense grid for: the last row tag of
+    the segment, the largest two-letter column, and every reference beyond column ZZ or the
+    last row (rare, so each is checked for holding a value)."""
+    last = seg.rfind(b"<row")
+    while last >= 0:
+        m = _ROW_TAG.match(seg, last)
+        if m:
+            scan.max_row = max(scan.max_row, int(m.group(1)))
+            break
+        last = seg.rfind(b"<row", 0, last)
+    unusual = any(form in seg for form in _UNUSUAL_ATTR)
+    far_ref, col2 = (_FAR_REF, _COL2) if unusual else (_FAR_REF_FAST, _COL2_FAST)
+    if scan.max_col < 703:
+        found = max(col2.findall(seg), default=b"")
+        if found:
+            scan.max_col = max(scan.max_col, _col_number(found))
+    for m in far_ref.finditer(seg):
+        start = seg.rfind(b"<", 0, m.start())
+        if start < 0 or not _C_OPEN.match(seg, start) or seg.find(b">", start, m.start()) >= 0:
+            continue
+        end = seg.find(b">", m.end())
+        if end > 0 and seg[end - 1:end] == b"/":
+            continue  # <c r="XFD9" s="1"/>: formatting only, no value
+        row, col = int(m.group(2)), _col_number(m.group(1))
+        if col > scan.max_col or row > scan.max_row:
+            scan.far_ref = (m.group(1) + m.group(2)).decode("ascii", "replace")
+        scan.max_row, scan.max_col = max(scan.max_row, row), max(scan.max_col, col)
+    for m in _ROW_TAG.finditer(seg) if scan.max_row > MAX_ROWS and not scan.far_ref else ():
+        if int(m.group(1)) > MAX_ROWS:
+            scan.far_ref = f"rij {int(m.group(1))}"
+            break
 
 
 def _scan_sheet(zf: zipfile.ZipFile, part: str) -> _Scan:
@@ -674,6 +838,11 @@ def _scan_hints(head: bytes) -> _Hints:
 
 
 def _scan_segment(seg: bytes, scan: _Scan, hints: _Hints) -> None:
+    _scan_extent(seg, scan)
+    _scan_segment_marks(seg, scan, hints)
+
+
+def _scan_segment_marks(seg: bytes, scan: _Scan, hints: _Hints) -> None:
     if any(h in seg for h in hints.errors):
         _scan_errors(seg, scan)
     if b"hidden" in seg:
@@ -762,14 +931,22 @@ def _parse_range(text: str) -> tuple[int, int, int, int] | None:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
-def _read_xlsx(p: Path, sheet: str | None) -> Table:
-    with _open_zip(p) as zf:
+def _read_xlsx(p: Path, sheet: str | None, src: Path | io.BytesIO | None = None) -> Table:
+    """Read an .xlsx package (``src``: the file, or its repaired/decrypted copy in memory).
+
+    The sheet's XML is scanned first; python-calamine (which allocates one dense grid from
+    the first to the last cell holding a value) only sees sheets whose grid fits
+    :data:`MAX_DENSE_CELLS` and whose shared-string count is plausible. Others are read
+    sparsely by openpyxl; a cell beyond Excel's grid is refused.
+    """
+    src = src if src is not None else p
+    with _open_zip(p, src) as zf:
         try:
             refs = _workbook_sheets(p, zf)
         except ReadError:
             raise
-        except Exception as exc:
-            raise ReadError(_corrupt(p, exc)) from None
+        except Exception:
+            raise ReadError(_corrupt(p)) from None
         worksheets = [s for s in refs if s.kind == "worksheet"]
         name = _choose(p, [(s.name, s.state) for s in worksheets], sheet)
         ref = next(s for s in worksheets if s.name == name)
@@ -777,15 +954,23 @@ def _read_xlsx(p: Path, sheet: str | None) -> Table:
         if part is not None and part not in set(zf.namelist()):
             part = next((n for n in zf.namelist() if n.lower() == part.lower()), None)
         scan = _scan_sheet(zf, part) if part else _Scan()
+        sst_ok = _plausible_sst(zf)
+    if scan.max_row > MAX_ROWS or scan.max_col > MAX_COLS:
+        raise ReadError(_msg(p, f"bevat een cel buiten het Excel-raster ({scan.far_ref}; een "
+                                f"werkblad heeft hoogstens 1.048.576 rijen en {MAX_COLS} "
+                                "kolommen, tot XFD); zo'n bestand maakt Excel niet: open het in "
+                                "het programma dat het maakte en bewaar het opnieuw als .xlsx"))
     info: dict[str, Any] = {}
     if scan.formulas_without_value:
         info["formulas_without_value"] = scan.formulas_without_value
     if p.suffix.lower() not in (".xlsx", ".xlsm", ".xltx", ".xltm"):
         info["extension_mismatch"] = p.suffix.lower()
+    sparse = scan.max_row * max(scan.max_col, 26) > MAX_DENSE_CELLS or not sst_ok
     grid: list[list[Any]] | None = None
-    if not scan.unlocated_errors:
+    if not scan.unlocated_errors and not sparse:
         try:
-            grid, row0, col0 = _calamine_grid(p, name)
+            with quiet_stderr():  # a Rust panic prints a backtrace there
+                grid, row0, col0 = _calamine_grid(p, name, src)
             info["reader"] = "calamine"
         except ReadError:
             raise
@@ -793,22 +978,88 @@ def _read_xlsx(p: Path, sheet: str | None) -> Table:
             _reraise_fatal(exc)
             grid = None
     if grid is None:
-        grid, row0, col0 = _openpyxl_grid(p, name)
+        grid, row0, col0 = _openpyxl_grid(p, name, src)
         info["reader"] = "openpyxl"
     else:
         _patch_errors(grid, row0, col0, scan.errors)
     rows, nums = _normalise(grid, row0)
     del grid
+    if sparse:
+        far = _drop_far_cells(rows, nums, col0)
+        if far:
+            info["far_cells"] = far
+            kept = [i for i, vals in enumerate(rows) if any(v is not None for v in vals)]
+            rows, nums = [rows[i] for i in kept], [nums[i] for i in kept]
     table = _build(rows, nums, col0, source=str(p), sheet=name, fmt="xlsx", info=info)
     _attach_layout(table, scan.hidden, scan.merged)
     return table
 
 
-def _calamine_grid(p: Path, name: str) -> tuple[list[list[Any]], int, int]:
+#: Excel's grid.
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+#: Largest grid (rows x columns from A1 to the farthest cell holding a value) handed to
+#: python-calamine, which allocates it densely; larger sheets are read sparsely.
+MAX_DENSE_CELLS = 30_000_000
+#: A cell more than this many columns right of the last header is "far away": a stray value
+#: (e.g. a space in XFD1048576), reported and left out of the table.
+FAR_COLUMNS = 64
+_SST_COUNT = re.compile(rb"""\b(?:uniqueCount|count)\s*=\s*["'](\d+)["']""")
+
+
+def _plausible_sst(zf: zipfile.ZipFile) -> bool:
+    """Whether the shared-strings part's counts fit its size (python-calamine reserves memory
+    for the count it declares: ``uniqueCount="4294967295"`` aborts the process)."""
+    info = next((i for i in zf.infolist()
+                 if i.filename.lower().endswith("sharedstrings.xml")), None)
+    if info is None:
+        return True
+    try:
+        with zf.open(info) as fh:
+            head = fh.read(4096)
+    except Exception:
+        return True  # the readers say what is wrong
+    # every string takes at least "<si/>" (5 bytes)
+    limit = info.file_size // 5 + 16
+    return all(int(m.group(1)) <= limit for m in _SST_COUNT.finditer(head[:2048]))
+
+
+def _drop_far_cells(rows: list[list[Any]], nums: list[int], col0: int) -> list[str]:
+    """Remove values far to the right of the header (see :data:`FAR_COLUMNS`); their refs.
+
+    >>> rows = [["title", None], ["A"] + [None] * 99 + [" "]]
+    >>> _drop_far_cells(rows, [1, 2], 1), rows[1]
+    (['CW2'], ['A'])
+    """
+    if not rows:
+        return []
+    header = rows[0]
+    last = max((j for j, v in enumerate(header) if v is not None), default=-1)
+    limit = last + FAR_COLUMNS
+    far: list[str] = []
+    for vals, num in zip(rows, nums, strict=False):
+        if len(vals) > limit + 1:
+            for j in range(limit + 1, len(vals)):
+                if vals[j] is not None:
+                    far.append(cell_ref(num, col0 + j))
+            del vals[limit + 1:]
+            while vals and vals[-1] is None:
+                vals.pop()
+    return far
+
+
+def _calamine_grid(p: Path, name: str, src: Path | io.BytesIO | None = None
+                   ) -> tuple[list[list[Any]], int, int]:
     import python_calamine as pc
 
+    src = src if src is not None else p
     try:
-        with pc.CalamineWorkbook.from_path(str(p)) as wb:
+        if isinstance(src, io.BytesIO):
+            src.seek(0)
+            opened = pc.CalamineWorkbook.from_filelike(src)
+        else:
+            opened = pc.CalamineWorkbook.from_path(str(src))
+        with opened as wb:
             ws = wb.get_sheet_by_name(name)
             start = ws.start
             grid = ws.to_python() if start is not None else []
@@ -839,21 +1090,33 @@ def _patch_errors(grid: list[list[Any]], row0: int, col0: int,
                 row.extend([""] * (width - len(row)))
 
 
-def _openpyxl_grid(p: Path, name: str) -> tuple[list[list[Any]], int, int]:
-    """The slow but thorough path: openpyxl read-only (values Excel last computed)."""
+def _openpyxl_grid(p: Path, name: str, src: Path | io.BytesIO | None = None
+                   ) -> tuple[list[list[Any]], int, int]:
+    """The slow but thorough path: openpyxl read-only (values Excel last computed).
+
+    Sparse: a row missing from the XML costs one shared empty list, so a stray cell in row
+    1,048,576 does not make a dense grid.
+    """
     import openpyxl
 
+    src = src if src is not None else p
+    if isinstance(src, io.BytesIO):
+        src.seek(0)
+    empty: list[Any] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wb = openpyxl.load_workbook(p, read_only=True, data_only=True, keep_links=False)
-        except Exception as exc:
-            raise ReadError(_corrupt(p, exc)) from None
+            wb = openpyxl.load_workbook(src, read_only=True, data_only=True, keep_links=False)
+        except Exception:
+            raise ReadError(_corrupt(p)) from None
         try:
             ws = wb[name]
             ws.reset_dimensions()
             grid: list[list[Any]] = []
             for row in ws.iter_rows():
+                if not row:
+                    grid.append(empty)
+                    continue
                 vals: list[Any] = []
                 for cell in row:
                     col = getattr(cell, "column", None)
@@ -866,8 +1129,8 @@ def _openpyxl_grid(p: Path, name: str) -> tuple[list[list[Any]], int, int]:
                         vals.extend([None] * (col - 1 - len(vals)))
                     vals.append(v)
                 grid.append(vals)
-        except Exception as exc:
-            raise ReadError(_corrupt(p, exc)) from None
+        except Exception:
+            raise ReadError(_corrupt(p)) from None
         finally:
             wb.close()
     return grid, 1, 1
@@ -877,21 +1140,29 @@ def _openpyxl_grid(p: Path, name: str) -> tuple[list[list[Any]], int, int]:
 # xls
 
 
-def _open_xls(p: Path) -> Any:
+class _Refused(ReadError):
+    """xlrd could not read the file (another reader may)."""
+
+
+def _open_xls(p: Path, data: bytes | None = None) -> Any:
     import xlrd
 
     log = io.StringIO()  # xlrd prints warnings to stdout by default: keep them out of --json
+    where: dict[str, Any] = {"file_contents": data} if data is not None else {
+        "filename": str(p)}
     try:
         try:
-            return xlrd.open_workbook(str(p), formatting_info=True, logfile=log)
+            return xlrd.open_workbook(formatting_info=True, logfile=log, **where)
         except NotImplementedError:
-            return xlrd.open_workbook(str(p), logfile=log)
+            return xlrd.open_workbook(logfile=log, **where)
     except xlrd.XLRDError as exc:
         if "encrypt" in str(exc).lower():
+            if data is None:  # Excel's default password opens it without asking
+                return _open_xls(p, _decrypt(p).getvalue())
             raise ReadError(_password(p)) from None
-        raise ReadError(_corrupt(p, exc)) from None
-    except Exception as exc:
-        raise ReadError(_corrupt(p, exc)) from None
+        raise _Refused(_corrupt(p)) from None
+    except Exception:
+        raise _Refused(_corrupt(p)) from None
 
 
 def _xls_sheets(book: Any) -> list[tuple[str, str]]:
@@ -904,10 +1175,16 @@ def _read_xls(p: Path, sheet: str | None) -> Table:
     import xlrd
     from xlrd.biffh import error_text_from_code
 
-    book = _open_xls(p)
+    try:
+        book = _open_xls(p)
+    except _Refused:
+        return _read_native(p, sheet, "xls")
     try:
         name = _choose(p, _xls_sheets(book), sheet)
-        sh = book.sheet_by_name(name)
+        try:
+            sh = book.sheet_by_name(name)
+        except Exception:
+            return _read_native(p, sheet, "xls")
         text, number, dt, boolean, error = (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER,
                                             xlrd.XL_CELL_DATE, xlrd.XL_CELL_BOOLEAN,
                                             xlrd.XL_CELL_ERROR)
@@ -941,6 +1218,44 @@ def _read_xls(p: Path, sheet: str | None) -> Table:
     return table
 
 
+def _native(p: Path, sheet: str | None) -> tuple[list[str], str, list[list[Any]], int, int]:
+    """python-calamine in a child process (see :mod:`numnum_xl.readguard`)."""
+    try:
+        return calamine_isolated(str(p), sheet)
+    except ReaderCrash as exc:
+        if exc.kind == "password":
+            raise ReadError(_password(p)) from None
+        if exc.kind == "sheet":
+            listed = ", ".join(f"'{n}'" for n in exc.detail.split(", ") if n)
+            raise ReadError(f"Werkblad '{sheet}' bestaat niet in '{p.name}'; kies een van deze "
+                            f"werkbladen: {listed}.") from None
+        if exc.kind in ("abort", "panic"):
+            raise ReadError(_msg(p, "kan niet gelezen worden: de lezer stopte op iets in het "
+                                    "bestand dat hij niet aankan (bv. een cel ver buiten de "
+                                    "lijst of een ongeldige datum); open het in Excel of "
+                                    "LibreOffice en bewaar het opnieuw als .xlsx")) from None
+        raise ReadError(_corrupt(p)) from None
+
+
+def _native_sheets(p: Path) -> list[str]:
+    return _native(p, None)[0]
+
+
+_NATIVE_SUFFIXES = {"xls": (".xls", ".xlt"), "ods": (".ods", ".ots"),
+                    "xlsb": (".xlsb",)}
+
+
+def _read_native(p: Path, sheet: str | None, kind: str) -> Table:
+    """.ods, .xlsb and the .xls files xlrd refuses: python-calamine, isolated."""
+    _, name, grid, row0, col0 = _native(p, sheet)
+    info: dict[str, Any] = {"reader": "calamine"}
+    if p.suffix.lower() not in _NATIVE_SUFFIXES[kind]:
+        info["extension_mismatch"] = p.suffix.lower()
+    rows, nums = _normalise(grid, row0)
+    del grid
+    return _build(rows, nums, col0, source=str(p), sheet=name, fmt="xls", info=info)
+
+
 def _xls_date(v: float, datemode: int) -> Any:
     from xlrd.xldate import xldate_as_datetime
 
@@ -956,22 +1271,14 @@ def _xls_date(v: float, datemode: int) -> Any:
 # csv / txt
 
 
-def _decode(p: Path, data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        enc = "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        enc = "utf-16"
-    else:
-        if b"\x00" in data:
-            raise ReadError(_binary(p))
-        enc = "utf-8"
+def _decode(p: Path, data: bytes) -> tuple[str, str, int]:
+    """``(text, encoding, bad UTF-8 sequences)``; see :mod:`numnum_xl.textcodec`."""
+    from numnum_xl.textcodec import decode
+
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError(_binary(p))
     try:
-        return data.decode(enc), enc
-    except UnicodeDecodeError:
-        if enc != "utf-8":
-            raise ReadError(_undecodable(p)) from None
-    try:
-        return data.decode("cp1252"), "cp1252"
+        return decode(data)
     except UnicodeDecodeError:
         raise ReadError(_undecodable(p)) from None
 
@@ -1009,7 +1316,8 @@ def _delimiter_score(sample: str, delimiter: str) -> tuple[float, int]:
 
 
 def _detect_delimiter(sample: str) -> str:
-    """``;``, ``,`` or tab: csv.Sniffer (restricted to those), checked against field counts."""
+    """``;``, ``,``, tab or ``|``: csv.Sniffer (restricted to those), checked against field
+    counts."""
     try:
         sniffed: str | None = csv.Sniffer().sniff(sample, delimiters="".join(_CSV_DELIMITERS)) \
             .delimiter
@@ -1029,8 +1337,9 @@ def _read_csv(p: Path) -> Table:
         data = p.read_bytes()
     except OSError as exc:
         raise ReadError(_msg(p, f"kan niet geopend worden ({exc.strerror or exc})")) from None
-    text, encoding = _decode(p, data)
+    text, encoding, bad = _decode(p, data)
     del data
+    _refuse_other_text(p, text)
     sample = _sample(text)
     if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise ReadError(_binary(p))
@@ -1045,18 +1354,130 @@ def _read_csv(p: Path) -> Table:
     info["delimiter"] = delimiter
     if p.suffix.lower() not in (".csv", ".txt", ".tsv", ".tab"):
         info["extension_mismatch"] = p.suffix.lower()
+    if _delimiter_score(sample, delimiter)[1] < 2:
+        _refuse_one_column(p, text)
     errors = _ERROR_VALUES
     rows: list[list[Any]] = []
     nums: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    width = 0
+    line = 0  # the physical line the last record ended on
     try:
         for num, rec in enumerate(reader, start=1):
+            first_line, line = line + 1, reader.line_num
+            if line > first_line:
+                _check_quotes(p, rec, delimiter, width, first_line)
             vals = [(errors.get(v, v) if v[0] == "#" else v) if v else None for v in rec]
             if vals and (vals[0] is not None or vals.count(None) != len(vals)):
                 rows.append(vals)
                 nums.append(num)
+                width = width or len(vals)
     except csv.Error as exc:
-        raise ReadError(_msg(p, f"kan niet als CSV gelezen worden (rij {reader.line_num}: "
+        raise ReadError(_msg(p, f"kan niet als CSV gelezen worden (regel {reader.line_num}: "
                                 f"{exc}); controleer de aanhalingstekens of bewaar het als "
                                 ".xlsx")) from None
+    _note_text_cells(rows, nums, text, encoding, bad, info)
     return _build(rows, nums, 1, source=str(p), sheet="", fmt="csv", info=info)
+
+
+def _check_quotes(p: Path, rec: list[str], delimiter: str, width: int, line: int) -> None:
+    """A record spanning several lines whose quoted field holds whole lines of delimited
+    values: a quote that was never closed swallowed the rows after it."""
+    need = max(1, (width or 2) // 2)
+    for value in rec:
+        if "\n" not in value and "\r" not in value:
+            continue
+        for part in value.splitlines()[1:]:
+            if part.count(delimiter) >= need:
+                raise ReadError(_msg(p, f"heeft op regel {line} een aanhalingsteken (\") dat "
+                                        "niet gesloten wordt: de regels erna belanden zo in één "
+                                        "cel en klanten gaan verloren; sluit het "
+                                        "aanhalingsteken of verwijder het"))
+
+
+def _note_text_cells(rows: list[list[Any]], nums: list[int], text: str, encoding: str,
+                     bad: int, info: dict[str, Any]) -> None:
+    """Record the cells a decoding may have changed: bytes that were not UTF-8 (``bad``),
+    characters that betray a wrong code page, UTF-8 read as cp1252 upstream."""
+    from numnum_xl.textcodec import FALLBACKS, MOJIBAKE, mojibake_repair, suspicious
+
+    fallback = encoding in FALLBACKS
+    if fallback:
+        info["encoding_fallback"] = encoding
+    look_bad = bad > 0
+    look_odd = fallback and suspicious(text)
+    look_moji = MOJIBAKE.search(text) is not None
+    if not (look_bad or look_odd or look_moji):
+        return
+    undecodable: list[str] = []
+    odd: list[tuple[str, str]] = []
+    moji: list[tuple[str, str, str]] = []
+    for vals, num in zip(rows, nums, strict=False):
+        for j, v in enumerate(vals):
+            if v.__class__ is not str:
+                continue
+            if look_bad and "\ufffd" in v:
+                undecodable.append(cell_ref(num, j + 1))
+            elif look_odd and suspicious(v):
+                odd.append((cell_ref(num, j + 1), v))
+            elif look_moji:
+                fixed = mojibake_repair(v)
+                if fixed is not None:
+                    moji.append((cell_ref(num, j + 1), v, fixed))
+    if undecodable:
+        info["undecodable_cells"] = undecodable
+    if odd:
+        info["encoding_suspect_cells"] = odd
+    if moji:
+        info["mojibake_cells"] = moji
+
+
+#: Text formats that are not a delimited customer list, by how they start.
+_OTHER_TEXT = (
+    (re.compile(r"ID;P"), "een SYLK-bestand (.slk)"),
+    (re.compile(r"TABLE\r?\n0,1\r?\n"), "een DIF-bestand (.dif)"),
+    (re.compile(r"\{\\rtf"), "een RTF-document"),
+)
+
+
+def _refuse_other_text(p: Path, text: str) -> None:
+    """A text file that is another format (SYLK, DIF, JSON, RTF): say which."""
+    head = text.lstrip("\ufeff \t\r\n")[:4096]
+    for pattern, what in _OTHER_TEXT:
+        if pattern.match(head):
+            raise ReadError(_msg(p, f"is {what}, geen klantenlijst in CSV- of Excel-formaat; "
+                                    "open het in Excel en bewaar het als .xlsx"))
+    if head[:1] in "{[":
+        import json
+
+        try:
+            json.loads(text)
+        except ValueError:
+            return
+        raise ReadError(_msg(p, "is een JSON-bestand, geen klantenlijst in CSV- of "
+                                "Excel-formaat; bewaar de lijst als .xlsx of als CSV"))
+
+
+def _refuse_one_column(p: Path, text: str) -> None:
+    """No delimiter gives two columns: a PRN (columns aligned with spaces), a text file
+    named as a workbook (e.g. a mail program's "Attachment not found" stub), or a list of
+    one column (read as such)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()][:50]
+    first = lines[0].strip() if lines else ""
+    shown = _shown_text(first)
+    if p.suffix.lower() in (".xls", ".xlsx", ".xlsm", ".xlsb", ".ods", ".xlt", ".xltx"):
+        raise ReadError(_msg(p, f"is geen Excel-werkmap maar een tekstbestand (het begint met "
+                                f"«{shown}»); vraag het echte bestand op"))
+    if len(lines) >= 2 and sum(1 for ln in lines if re.search(r"\S {2,}\S", ln)) \
+            >= 0.8 * len(lines):
+        raise ReadError(_msg(p, "is een tekstbestand met kolommen die met spaties zijn "
+                                "uitgelijnd (PRN), geen CSV; open het in Excel (Gegevens > "
+                                "Tekst naar kolommen) en bewaar het als .xlsx"))
+
+
+def _shown_text(value: str, limit: int = 60) -> str:
+    """``value`` shortened, control characters made visible."""
+    from numnum_xl.safetext import escape
+
+    value = escape(value)
+    return value if len(value) <= limit else value[:limit - 1] + "…"

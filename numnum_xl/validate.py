@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
 from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
 from numnum_xl.mapping import Mapping, dropped_columns, evidence_text, propose
+from numnum_xl.readnotes import reader_findings
 from numnum_xl.rules import bank, choice, contact, phone, postcode, scheme, text, vat
 from numnum_xl.rules import country as countries
 from numnum_xl.rules.base import Issue, error, warning
@@ -278,6 +279,7 @@ def _sheet_findings(table: Table, mapping: Mapping) -> list[Finding]:
     for ref in table.info.get("formulas_without_value", []):
         row = int("".join(ch for ch in ref if ch.isdigit()))
         out.append(Finding(row, None, ref, WARNING, "sheet.formula_no_value", {"value": ref}))
+    out.extend(reader_findings(table, mapping))
     return out
 
 
@@ -338,6 +340,110 @@ _RULES = {
 }
 
 
+#: Longest value each kind can hold when written the most generous way (spaces, prefixes):
+#: anything longer never reaches a field library (python-stdnum, phonenumbers, IBAN code,
+#: which may be quadratic or refuse numbers of more than 4,300 digits).
+LENGTH_CAPS: dict[str, int] = {
+    "vat": 64, "zip": 32, "phone": 64, "iban": 64, "bic": 32, "email": 320, "url": 2048,
+    "legal_form": 64, "scheme": 16, "scheme_id": 128, "language": 64, "vat_rate": 64,
+    "yesno": 64, "integer": 64, "number": 64, "country": 64,
+}
+#: Fields whose text a look-alike letter or a bidi control could disguise (besides e-mail).
+LOOKALIKE_KEYS = frozenset({"title", "first_name", "last_name", "contactperson_first_name",
+                            "contactperson_last_name"})
+#: What, besides the value itself, each kind's rule reads from the row: the rule's answer is
+#: remembered per (field, value, these), so a column of repeated values is checked once.
+_DEPENDS: dict[str, Callable[[str, _Context], Any]] = {
+    "legal_form": lambda k, c: None,
+    "vat": lambda k, c: (c.resolved["vat_country_code"], c.values.get("vat_country_code")
+                         is None),
+    "zip": lambda k, c: (c.region, c.resolved["address_country"] is not None),
+    "email": lambda k, c: None,
+    "url": lambda k, c: None,
+    "phone": lambda k, c: c.region,
+    "iban": lambda k, c: c.resolved["iban_country_code"],
+    "language": lambda k, c: None, "vat_rate": lambda k, c: None, "yesno": lambda k, c: None,
+    "integer": lambda k, c: None, "number": lambda k, c: None,
+    "scheme": lambda k, c: c.values.get(SCHEME_PAIRS[k]) is None,
+    "scheme_id": lambda k, c: c.values.get(_SCHEME_OF[k]),
+    "text": lambda k, c: None,
+}
+#: Kinds whose rule reads nothing but the value (and the field, fixed per rule).
+_VALUE_ONLY = frozenset({"legal_form", "email", "url", "language", "vat_rate", "yesno",
+                         "integer", "number", "text"})
+#: Remembered answers per checker before the memory is started afresh.
+CACHE_LIMIT = 200_000
+
+
+def _shorten(value: Any, limit: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
+def _lookalike(value: Any, whole: bool) -> tuple[Issue, ...]:
+    """Mixed scripts in a name or e-mail address (bidi controls: :func:`text.check_text`)."""
+    if not isinstance(value, str) or value.isascii():
+        return ()
+    from numnum_xl.safetext import mixed_script
+
+    if mixed_script(value, whole=whole):
+        return (warning("text.mixed_script", value=_shorten(value)),)
+    return ()
+
+
+def _guarded(key: str, kind: str) -> Callable[[str, Any, _Context], tuple[Issue, ...]]:
+    """``kind``'s rule for ``key`` behind a length cap, a guard (a value that makes a library
+    fail is one finding on its cell, never a crash) and a memory of earlier answers."""
+    rule = _RULES.get(kind)
+    cap = LENGTH_CAPS.get(kind)
+    depends = _DEPENDS.get(kind)
+    lookalike = kind == "email" or key in LOOKALIKE_KEYS
+    memory: dict[Any, tuple[Issue, ...]] = {}
+
+    value_only = kind in _VALUE_ONLY
+
+    def slow(k: str, value: Any, ctx: _Context, memo: Any) -> tuple[Issue, ...]:
+        if cap is not None and isinstance(value, str) and len(value) > cap:
+            return (error("value.too_long", count=len(value), limit=cap,
+                          value=_shorten(value)),)
+        try:
+            found = tuple(rule(k, value, ctx)) if rule is not None else ()
+        except Exception:  # one bad cell, one finding
+            found = (error("value.unreadable", value=_shorten(value)),)
+        if lookalike:
+            found += _lookalike(value, whole=kind == "email")
+        if memo is not None:
+            if len(memory) >= CACHE_LIMIT:
+                memory.clear()
+            memory[memo] = found
+        return found
+
+    if rule is None:  # a name: only the look-alike check
+        def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+            if value.__class__ is str and value.isascii():
+                return ()
+            return _lookalike(value, whole=False)
+        return check
+
+    if depends is None:  # reads more of the row than can be named (bic: the IBAN's issues)
+        def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+            return slow(k, value, ctx, None)
+        return check
+
+    def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+        if value.__class__ is str:
+            memo: Any = value if value_only else (value, depends(k, ctx))
+        else:
+            memo = (value.__class__, value, None if value_only else depends(k, ctx))
+        try:
+            found = memory.get(memo)
+        except TypeError:  # an unhashable value: not remembered
+            return slow(k, value, ctx, None)
+        return found if found is not None else slow(k, value, ctx, memo)
+
+    return check
+
+
 class _RowChecker:
     """Checks one row at a time; holds what is the same for every row."""
 
@@ -352,8 +458,8 @@ class _RowChecker:
                       FIELD_BY_KEY[k].kind in RAW_KINDS, k in _IDENTIFIERS,
                       text.MAX_LENGTH.get(k, text.DEFAULT_MAX_LENGTH)) for k in self.order]
         #: (key, rule) for the per-value rules, in catalogue order
-        self.rules = [(k, _RULES[FIELD_BY_KEY[k].kind]) for k in self.order
-                      if FIELD_BY_KEY[k].kind in _RULES]
+        self.rules = [(k, _guarded(k, FIELD_BY_KEY[k].kind)) for k in self.order
+                      if FIELD_BY_KEY[k].kind in _RULES or k in LOOKALIKE_KEYS]
         self.countries = [k for k in ("vat_country_code", "address_country",
                                       "iban_country_code")]
         self.required = [k for k in REQUIRED if k in self.present]
@@ -438,10 +544,11 @@ class _RowChecker:
         for key in self.countries:
             value = v.get(key)
             if value is not None:
-                found = countries.check(value)
+                found = self._country(value)
                 if found:
                     add(key, found)
-                    resolved[key] = countries.lookup(value)
+                    resolved[key] = None if found[0].code.startswith("value.") \
+                        else countries.lookup(value)
                 else:
                     resolved[key] = value
             else:
@@ -465,12 +572,26 @@ class _RowChecker:
                                              value=v["vat_country_code"]),))
         self._peppol_vs_vat(v, resolved, add)
 
+    @staticmethod
+    def _country(value: Any) -> tuple[Issue, ...]:
+        """The country rule behind the same cap and guard as the other rules."""
+        cap = LENGTH_CAPS["country"]
+        if isinstance(value, str) and len(value) > cap:
+            return (error("value.too_long", count=len(value), limit=cap,
+                          value=_shorten(value)),)
+        try:
+            return countries.check(value)
+        except Exception:  # one bad cell, one finding
+            return (error("value.unreadable", value=_shorten(value)),)
+
     def _peppol_vs_vat(self, v: dict[str, Any], resolved: dict[str, str | None], add) -> None:
         endpoint, sch, number = v.get("peppol_endpoint_id"), v.get("peppol_scheme_id"), \
             v.get("vat_id")
         if not (endpoint and number and sch in ("0208", "9925")) \
                 or resolved["vat_country_code"] != "BE":
             return
+        if len(str(number)) > LENGTH_CAPS["vat"] or len(str(endpoint)) > LENGTH_CAPS["scheme_id"]:
+            return  # reported by the length cap
         if any(i.severity == ERROR for i in vat.check(number, "BE")):
             return
         if scheme.check_id(endpoint, sch):

@@ -632,6 +632,7 @@ def test_dry_run_and_push_against_the_sandbox(sandbox, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     sandbox.reset()
     monkeypatch.setenv("NUMNUM_API_TOKEN", sandbox.token)
+    monkeypatch.setenv("NUMNUM_API_URL", sandbox.base_url)  # issue 16: the user's own setting
     grid = customer_grid(40, seed=3, fault_rate=0.1)
     book = book_with(grid, tmp_path=tmp_path)
     _with_settings(book, **{"API-adres": sandbox.base_url})
@@ -670,11 +671,24 @@ def test_push_refuses_an_unsaved_workbook_and_a_missing_token() -> None:
     assert "Bewaar de werkmap eerst" in last_alert(book)
 
 
-def test_push_without_token_explains_the_keyring(tmp_path: Path) -> None:
+def test_push_without_token_explains_the_keyring(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("NUMNUM_API_URL", "https://numnum.example/api/v1")
     book = book_with(SMALL, tmp_path=tmp_path)
     _with_settings(book, **{"API-adres": "https://numnum.example/api/v1"})
     addin.on_ribbon("nnDryRun", book)
     assert "Geen API-token" in last_alert(book) and "sleutelhanger" in last_alert(book)
+
+
+def test_workbook_api_address_never_gets_the_token(tmp_path: Path, monkeypatch) -> None:
+    """Issue 16: a workbook from someone else that names their server gets no token."""
+    monkeypatch.setenv("NUMNUM_API_URL", "https://app.numnum.example/api/v1")
+    monkeypatch.setenv("NUMNUM_API_TOKEN", "mijn-geheim-token-42")
+    book = book_with(SMALL, tmp_path=tmp_path)
+    _with_settings(book, **{"API-adres": "https://evil.example/api/v1"})
+    addin.on_ribbon("nnDryRun", book)
+    text = last_alert(book)
+    assert "evil.example" in text and "mijn-geheim-token-42" not in text
+    assert "niet naar een adres uit een werkmap" in text
 
 
 def test_exact_relations_csv_beside_the_workbook(tmp_path: Path) -> None:
@@ -725,6 +739,7 @@ def test_every_button_dispatches_without_an_unexpected_error(sandbox, tmp_path: 
                                                              monkeypatch) -> None:
     sandbox.reset()
     monkeypatch.setenv("NUMNUM_API_TOKEN", sandbox.token)
+    monkeypatch.setenv("NUMNUM_API_URL", sandbox.base_url)  # issue 16: the user's own setting
     book = book_with(customer_grid(30, seed=1), tmp_path=tmp_path)
     _with_settings(book, **{"API-adres": sandbox.base_url})
     import types

@@ -157,7 +157,7 @@ def test_library_failure_is_translated(corpus, monkeypatch):
     monkeypatch.setattr(openpyxl, "load_workbook", boom)
     with pytest.raises(ReadError) as exc:
         read_table(corpus["types"])
-    assert "types.xlsx" in str(exc.value) and "KeyError" in str(exc.value)
+    assert "types.xlsx" in str(exc.value) and "KeyError" not in str(exc.value)
 
 
 def test_zip_level_encryption_is_a_password(corpus, tmp_path):

@@ -126,10 +126,14 @@ def test_token_from_env_then_keyring(memory_keyring, monkeypatch: pytest.MonkeyP
     assert api.token_for(url) == (None, "")
     api.store_token(url, "from-keyring")
     assert api.token_for(url + "/") == ("from-keyring", "keyring")
+    # issue 16: no token "for any URL", and the env token only for NUMNUM_API_URL
     memory_keyring.set_password("numnum-xl", "default", "any-url")
-    assert api.token_for("https://other.example/api") == ("any-url", "keyring")
+    assert api.token_for("https://other.example/api") == (None, "")
     monkeypatch.setenv("NUMNUM_API_TOKEN", " from-env ")
+    assert api.token_for(url) == ("from-keyring", "keyring")
+    monkeypatch.setenv("NUMNUM_API_URL", url + "/")
     assert api.token_for(url) == ("from-env", "env")
+    assert api.token_for("https://other.example/api") == (None, "")
 
 
 def test_broken_keyring_means_no_token(monkeypatch: pytest.MonkeyPatch) -> None:

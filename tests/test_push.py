@@ -87,11 +87,11 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sb: SandboxHandle):
     """Environment for running the CLI against ``sb``: token in the env, private config."""
     monkeypatch.setenv("NUMNUM_API_TOKEN", sb.token)
     monkeypatch.setenv("NUMNUM_XL_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.delenv("NUMNUM_API_URL", raising=False)
+    monkeypatch.setenv("NUMNUM_API_URL", sb.base_url)  # the env token is only for this URL
     return sb
 
 
-def subprocess_env(tmp_path: Path, token: str | None) -> dict[str, str]:
+def subprocess_env(tmp_path: Path, token: str | None, url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("NUMNUM_API_URL", "NUMNUM_API_TOKEN", "NUMNUM_SANDBOX_TOKEN")}
     env.update(PYTHONPATH=str(ROOT), NUMNUM_XL_CONFIG_DIR=str(tmp_path / "config"),
@@ -99,6 +99,8 @@ def subprocess_env(tmp_path: Path, token: str | None) -> dict[str, str]:
                PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
     if token:
         env["NUMNUM_API_TOKEN"] = token
+    if url:  # the env token applies to NUMNUM_API_URL only
+        env["NUMNUM_API_URL"] = url
     return env
 
 
@@ -150,7 +152,7 @@ def test_network_gone_then_resume(sb: SandboxHandle, tmp_path: Path) -> None:
 def test_sigkill_half_way_then_resume(sb: SandboxHandle, tmp_path: Path) -> None:
     book, expected, bad = make_book(tmp_path / "klanten.xlsx", 500, seed=99)
     want = sum(expected.values())
-    env = subprocess_env(tmp_path, sb.token)
+    env = subprocess_env(tmp_path, sb.token, sb.base_url)
     cmd = [sys.executable, "-m", "numnum_xl", "push", str(book), "--api-url", sb.base_url,
            "--threads", "4"]
     sb.set_faults(latency_ms=6, drop_after_rate=0.02, methods=["POST"], seed=1)
@@ -318,7 +320,7 @@ def test_dry_run_sends_nothing(cli_env: SandboxHandle, tmp_path: Path, capsys) -
 def test_wrong_token_sends_nothing_else(sb: SandboxHandle, tmp_path: Path) -> None:
     book, _, _ = make_book(tmp_path / "k.xlsx", 20, seed=4)
     sb.reset_stats()
-    env = subprocess_env(tmp_path, "not-the-token")
+    env = subprocess_env(tmp_path, "not-the-token", sb.base_url)
     done = subprocess.run([sys.executable, "-m", "numnum_xl", "push", str(book), "--api-url",
                            sb.base_url, "--yes", "--verwijderen", "alles"], env=env,
                           capture_output=True, text=True, timeout=60)
@@ -483,7 +485,7 @@ def test_interactive_confirmation_on_a_terminal(sb: SandboxHandle, tmp_path: Pat
         proc = subprocess.Popen([sys.executable, "-m", "numnum_xl", "push", str(book),
                                  "--api-url", sb.base_url, "--verwijderen", "alles"],
                                 stdin=slave, stdout=slave, stderr=slave,
-                                env=subprocess_env(tmp_path, sb.token))
+                                env=subprocess_env(tmp_path, sb.token, sb.base_url))
         os.close(slave)
         seen, answered = b"", False
         deadline = time.monotonic() + 60

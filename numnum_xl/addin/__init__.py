@@ -218,7 +218,7 @@ def _log(control_id: str, text: str) -> Path | None:
             os.replace(path, path.with_name(path.name + ".1"))
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')} {control_id}\n")
-            fh.write(text.rstrip("\n") + "\n")
+            fh.write(_redact(text).rstrip("\n") + "\n")
         return path
     except OSError:
         return None
@@ -234,7 +234,14 @@ def show(app: Any, message: str, *, buttons: str = "ok", mode: str | None = "inf
     return (app.alert(message, title=TITLE, buttons=buttons, mode=mode) or "").lower()
 
 
+def _redact(text: str) -> str:
+    from numnum_xl.tokens import redact
+
+    return redact(text)
+
+
 def _alert(app: Any, message: str, mode: str | None = "info") -> None:
+    message = _redact(message)
     try:
         show(app, message, mode=mode)
     except Exception:  # no way left to tell the user: the log has it

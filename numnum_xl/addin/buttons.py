@@ -654,7 +654,8 @@ def _push_setup(book: Any) -> tuple[xl.SheetData, Any, str, Any, Any]:
     _check_has_header(data)
     report = _validated(book, data, lang)
     try:
-        account = api.resolve_account(settings.get("api_url") or None)
+        # the destination is the user's own setting; the workbook's API-adres is only checked
+        account = api.account_for_workbook(settings.get("api_url") or None)
     except api.AccountError as exc:
         raise Stop(f"{exc}\n\n{_token_hint()}", "critical") from None
     return data, report, lang, options, account

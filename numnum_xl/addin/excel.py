@@ -423,8 +423,10 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
         row, col = cells[ref]
         existed = data.value_at(row, col) is not None or sm.color_from_fill_xml(fill) \
             is not None or original is not None
-        new_records[ref] = sm.StateRecord(name, ref, existed, fill, original,
-                                          sm.compose_note(user_text, ours), severity)
+        # a mark without text only colours (marks.COLOUR_ONLY): the note stays as it is
+        written = sm.compose_note(user_text, ours) if ours else (current or "")
+        new_records[ref] = sm.StateRecord(name, ref, existed, fill, original, written,
+                                          severity)
     # a cell marked before and now: until its note is rewritten, the record says the old text
     pending = {ref: old.get(ref, rec) for ref, rec in new_records.items()}
     state_sheet = write_state(book, state_sheet, others + list(pending.values()) + leaving,
@@ -438,7 +440,9 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
         for i, ref in enumerate(sorted(marks, key=sm.sheet_order), start=len(leaving)):
             rec = new_records[ref]
             note = notes.get(ref)
-            if note is not None:
+            if not marks[ref][1]:
+                pass
+            elif note is not None:
                 if texts[ref] != rec.written:
                     note.text = rec.written
             else:

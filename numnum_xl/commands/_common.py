@@ -47,14 +47,17 @@ def mapping_inputs(args: argparse.Namespace) -> tuple[dict | None, dict[str, Any
 
 
 def write_marked_copy(args: argparse.Namespace, table, findings, *, in_place: bool = False,
-                      default=None, values: dict[str, Any] | None = None):
+                      default=None, values: dict[str, Any] | None = None,
+                      validated: bool = True):
     """Annotate a copy of ``args.file`` (``-o``, else ``default(file)``, else
     ``NAME.gecontroleerd.xlsx``; the file itself with ``in_place``), print what the user must
     know on stderr, and return the path written."""
     from numnum_xl.annotate import annotate, default_output
 
     out = args.file if in_place else (args.output or (default or default_output)(args.file))
-    extra = {"values": values} if values else {}
+    extra: dict[str, Any] = {"values": values} if values else {}
+    if not validated:
+        extra["validated"] = False
     result = annotate(args.file, table, findings, out, lang=args.lang, in_place=in_place,
                       **extra)
     for notice in result.notices:

@@ -2,13 +2,17 @@
 and, with a NumNum account, customers that already exist there - and mark them in a copy.
 
 The matcher is :mod:`numnum_xl.duplicates` (the same one ``push`` uses to decide which rows
-already exist). Every row of a group gets a lavender mark (:data:`numnum_xl.annotate.DUPLICATE`)
-on the cell of the key that matched (external ID, VAT number, email; the name for a name
-match) with a note naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde
-BTW-nummer (0403019261)."; a row that matches a contact of the account gets "Bestaat al in
-NumNum: klant 123 (…) heeft hetzelfde BTW-nummer". These are findings with their own codes
-(``duplicate.*``, ``existing.*``) and kind ``duplicate``: ``validate``'s contract (severity
-error or warning) does not change.
+already exist; it weighs every key, see there). Every row of a group is coloured lavender
+(:data:`numnum_xl.annotate.DUPLICATE`) from its first to its last column, and the cell of the
+key that proves it (external ID, VAT number, email; the name for a name match) gets a note
+naming the other row(s) and the reason, e.g. "Duplicaat van rij 12: zelfde BTW-nummer
+(0403019261)."; a row that matches a contact of the account gets "Bestaat al in NumNum: klant
+123 (…) heeft hetzelfde BTW-nummer". The summary sheet lists every group with its reason and
+confidence ("Dubbele klanten (zeker): rijen 4, 5 - zelfde BTW-nummer.") and counts the rows
+with duplicates - no error counts: this command does not validate. These are findings with
+their own codes (``duplicate.*``, ``existing.*``) and kind ``duplicate``; the row colour is
+``duplicate.row`` (:data:`numnum_xl.annotate.COLOUR_ONLY`: no note, not listed). ``validate``'s
+contract (severity error or warning) does not change.
 
 ``--json`` prints this contract (and writes no workbook unless ``-o`` or ``--in-place``)::
 
@@ -17,7 +21,8 @@ error or warning) does not change.
 
 ``rows``: real sheet rows, ascending; ``reason``: ``external_id``, ``vat_id``, ``email`` or
 ``name`` - of the weakest link holding the group together, the link to the account included;
-``confidence``: ``certain`` (external ID, VAT number) or ``probable``; ``existing_id``: the id
+``confidence``: ``certain`` (a VAT number or an external ID nothing contradicts) or
+``probable`` (an email address, a name); ``existing_id``: the id
 of the NumNum contact the group already exists as, else ``null`` (a group of one row is a row
 that only matches the account). Groups are ordered by their first row.
 
@@ -50,11 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``duplicates`` command."""
     p = sub.add_parser(
         "duplicates", help="zoek klanten die meer dan eens voorkomen (ook in je NumNum-account)",
-        description="Zoek rijen die dezelfde klant zijn: zelfde extern ID of BTW-nummer "
-                    "(zeker), zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode "
-                    "of plaats (mogelijk). Met een NumNum-account ook de rijen die daar al "
-                    "bestaan. Schrijft een kopie met die rijen in lila, met uitleg in een "
-                    "notitie, of met --json de groepen als JSON.")
+        description="Zoek rijen die dezelfde klant zijn, op alle gegevens samen: zelfde "
+                    "BTW-nummer of extern ID (zeker, tenzij iets sterks het tegenspreekt), "
+                    "zelfde e-mailadres of (bijna) dezelfde naam op dezelfde postcode of "
+                    "plaats (mogelijk); twee verschillende BTW-nummers zijn twee klanten. Met "
+                    "een NumNum-account ook de rijen die daar al bestaan. Schrijft een kopie "
+                    "met die rijen in lila, met uitleg in een notitie, of met --json de "
+                    "groepen als JSON.")
     add_input_options(p)
     p.add_argument("--json", action="store_true",
                    help="de groepen als JSON op stdout (schrijft geen werkmap tenzij -o)")
@@ -161,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     result = as_json(table, groups, existing)
     out = None
     if not args.json or args.output or args.in_place:
-        found = findings(table, mapping, values, groups, existing, contacts)
+        found = findings(table, mapping, values, groups, existing, contacts, result)
         out = _write(args, table, found)
     if args.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
@@ -171,25 +178,28 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _weaker(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str]:
-    from numnum_xl.duplicates import REASONS
+    """The weaker of two (reason, confidence): probable before certain, then NumNum's order."""
+    from numnum_xl.duplicates import CERTAIN, REASONS
 
-    return a if REASONS.index(a[0]) >= REASONS.index(b[0]) else b
+    def rank(x: tuple[str, str]) -> tuple[int, int]:
+        return (0 if x[1] == CERTAIN else 1), REASONS.index(x[0])
+
+    return max(a, b, key=rank)
 
 
 def as_json(table, groups, existing: dict[int, Any]) -> dict[str, Any]:
     """The ``--json`` contract (see the module docstring)."""
-    from numnum_xl.duplicates import REASONS
+    from numnum_xl.duplicates import match_rank
 
     numbers = table.row_numbers
     out = []
     grouped: set[int] = set()
     for g in groups:
         grouped.update(g.refs)
-        matches = [(REASONS.index(existing[i].reason), -existing[i].score, i)
-                   for i in g.refs if i in existing]
+        matches = [(*match_rank(existing[i]), i) for i in g.refs if i in existing]
         reason, confidence, existing_id = g.reason, g.confidence, None
         if matches:
-            m = existing[min(matches)[2]]
+            m = existing[min(matches)[-1]]
             existing_id = str(m.ref)
             reason, confidence = _weaker((reason, confidence), (m.reason, m.confidence))
         out.append({"rows": sorted(numbers[i] for i in g.refs), "reason": reason,
@@ -218,20 +228,34 @@ def _title(values: dict[str, Any]) -> str:
                     if values.get(k) not in (None, "")) or "?"
 
 
+def _similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
+    from numnum_xl.duplicates import name_similarity, record_from_values
+
+    na, nb = record_from_values(0, a).name, record_from_values(1, b).name
+    return name_similarity(na, nb) if na and nb else 0.0
+
+
 def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dict[int, Any],
-             contacts: dict[str, dict[str, Any]]) -> list:
-    """One finding (kind ``duplicate``) per row and reason: which other rows, which contact."""
+             contacts: dict[str, dict[str, Any]], result: dict[str, Any] | None = None
+             ) -> list:
+    """The marks: per row and reason a note on the cell that proves it (which other rows,
+    which contact), the rest of the row coloured (``duplicate.row``), and per group one line
+    for the summary sheet (``duplicate.group.*``, no cell). All of kind ``duplicate``."""
     from numnum_xl.annotate import DUPLICATE
     from numnum_xl.findings import Finding, sort_key
 
     numbers = table.row_numbers
     out: list[Finding] = []
+    noted: dict[int, set[str]] = defaultdict(set)
+    others: dict[int, set[int]] = defaultdict(set)
 
     def add(r: int, reason: str, code: str, params: dict[str, Any]) -> None:
         key, cell = _key_cell(table, mapping, reason, r)
         if reason != "name" and key is not None:
             params.setdefault("value", values[r].get(key))
         out.append(Finding(numbers[r], key, cell, DUPLICATE, code, params))
+        if cell is not None:
+            noted[r].add(cell)
 
     for g in groups:
         direct: dict[int, list[tuple[int, Any]]] = defaultdict(list)
@@ -239,12 +263,14 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
             direct[a].append((m.ref, m))
             direct[m.ref].append((a, m))
         for r in g.refs:
+            others[r].update(numbers[o] for o in g.refs if o != r)
             same: dict[str, list[int]] = defaultdict(list)
             for other, m in sorted(direct[r], key=lambda t: numbers[t[0]]):
-                if m.reason == "name" and m.score < 1.0:
+                score = _similarity(values[r], values[other]) if m.reason == "name" else 1.0
+                if m.reason == "name" and score < 1.0:
                     add(r, "name", "duplicate.name_similar",
                         {"other": numbers[other], "name": _title(values[other]),
-                         "score": int(m.score * 100)})
+                         "score": int(score * 100)})
                 else:
                     same[m.reason].append(numbers[other])
             for reason, rows in same.items():
@@ -257,6 +283,18 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
     for r, m in existing.items():
         contact = contacts.get(str(m.ref), {})
         add(r, m.reason, f"existing.{m.reason}", {"id": m.ref, "name": _title(contact)})
+    # the whole row in the duplicate colour; the notes stay on the cells above
+    for r in sorted(set(noted) | set(others)):
+        other = ", ".join(map(str, sorted(others[r]))) or "-"
+        for j in range(len(table.headers)):
+            cell = table.cell(r, j)
+            if cell not in noted[r]:
+                out.append(Finding(numbers[r], None, cell, DUPLICATE, "duplicate.row",
+                                   {"row": numbers[r], "other": other}))
+    for g in (result or {}).get("groups", []):
+        out.append(Finding(g["rows"][0], None, None, DUPLICATE,
+                           f"duplicate.group.{g['reason']}.{g['confidence']}",
+                           {"rows": ", ".join(map(str, g["rows"]))}))
     out.sort(key=sort_key)
     return out
 
@@ -265,7 +303,7 @@ def _write(args: argparse.Namespace, table, found) -> Path | str:
     from numnum_xl.commands._common import write_marked_copy
 
     return write_marked_copy(args, table, found, in_place=args.in_place,
-                             default=default_output)
+                             default=default_output, validated=False)
 
 
 _LIMIT = 25

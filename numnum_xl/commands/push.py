@@ -5,6 +5,7 @@ The import options carry NumNum's own words (English aliases accepted)::
     --as klant|leverancier|beide            (customer|supplier|both)
     --contactpersonen ja|nee                (yes|no)
     --duplicaten overslaan|overschrijven|nieuw   (skip|overwrite|new)
+    --waarschijnlijk overslaan|versturen    (skip|send) rows that probably exist already
     --verwijderen nee|eerder|alles          (no|previous|all)
 
 It validates first and never sends a row with errors, shows the plan (``--dry-run`` stops
@@ -42,6 +43,17 @@ def _option(choices_name: str, what: str):
     return parse
 
 
+def _probable(value: str) -> str:
+    from numnum_xl import client
+    from numnum_xl.push import PROBABLE_CHOICES
+
+    try:
+        return client.choose(value, PROBABLE_CHOICES)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--waarschijnlijk: kies uit overslaan, versturen "
+                                         f"(kreeg {value!r})") from None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``push`` command."""
     p = sub.add_parser(
@@ -64,6 +76,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    type=_option("DUPLICATE_CHOICES", "--duplicaten"),
                    help="als een klant al bestaat: overslaan, overschrijven of nieuw aanmaken "
                         "(skip/overwrite/new; standaard overslaan)")
+    o.add_argument("--waarschijnlijk", "--probable", dest="probable",
+                   metavar="overslaan|versturen", type=_probable, default="overslaan",
+                   help="een klant die waarschijnlijk al bestaat (zelfde e-mailadres of naam, "
+                        "niet zeker): overslaan of toch versturen (skip/send; standaard "
+                        "overslaan). Zekere duplicaten volgen --duplicaten.")
     o.add_argument("--verwijderen", "--delete", dest="delete", metavar="nee|eerder|alles",
                    type=_option("DELETE_CHOICES", "--verwijderen"), default="nee",
                    help="eerst verwijderen: nee, de eerder geïmporteerde klanten, of alles "
@@ -110,6 +127,11 @@ _W: dict[str, dict[str, str]] = {
         "more": "… en nog {n}: zie het blad NumNum-import van de resultaten",
         "rows": "rijen",
         "probable": "waarvan {n} waarschijnlijk (op e-mailadres of naam: controleer ze)",
+        "unsure": "  Waarschijnlijk al in NumNum ({n}, op e-mailadres of naam): rijen {rows}",
+        "unsure_overslaan": "--waarschijnlijk overslaan (standaard): ze worden niet "
+                            "verstuurd; --waarschijnlijk versturen stuurt ze toch.",
+        "unsure_versturen": "--waarschijnlijk versturen: ze worden toch verstuurd (nieuw, of "
+                            "overschreven met --duplicaten overschrijven).",
         "dry": "Proefrun (--dry-run): er is niets verstuurd.",
         "fix_hint": "Tip: {n} rij(en) hebben waarschuwingen met een veilige correctie (bv. "
                     "BTW-nummer zonder punten); --fix past ze toe voor het versturen.",
@@ -161,6 +183,12 @@ _W: dict[str, dict[str, str]] = {
         "more": "… et encore {n} : voir la feuille NumNum-import des résultats",
         "rows": "lignes",
         "probable": "dont {n} probables (sur l'adresse e-mail ou le nom : à vérifier)",
+        "unsure": "  Probablement déjà dans NumNum ({n}, sur l'adresse e-mail ou le nom) : "
+                  "lignes {rows}",
+        "unsure_overslaan": "--waarschijnlijk overslaan (par défaut) : elles ne sont pas "
+                            "envoyées ; --waarschijnlijk versturen les envoie quand même.",
+        "unsure_versturen": "--waarschijnlijk versturen : elles sont envoyées quand même "
+                            "(nouvelles, ou écrasées avec --duplicaten overschrijven).",
         "dry": "Essai (--dry-run) : rien n'a été envoyé.",
         "fix_hint": "Astuce : {n} ligne(s) ont des avertissements avec une correction sûre "
                     "(p.ex. numéro de TVA sans points) ; --fix les applique avant l'envoi.",
@@ -209,6 +237,11 @@ _W: dict[str, dict[str, str]] = {
         "done": "already sent (earlier attempt)", "deleted": "deleted",
         "more": "… and {n} more: see the NumNum-import sheet of the results",
         "rows": "rows", "probable": "of which {n} probable (on email address or name: check them)",
+        "unsure": "  Probably in NumNum already ({n}, on email address or name): rows {rows}",
+        "unsure_overslaan": "--waarschijnlijk overslaan (the default): they are not sent; "
+                            "--waarschijnlijk versturen sends them anyway.",
+        "unsure_versturen": "--waarschijnlijk versturen: they are sent anyway (new, or "
+                            "overwritten with --duplicaten overschrijven).",
         "dry": "Dry run (--dry-run): nothing was sent.",
         "fix_hint": "Tip: {n} row(s) have warnings with a safe fix (e.g. a VAT number without "
                     "dots); --fix applies them before sending.",
@@ -292,10 +325,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(w["target"].format(url=account.base_url))
 
-    with api.NumNumClient(account.base_url, account.token, lang=args.lang) as conn:
+    from numnum_xl.pushlock import Busy, WorkbookLock
+
+    workbook_lock = WorkbookLock(args.file)  # before the contacts are fetched: one plan at a time
+    try:
+        workbook_lock.acquire()
+    except Busy:
+        raise UsageError(w["busy"].format(file=args.file)) from None
+    with workbook_lock, api.NumNumClient(account.base_url, account.token,
+                                         lang=args.lang) as conn:
         try:
             plan = push.prepare(report, conn, account, options, source=args.file,
-                                lang=args.lang, restart=args.restart)
+                                lang=args.lang, restart=args.restart, probable=args.probable)
         except api.AuthError as exc:
             print(f"numnum-xl: {w['auth_first'].format(msg=exc.message(args.lang))}",
                   file=sys.stderr)
@@ -376,6 +417,10 @@ def _print_plan(plan: Any, report: Any, w: Mapping[str, str]) -> None:
                 extra += "; " + w["probable"].format(n=probable)
         print(f"  {c[action]:>6}  {w[action]}{extra}")
     print(f"  {c['deleted']:>6}  {w['deleted']}")
+    unsure = [r.row for r in plan.rows if r.confidence == "probable"]
+    if unsure:  # --waarschijnlijk: say which rows and what happens to them
+        print(w["unsure"].format(n=len(unsure), rows=_rows_list(unsure)))
+        print("          " + w["unsure_" + getattr(plan, "probable", "overslaan")])
     errors = [r for r in plan.rows if r.action == push.SKIP_ERRORS]
     for r in errors[:_LIMIT]:
         print(f"          {r.row:>5}: {r.message}")

@@ -23,7 +23,13 @@ def run(args: argparse.Namespace) -> int:
     import getpass
 
     from numnum_xl.cli import UsageError
-    from numnum_xl.client import KEYRING_SERVICE, check_api_url, load_settings, store_token
+    from numnum_xl.client import (
+        KEYRING_SERVICE,
+        AccountError,
+        check_api_url,
+        load_settings,
+        store_token,
+    )
 
     url = args.api_url or load_settings().api_url
     if not url:
@@ -54,10 +60,13 @@ def run(args: argparse.Namespace) -> int:
             token = sys.stdin.readline().strip()
         if not token:
             raise UsageError("leeg token: niets bewaard")
-        store_token(url, token)
-    except KeyringError as exc:
-        raise UsageError(f"de sleutelhanger van het systeem is niet bruikbaar "
-                         f"({type(exc).__name__}); zet het token in de omgevingsvariabele "
-                         f"NUMNUM_API_TOKEN") from None
+        try:
+            store_token(url, token)
+        except AccountError as exc:  # a space, line break or non-ASCII character
+            raise UsageError(str(exc)) from None
+    except KeyringError:
+        raise UsageError("de sleutelhanger van het systeem is niet bruikbaar (vergrendeld of "
+                         "niet ingesteld); zet het token in de omgevingsvariabele "
+                         "NUMNUM_API_TOKEN") from None
     print(f"Token bewaard in de sleutelhanger voor {url}.", file=sys.stderr)
     return 0

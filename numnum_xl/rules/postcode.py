@@ -33,7 +33,7 @@ def _rules(country: str) -> tuple[list[re.Pattern], list[str]]:
 
 def _fits(value: str, country: str) -> bool:
     matchers, _ = _rules(country)
-    if country == "BE" and value.isdigit() and int(value) < 1000:
+    if country == "BE" and value.isascii() and value.isdigit() and int(value) < 1000:
         return False
     return all(m.match(value) for m in matchers)
 

@@ -5,6 +5,10 @@ turned into something else (a date, a number that lost its leading zero or its l
 [('text.whitespace', 'Janssen')]
 >>> [i.code for i in check_text("Bakkerij\\nJanssen", "title")]
 ['text.control_chars']
+>>> [(i.code, i.suggestion) for i in check_text("Jans\u200bsen", "last_name")]
+[('text.control_chars', 'Janssen')]
+>>> [i.code for i in check_text("Zoë\u202eBV", "title")]
+['text.bidi']
 >>> digits_of(403019261.0), digits_of(1.2345678901234567e17)
 ('403019261', None)
 """
@@ -22,7 +26,12 @@ DEFAULT_MAX_LENGTH = 255
 #: Excel keeps 15 significant digits; a longer number typed into a cell lost its tail.
 EXACT_DIGITS = 15
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u00a0\r\n\t]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069"
+                      r"\u00a0\u00ad\u061c\u180e\ufeff\r\n\t]")
+#: Characters that take no room: removed, not turned into a space (zero-width space, joiners,
+#: word joiner, BOM, soft hyphen) - and the bidi controls, reported on their own.
+_REMOVE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u00ad\u061c\u180e\ufeff]")
+_BIDI = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _MULTILINE_OK = {"private_notes", "address"}
 
 
@@ -38,9 +47,14 @@ def check_text(value: str, key: str) -> tuple[Issue, ...]:
     if stripped != value:
         issues.append(warning("text.whitespace", stripped))
     allowed_breaks = key in _MULTILINE_OK
-    if _CONTROL.search(stripped) and not (
-            allowed_breaks and not _CONTROL.search(re.sub(r"[\r\n]", "", stripped))):
-        clean = re.sub(r"\s+", " ", _CONTROL.sub(" ", stripped)).strip()
+    bidi = _BIDI.findall(stripped)
+    if bidi:
+        issues.append(warning("text.bidi", _REMOVE.sub("", stripped),
+                           codes=", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in bidi))))
+    rest = _BIDI.sub("", stripped)
+    if _CONTROL.search(rest) and not (
+            allowed_breaks and not _CONTROL.search(re.sub(r"[\r\n]", "", rest))):
+        clean = re.sub(r"\s+", " ", _CONTROL.sub(" ", _REMOVE.sub("", rest))).strip()
         issues.append(warning("text.control_chars", clean))
     limit = MAX_LENGTH.get(key, DEFAULT_MAX_LENGTH)
     if len(stripped) > limit:

@@ -205,6 +205,8 @@ def create_app(
             raise ApiError(404, f"Contact {contact_id} not found")
         if errors:
             raise _invalid(errors)
+        if injector.config.put_replaces:  # every field not sent becomes empty
+            values = new_contact_values(values)
         try:
             contact = await run_in_threadpool(store.update, contact_id, values, check_required)
         except ValidationFailed as exc:

@@ -78,6 +78,10 @@ class FaultConfig:
     methods: tuple[str, ...] = field(default_factory=tuple)
     #: seed of the fault draws; None: unpredictable
     seed: int | None = None
+    #: ``PUT`` replaces the whole contact (fields not sent become empty) instead of merging
+    #: the fields sent: how some servers read "overwrite"; not a fault, so ``enabled`` leaves
+    #: it alone
+    put_replaces: bool = False
 
     def __post_init__(self) -> None:
         for name in _SHARES:
@@ -112,9 +116,9 @@ class FaultConfig:
             raise ValueError(f"unknown fault setting(s): {', '.join(unknown)}")
         changes: dict[str, Any] = {}
         for key, value in data.items():
-            if key == "enabled":
+            if key in ("enabled", "put_replaces"):
                 if not isinstance(value, bool):
-                    raise ValueError("enabled must be true or false")
+                    raise ValueError(f"{key} must be true or false")
                 changes[key] = value
             elif key in ("fail_statuses", "methods"):
                 items = [value] if isinstance(value, (str, int)) else list(value or [])
