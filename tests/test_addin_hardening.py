@@ -537,6 +537,7 @@ def test_push_progress_comes_from_the_main_thread(monkeypatch, tmp_path: Path) -
 
     with run_in_background(None) as sandbox:
         monkeypatch.setenv("NUMNUM_API_TOKEN", sandbox.token)
+        monkeypatch.setenv("NUMNUM_API_URL", sandbox.base_url)  # issue 16: the user's own
         book = xf.make_book({"Klanten": customer_grid(20, seed=2, fault_rate=0.0)},
                             fullname=str(tmp_path / "Klanten.xlsx"))
         addin.on_ribbon("nnSettings", book)
