@@ -14,8 +14,8 @@ from numnum_xl import __version__
 
 #: Subcommand modules (``numnum_xl.commands.<name>``), in the order ``--help`` lists them.
 #: Each defines ``register(subparsers)`` that adds its parser and sets ``func``.
-COMMANDS = ("template", "map", "header", "validate", "duplicates", "clear", "push", "sandbox",
-            "token", "addin", "exact", "peppol", "vies")
+COMMANDS = ("template", "map", "header", "validate", "export", "duplicates", "clear", "push",
+            "sandbox", "token", "addin", "exact", "peppol", "vies")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -659,6 +659,53 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         "{label} starts with “{first}”: the CSV file puts a ' in front so Excel does not run "
         "it as a formula. Exact keeps that '; remove the sign if it is not part of the text.",
     ),
+    # --- issue 10: one verdict (person/company, names, VAT country, postcode and town) ---
+    "person.first_name_missing": (
+        "«{name}» is een particulier zonder voornaam: NumNum vraagt voor- en "
+        "familienaam. Vul de voornaam in, of de vennootschapsvorm als het een bedrijf is.",
+        "« {name} » est un particulier sans prénom : NumNum demande le prénom et le "
+        "nom. Indiquez le prénom, ou la forme juridique s'il s'agit d'une entreprise.",
+        "“{name}” is a private person without a first name: NumNum needs first and "
+        "last name. Fill in the first name, or the legal form if it is a company.",
+    ),
+    "person.last_name_missing": (
+        "«{name}» is een particulier zonder familienaam; NumNum slaat de rij anders over.",
+        "« {name} » est un particulier sans nom de famille ; sinon NumNum ignore la ligne.",
+        "“{name}” is a private person without a last name; NumNum skips the row otherwise.",
+    ),
+    "person.name_in_last_name": (
+        "Familienaam «{value}» bevat de hele naam; splits in voornaam en familienaam.",
+        "Le nom de famille « {value} » contient le nom complet ; séparez prénom et nom.",
+        "Last name “{value}” holds the whole name; split it into first and last name.",
+    ),
+    "company.last_name_missing": (
+        "Familienaam is verplicht maar leeg. NumNums voorbeeldbestand vult bij een bedrijf de "
+        "familienaam van de contactpersoon in, anders de bedrijfsnaam; zonder familienaam "
+        "slaat NumNum de rij over.",
+        "Le nom de famille est obligatoire mais vide. Le fichier modèle de NumNum y met, pour "
+        "une entreprise, le nom de la personne de contact, sinon le nom de l'entreprise ; sans "
+        "nom, NumNum ignore la ligne.",
+        "Last name is required but empty. NumNum's sample file puts the contact person's last "
+        "name there for a company, else the company name; without one NumNum skips the row.",
+    ),
+    "number.not_whole": (
+        "{label}: NumNum neemt alleen een geheel getal aan, niet «{value}».",
+        "{label} : NumNum n'accepte qu'un nombre entier, pas « {value} ».",
+        "{label}: NumNum only takes a whole number, not “{value}”.",
+    ),
+    "zip.town_mismatch": (
+        "Postcode {value} hoort bij {zip_town}, niet bij {town} ({town_zips}). Schrijf de "
+        "postcode van {town}, of controleer de plaats.",
+        "Le code postal {value} est celui de {zip_town}, pas de {town} ({town_zips}). "
+        "Écrivez le code postal de {town}, ou vérifiez la localité.",
+        "Postcode {value} belongs to {zip_town}, not to {town} ({town_zips}). Write {town}'s "
+        "postcode, or check the town.",
+    ),
+    "zip.unknown_be": (
+        "Postcode {value} bestaat niet in België (Statbel, 2025).",
+        "Le code postal {value} n'existe pas en Belgique (Statbel, 2025).",
+        "Postcode {value} does not exist in Belgium (Statbel, 2025).",
+    ),
     # --- issue 16: hostile files, decoding, length caps, look-alike text ---------------------
     "sheet.far_cells": (
         "Cel {value} ligt ver buiten de lijst maar bevat iets (bv. een spatie); ze is niet "

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS, LEGAL_FORM_ALIASES, LEGAL_FORMS
+from numnum_xl.rules.party import is_private_person  # person or company: one verdict
 from numnum_xl.settings import ImportOptions
 
 _LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
@@ -124,21 +125,10 @@ def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def is_private_person(values: Mapping[str, Any]) -> bool:
-    """A row is a private person ("particulier") when it has no legal form and no VAT number.
-
-    >>> is_private_person({"title": "Marie Dupont", "last_name": "Dupont"})
-    True
-    >>> is_private_person({"title": "Dupont", "vat_id": "0123456749"})
-    False
-    """
-    return not _present(values.get(_LEGAL_FORM_KEY)) and not _present(values.get("vat_id"))
-
-
 def _company_fields(values: Mapping[str, Any]) -> dict[str, Any]:
     """``company_type`` (+ ``type``) from the sheet's legal form, per the webhook convention."""
     form = values.get(_LEGAL_FORM_KEY)
-    if _present(form):
+    if _present(form) and not is_private_person(values):
         api_type = legal_form_type(form)
         if api_type is None:
             raise PayloadError(_LEGAL_FORM_KEY,
@@ -150,13 +140,13 @@ def _company_fields(values: Mapping[str, Any]) -> dict[str, Any]:
         if not _present(values.get("first_name")):
             raise PayloadError(
                 "first_name",
-                "Particulier (geen vennootschapsvorm en geen BTW-nummer) zonder voornaam: NumNum "
+                "Particulier zonder voornaam: NumNum "
                 "vraagt voor- en familienaam. Vul de voornaam in, of de vennootschapsvorm als "
                 "het een bedrijf is.",
-                "Particulier (ni forme juridique ni numéro de TVA) sans prénom : NumNum demande "
+                "Particulier sans prénom : NumNum demande "
                 "le prénom et le nom. Ajoutez le prénom, ou la forme juridique s'il s'agit "
                 "d'une entreprise.",
-                "Private person (no legal form and no VAT number) without a first name: NumNum "
+                "Private person without a first name: NumNum "
                 "needs first and last name. Fill in the first name, or the legal form if it is "
                 "a company.")
         return {"company_type": "particulier"}

@@ -61,7 +61,6 @@ from numnum_xl.client import (
     update_payload,
     workbook_identity,
 )
-from numnum_xl.findings import ERROR
 from numnum_xl.tempfiles import temp_path
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -173,6 +172,8 @@ class RowResult:
     #: why it failed or was skipped: a client error kind, "payload", "validation", "duplicate"
     reason: str | None = None
     fingerprint: str = ""
+    #: the safe fixes applied to this row's cells before it was sent (:class:`fix.Change`)
+    changes: list[Any] = field(default_factory=list, compare=False)
 
     def as_record(self, batch: str) -> dict[str, Any]:
         """The journal line for this result."""
@@ -429,6 +430,8 @@ class RowPlan:
     prior: dict[str, Any] | None = None
     #: the duplicate match's confidence ("certain" or "probable"), if the row matched
     confidence: str | None = None
+    #: the safe fixes applied to this row's cells (what is sent differs from the sheet)
+    changes: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -450,6 +453,10 @@ class Plan:
     header: dict[str, Any] = field(default_factory=dict)
     #: ``--waarschijnlijk``: see :data:`PROBABLE_CHOICES`
     probable: str = "overslaan"
+    #: the validation whose verdict the plan follows (after the safe fixes, unless as written)
+    report: Report | None = None
+    #: the safe fixes applied to what is sent (:class:`numnum_xl.fix.Change`)
+    changes: list[Any] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Per action, plus ``deleted`` and ``rows``."""
@@ -468,19 +475,7 @@ class Plan:
 
 def _row_errors(report: Report, lang: str) -> dict[int, str]:
     """Sheet row -> the error messages of that row (the first three)."""
-    t = text(lang)
-    found: dict[int, list[str]] = {}
-    for f in report.findings:
-        if f.severity == ERROR and f.row is not None:
-            found.setdefault(f.row, []).append(
-                (f"{f.cell}: " if f.cell else "") + f.message(lang))
-    out = {}
-    for row, messages in found.items():
-        shown = " | ".join(messages[:3])
-        if len(messages) > 3:
-            shown += " | " + t["more_errors"].format(n=len(messages) - 3)
-        out[row] = shown
-    return out
+    return report.row_reasons(lang, 3, text(lang)["more_errors"])
 
 
 def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]
@@ -520,10 +515,18 @@ def _resume_lookup(state: RunState | None, fingerprints: list[tuple[int, str]]
 
 def prepare(report: Report, client: NumNumClient, account: Account, options: ImportOptions,
             *, source: str | os.PathLike[str], lang: str = "nl", restart: bool = False,
-            journal: str | os.PathLike[str] | None = None, probable: str = "overslaan") -> Plan:
+            journal: str | os.PathLike[str] | None = None, probable: str = "overslaan",
+            changes: Iterable[Any] | None = None, as_written: bool = False) -> Plan:
     """Fetch NumNum's contacts once and decide, per row, what to do. A row that certainly
     exists already follows ``options.duplicates``; one that probably does follows
     ``probable`` (:data:`PROBABLE_CHOICES`).
+
+    The verdict per row is validation's: a row with an error finding is skipped (the reasons
+    are its findings), every other row is sent - with the safe fixes of ``validate --fix``
+    applied (:func:`numnum_xl.fix.fixed_report`; ``plan.report`` is the validation of the
+    fixed sheet and ``plan.changes`` the fixes, also attached to their rows). ``as_written``
+    sends the cells as they are. A caller that already fixed the sheet passes the fixed report
+    and its ``changes``.
 
     Raises :class:`~numnum_xl.client.AuthError` when the token is refused (nothing else has
     been sent then) and :class:`PushError` when an unfinished run of this sheet used other
@@ -531,6 +534,11 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
     """
     from numnum_xl.duplicates import match_existing, record_from_contact, record_from_values
 
+    if changes is None:
+        from numnum_xl.fix import fixed_report
+
+        report, changes = (report, []) if as_written else fixed_report(report)
+    changes = list(changes)
     t = text(lang)
     src = Path(source)
     workbook = workbook_identity(src)
@@ -573,6 +581,11 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
     fingerprints = [(numbers[i], row_fingerprint(v)) for i, v in enumerate(report.values)]
     resumed = _resume_lookup(state, fingerprints)
 
+    by_row: dict[int, list[Any]] = {}
+    data_rows = set(numbers)
+    for ch in changes:
+        if ch.row in data_rows:
+            by_row.setdefault(ch.row, []).append(ch)
     plans: list[RowPlan] = []
     candidates: list[int] = []
     for i, values in enumerate(report.values):
@@ -639,13 +652,16 @@ def prepare(report: Report, client: NumNumClient, account: Account, options: Imp
                 plan.message = (t["overwrite_probable"] if unsure else t["overwrite"]).format(
                     id=target, reason=reason)
 
+    for plan in plans:
+        plan.changes = list(by_row.get(plan.row, ()))
     header = {"t": "run", "v": JOURNAL_VERSION, "batch": batch, "workbook": workbook,
               "file": src.name, "sheet": sheet, "destination": account.destination,
               "api_url": account.base_url, "options": options.as_dict(),
               "waarschijnlijk": probable,
               "rows": len(plans), "started": datetime.now().astimezone().isoformat()}
     return Plan(account, options, batch, workbook, sheet, src, plans, deletes, len(contacts),
-                state, lang, header, probable)
+                state, lang, header, probable, report, changes)
+
 
 
 def _options_conflict(state: RunState, before: ImportOptions, now: ImportOptions,
@@ -905,6 +921,8 @@ def _execute(plan: Plan, client: NumNumClient, t: Mapping[str, str], threads: in
                 results[rp.row] = RowResult(rp.row, NOT_SENT, None, msg, reason or "stopped",
                                             rp.fingerprint)
         ordered = [results[rp.row] for rp in plan.rows]
+        for rp, res in zip(plan.rows, ordered, strict=True):
+            res.changes = list(rp.changes)
         counts = Summary.count(ordered)
         retryable = sum(1 for r in ordered if r.status == FAILED and r.reason in _RETRYABLE)
         summary = Summary(counts, deleted, backup, reason, retryable)

@@ -9,7 +9,7 @@ field key after mapping and the A1 cell.
 ...           [["Bakkerij Janssen BV", "Janssen", "0123456789", "BE"],
 ...            ["Dupont", "", 403019261, "BE"]], [2, 3])
 >>> [(f.cell, f.code) for f in validate_table(t).findings]
-[('C2', 'vat.checksum'), ('B3', 'required.missing'), ('C3', 'number.leading_zero_lost')]
+[('C2', 'vat.checksum'), ('B3', 'company.last_name_missing'), ('C3', 'number.leading_zero_lost')]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
 from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
 from numnum_xl.mapping import Mapping, dropped_columns, evidence_text, propose
 from numnum_xl.readnotes import reader_findings
-from numnum_xl.rules import bank, choice, contact, phone, postcode, scheme, text, vat
+from numnum_xl.rules import bank, choice, contact, party, phone, postcode, scheme, text, vat
 from numnum_xl.rules import country as countries
 from numnum_xl.rules.base import Issue, error, warning
 from numnum_xl.table import ErrorValue, Table
@@ -37,6 +37,9 @@ SCHEME_PAIRS = {"peppol_scheme_id": "peppol_endpoint_id",
 ZIP_DIGITS = {"FR": 5, "DE": 5, "ES": 5, "IT": 5, "US": 5, "FI": 5, "MC": 5, "EE": 5}
 #: Kinds whose checks take the cell's own value (number, bool), not text.
 RAW_KINDS = {"language", "vat_rate", "yesno", "integer", "number"}
+#: Fields a finding may name although the sheet has no such column: ``--fix`` adds the
+#: column to the copy (the finding's ``cell`` is None until then).
+ADDABLE = ("title", "last_name", "first_name", "vat_country_code")
 
 
 @dataclass
@@ -70,13 +73,43 @@ class Report:
                 "summary": self.summary()}
 
     def rows_with_errors(self) -> set[int]:
-        """Real sheet rows that have at least one error."""
-        return {f.row for f in self.findings if f.severity == ERROR and f.row is not None}
+        """Real sheet rows that have at least one error - every data row when the sheet has
+        no column for a required field (NumNum skips every row then)."""
+        rows = {f.row for f in self.findings if f.severity == ERROR and f.row is not None}
+        if any(f.code == "header.required_missing" for f in self.findings):
+            rows.update(self.table.row_numbers)
+        return rows
+
+    def row_reasons(self, lang: str = "nl", limit: int = 3, more: str = "+{n}"
+                    ) -> dict[int, str]:
+        """Sheet row -> its error messages (the first ``limit``, "cell: message" joined by
+        " | "), for every row of :meth:`rows_with_errors`: a row without an error of its own
+        gets the sheet's (a required column missing)."""
+        found: dict[int, list[str]] = {}
+        data = set(self.table.row_numbers)
+        sheet: list[str] = []
+        for f in self.findings:
+            if f.severity != ERROR or f.row is None:
+                continue
+            text = (f"{f.cell}: " if f.cell else "") + f.message(lang)
+            if f.row in data:
+                found.setdefault(f.row, []).append(text)
+            elif f.code == "header.required_missing":
+                sheet.append(f.message(lang))
+        out = {}
+        for row in sorted(self.rows_with_errors() & data):
+            messages = found.get(row) or sheet
+            shown = " | ".join(messages[:limit])
+            if len(messages) > limit:
+                shown += " | " + more.format(n=len(messages) - limit)
+            out[row] = shown
+        return out
 
 
 def clear_caches() -> None:
     """Forget every rule's remembered answers (for benchmarks that must start cold)."""
-    for module in (bank, choice, contact, countries, phone, postcode, scheme, vat):
+    for module in (bank, choice, contact, countries, party, phone, postcode,
+                   postcode.be_places, scheme, vat):
         for name in dir(module):
             cached = getattr(getattr(module, name), "cache_clear", None)
             if cached:
@@ -313,6 +346,24 @@ def _scheme_id(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
     return scheme.check_id(value, ctx.values.get(_SCHEME_OF[key]))
 
 
+def _required_guess(key: str, v: dict[str, Any]) -> str | None:
+    """What a missing required field most likely is: a person's title is the whole name, as
+    in NumNum's sample ("Marie Dupont")."""
+    if key != "title":
+        return None
+    names = [str(v[k]).strip() for k in ("first_name", "last_name") if v.get(k) is not None]
+    return " ".join(names) or None
+
+
+def _zip(value: str, ctx: _Context) -> tuple[Issue, ...]:
+    city = ctx.values.get("address_city")
+    found = () if ctx.region == "BE" and isinstance(city, str) else \
+        postcode.check(value, ctx.region, ctx.resolved["address_country"] is not None)
+    if ctx.region == "BE" and isinstance(city, str):
+        return postcode.check_be_town(value, ctx.resolved["address_country"] is not None, city)
+    return found
+
+
 def _bic(key: str, value: str, ctx: _Context) -> tuple[Issue, ...]:
     iban_ok = _valid(ctx.issues, "iban", ctx.values)
     return bank.check_bic(value, ctx.values["iban"] if iban_ok else None)
@@ -323,8 +374,7 @@ _SCHEME_OF = {v: k for k, v in SCHEME_PAIRS.items()}
 _RULES = {
     "legal_form": lambda k, v, c: choice.check_legal_form(str(v)),
     "vat": _vat,
-    "zip": lambda k, v, c: postcode.check(v, c.region,
-                                          c.resolved["address_country"] is not None),
+    "zip": lambda k, v, c: _zip(v, c),
     "email": lambda k, v, c: contact.check_email(v),
     "url": lambda k, v, c: contact.check_url(v),
     "phone": lambda k, v, c: phone.check(v, c.region),
@@ -462,7 +512,8 @@ class _RowChecker:
                       if FIELD_BY_KEY[k].kind in _RULES or k in LOOKALIKE_KEYS]
         self.countries = [k for k in ("vat_country_code", "address_country",
                                       "iban_country_code")]
-        self.required = [k for k in REQUIRED if k in self.present]
+        #: required fields, also when the sheet has no column for them (NumNum skips the row)
+        self.required = list(REQUIRED) if mapping.fields else []
         self._cells: dict[tuple[int, str], str] = {}
 
     def cell(self, r: int, key: str) -> str:
@@ -506,6 +557,11 @@ class _RowChecker:
         for origin, issue in issues:
             key = issue.field if issue.field in self.present else origin
             params = {"field": origin, "value": _shown(vals.get(origin)), **issue.params}
+            if issue.field in ADDABLE and issue.field not in self.present:
+                # the column is missing: the finding names the field, --fix adds the column
+                out.append(Finding(row_no, issue.field, None, issue.severity, issue.code,
+                                   params, issue.suggestion))
+                continue
             out.append(Finding(row_no, key, self.cell(r, key), issue.severity, issue.code,
                                params, issue.suggestion))
         return vals, out
@@ -537,8 +593,13 @@ class _RowChecker:
             issues.extend((key, i) for i in found)
 
         for key in self.required:
-            if v[key] is None and not _flagged(issues, key):
-                add(key, (error("required.missing"),))
+            if key == "last_name":
+                continue  # person or company decides what it needs: see _party
+            if v.get(key) is None and not _flagged(issues, key):
+                guess = _required_guess(key, v)
+                if guess is None and key not in self.present:
+                    continue  # no column and nothing to offer: the sheet's finding says it
+                add(key, (error("required.missing", guess, field=key),))
         # countries first: the other rules use them
         resolved: dict[str, str | None] = {}
         for key in self.countries:
@@ -571,6 +632,41 @@ class _RowChecker:
             add("vat_country_code", (warning("vat.number_missing",
                                              value=v["vat_country_code"]),))
         self._peppol_vs_vat(v, resolved, add)
+        self._party(v, issues, add)
+
+    def _party(self, v: dict[str, Any], issues: list[tuple[str, Issue]], add) -> None:
+        """Person or company (:mod:`numnum_xl.rules.party`): the names NumNum needs."""
+        present = self.present
+        if "title" not in present and "last_name" not in present:
+            return
+        last_missing = v.get("last_name") is None and not _flagged(issues, "last_name")
+        if not last_missing and v.get("first_name") is not None:
+            return  # both names there: nothing NumNum could miss, person or company
+        verdict = party.classify(v)
+        if verdict.kind == party.PERSON and v.get("first_name") is None \
+                and not _flagged(issues, "first_name"):
+            names = party.person_names(v)
+            shown = v.get("title") or v.get("last_name") or ""
+            origin = "first_name" if "first_name" in present else \
+                ("title" if "title" in present else "last_name")
+            add(origin, (error("person.first_name_missing", names.first_name,
+                               field="first_name", name=shown),))
+            if last_missing:
+                add("last_name", (error("person.last_name_missing", names.last_name,
+                                        field="last_name", name=shown),))
+            elif names.last_name is not None and v.get("last_name") is not None:
+                add("last_name", (warning("person.name_in_last_name", names.last_name,
+                                          field="last_name"),))
+            return
+        if last_missing:
+            origin = "last_name" if "last_name" in present else "title"
+            if verdict.kind == party.PERSON:
+                add(origin, (error("person.last_name_missing",
+                                   party.person_names(v).last_name, field="last_name",
+                                   name=v.get("title") or ""),))
+            else:
+                add(origin, (error("company.last_name_missing", party.company_last_name(v),
+                                   field="last_name"),))
 
     @staticmethod
     def _country(value: Any) -> tuple[Issue, ...]:

@@ -488,12 +488,13 @@ def test_fix_writes_only_the_changed_cells_as_text() -> None:
     assert confirm["buttons"] == "yes_no" and "C3: BE 0403.019.261 → 0403019261" in \
         confirm["prompt"]
     writes = book._world.calls_on("Range.value=", "Klanten")
-    assert sorted(writes) == ["C3", "E3"]
+    # B3: a company without last name gets its name, as NumNum's sample does (issue 10)
+    assert sorted(writes) == ["B3", "C3", "E3"] and xf.cell(sheet, "B3") == "Slagerij"
     assert xf.cell(sheet, "C3") == "0403019261"  # stayed text: the cell was made '@' first
     assert xf.cell(sheet, "E3") == "BE"
     changed = {k for k in sheet._values if sheet._values[k] != before.get(k)}
-    assert changed == {(3, 3), (3, 5)}
-    assert "2 cellen aangepast" in last_alert(book)
+    assert changed == {(3, 2), (3, 3), (3, 5)}
+    assert "3 cellen aangepast" in last_alert(book)
     assert "Opnieuw gecontroleerd" in last_alert(book)
     assert xf.fills(sheet).get("C3") is None  # fixed, so no longer marked
 

@@ -94,15 +94,17 @@ def test_fix_lists_and_applies_safe_changes(klanten):
     data = json.loads(res.stdout)
     changes = {c["cell"]: c for c in data["changes"]}
     assert changes["J6"]["old"] == "België" and changes["J6"]["new"] == "BE"
-    assert changes["H12"]["new"] == "2000"
+    assert "H12" not in changes  # B-2000 in Brugge: 2000 is Antwerp's, 8000 is suggested
     assert changes["E8"]["new"] == "0801686984" or changes["E8"]["new"].startswith("0")
     assert "E2" not in changes  # a wrong checksum is not "fixed"
     fixed = load_workbook(klanten.parent / "fixed.xlsx")["Klanten"]
-    assert fixed["J6"].value == "BE" and fixed["H12"].value == "2000"
+    assert fixed["J6"].value == "BE" and fixed["H12"].value == "B-2000"
     assert fixed["E2"].value == "0123456789"
     codes = {f["code"] for f in data["findings"]}
     assert "country.name" not in codes and "zip.written" not in codes
     assert "vat.checksum" in codes
+    town = next(f for f in data["findings"] if f["cell"] == "H12")
+    assert (town["code"], town["suggestion"]) == ("zip.town_mismatch", "8000")
 
 
 def test_in_place_keeps_a_backup(klanten):

@@ -238,7 +238,8 @@ def test_payload_types_and_edge_cases() -> None:
                                 opts, import_batch="b")
     assert company["company_type"] == "bedrijf" and "type" not in company
     with pytest.raises(PayloadError) as err:
-        api.build_payload({"title": "An", "last_name": "Peeters"}, opts, import_batch="b")
+        api.build_payload({"title": "An Peeters", "last_name": "Peeters"}, opts,
+                          import_batch="b")
     assert err.value.key == "first_name" and "voornaam" in err.value.message("nl")
     assert "first name" in err.value.message("en")
     with pytest.raises(PayloadError, match="geheel getal"):

@@ -21,6 +21,7 @@ from numnum_xl.exact.lists import ACCOUNT_HEADERS, CODE_HEADERS, read_list
 from numnum_xl.exact.schema import ENTRY_FIELDS, RELATION_FIELDS
 from numnum_xl.mapping import normalise
 from numnum_xl.readers import read_table
+from numnum_xl.validate import validate_file
 
 ENTRY_HEADERS = [f.header for f in ENTRY_FIELDS]
 REL_HEADERS = [f.header for f in RELATION_FIELDS]
@@ -157,7 +158,8 @@ def test_identity_rules_and_register_unit():
     assert [x.code for x in big] == ["9" * 18, "1"]
 
 
-def test_relations_errors_block_export(tmp_path):
+def test_relations_errors_hold_rows_back(tmp_path):
+    """Rows with errors that matter to Exact are held back and listed; the rest is written."""
     bad = [*BAKKERIJ]
     bad[1] = "0123456789"  # NumNum's sample number: checksum wrong
     nameless = [*DUPONT]
@@ -166,9 +168,11 @@ def test_relations_errors_block_export(tmp_path):
     out = tmp_path / "r.csv"
     res = cli("relaties", path, out)
     assert res.returncode == 1
-    assert not out.exists()
-    assert not (tmp_path / "k.exact-relatiecodes.json").exists()
-    assert "niets geëxporteerd" in res.stdout
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2 and "Slagerij Peeters" in lines[1]
+    assert (tmp_path / "k.exact-relatiecodes.json").exists()
+    assert "2 rij(en) niet geëxporteerd" in res.stdout
+    assert "     2: B2: " in res.stdout and "     4: A4: " in res.stdout
     book = load_workbook(tmp_path / "k.gecontroleerd.xlsx")
     ws = book["Blad1"]
     assert ws["B2"].fill.fgColor.rgb == ERROR_RGB and "controlegetal" in ws["B2"].comment.text
@@ -179,6 +183,41 @@ def test_relations_errors_block_export(tmp_path):
     data = json.loads(res.stdout)
     assert {(f["cell"], f["code"]) for f in data["findings"]} >= {
         ("B2", "vat.checksum"), ("A4", "required.missing")}
+
+
+def test_numnum_only_rules_do_not_hold_relations_back(tmp_path, capsys):
+    """Document language, payment term, legal form, names: NumNum's, not Exact's."""
+    path = write_sheet(tmp_path / "k.xlsx", [*CUSTOMER_HEADERS, "doc_language", "payment_term",
+                                             "company_type", "first_name"],
+                       [[*BAKKERIJ, "Frans", "30 dagen", "SPRL", None],
+                        [*DUPONT, "nl", 30, None, None]])
+    core = validate_file(str(path))
+    assert {f.code for f in core.findings if f.severity == "error"} >= {
+        "choice.invalid", "integer.invalid", "legal_form.unknown", "person.first_name_missing"}
+    code, out, _ = run(capsys, "relaties", path, tmp_path / "r.csv", "--json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert [f for f in data["findings"] if f["severity"] == "error"] == []
+    assert len(data["relations"]) == 2 and data["held_back"] == []
+
+
+def test_entries_held_back_per_invoice(tmp_path, capsys):
+    """An error on one line holds back every line of its invoice; other invoices go out."""
+    heads = [f.header for f in ENTRY_FIELDS]
+    one = [dt.date(2024, 1, 2), "Factuur 5", "934", 202400005, 2024, 1, "700000", "Les", 870,
+           "2", "70"]
+    two = [dt.date(2024, 1, 3), "Factuur 6", "934", 202400006, 2024, 1, "700000", "Les", 100,
+           "2", "70"]
+    rows = [one, [*one[:7], "Boek", "12,5x", *one[9:]], two, [*two[:7], "Pen", 5, *two[9:]]]
+    path = write_sheet(tmp_path / "v.xlsx", heads, rows)
+    out = tmp_path / "b.csv"
+    code, text, _ = run(capsys, "boekingen", path, out)
+    assert code == 1, text
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3 and all("202400006" in ln for ln in lines[1:])
+    assert "factuur 202400005: een andere regel heeft een fout (rij 3)" in text
+    journal = json.loads((tmp_path / "v.exact-geexporteerd.json").read_text())
+    assert "202400005" not in json.dumps(journal) and "202400006" in json.dumps(journal)
 
 
 def test_relations_need_no_last_name_and_take_prefixed_vat(tmp_path, capsys):
@@ -462,16 +501,22 @@ def test_journal_prevents_a_second_import(tmp_path):
     out.unlink()
     entries(tmp_path, [line(), line(202400007)])  # 202400005 again, 202400007 new
     res = cli("boekingen", path, out, "--json")
-    assert res.returncode == 1 and not out.exists()
-    found = json.loads(res.stdout)["findings"]
+    assert res.returncode == 1  # 202400005 is held back, 202400007 goes out
+    assert "202400005" not in out.read_text("utf-8-sig")
+    assert "202400007" in out.read_text("utf-8-sig")
+    data = json.loads(res.stdout)
+    found = data["findings"]
     assert [(f["cell"], f["code"]) for f in found] == [("D2", "exact.invoice.exported")]
     assert "zou dubbel geïmporteerd worden" in found[0]["message"]
     assert "b.csv" in found[0]["message"]
-    res = cli("controleer", path, "--opnieuw", "202400005")  # the import in Exact failed
+    assert [h["row"] for h in data["held_back"]] == [2]
+    res = cli("controleer", path, "--opnieuw", "202400005,202400007")  # the import failed
     assert res.returncode == 0, res.stdout
-    assert cli("boekingen", path, out, "--opnieuw", "202400005").returncode == 0
+    assert cli("boekingen", path, out, "--opnieuw", "202400005",
+               "--opnieuw", "202400007").returncode == 0
     journal = json.loads((tmp_path / "verkoop.exact-geexporteerd.json").read_text("utf-8"))
     assert [e["nummers"] for e in journal["exports"]] == [[202400005, 202400006],
+                                                          [202400007],
                                                           [202400005, 202400007]]
 
 

@@ -46,14 +46,20 @@ def sb(server: SandboxHandle) -> SandboxHandle:
 
 
 def make_book(path: Path, n: int, seed: int, fault_rate: float = 0.05,
-              start: int = 1) -> tuple[Path, Counter[str], int]:
+              start: int = 1, fixed: bool = True) -> tuple[Path, Counter[str], int]:
     """A sheet of ``n`` demo customers; returns (path, external_ids that must arrive, rows
-    with errors)."""
+    with errors). ``fixed``: as the push command sends it by default, after the safe fixes."""
     rows, _ = customers(n, seed=seed, fault_rate=fault_rate)
     for i, row in enumerate(rows):
         row["external_id"] = f"K{start + i:06d}"
     write_xlsx(str(path), rows)
     report = validate_file(str(path))
+    if fixed:
+        from numnum_xl.fix import fix_table
+        from numnum_xl.validate import validate_table
+
+        table, _, mapping = fix_table(report.table, report.mapping, with_mapping=True)
+        report = validate_table(table, mapping)
     bad = report.rows_with_errors()
     expected = Counter(v["external_id"] for r, v in zip(report.table.row_numbers,
                                                         report.values, strict=True)
@@ -307,7 +313,7 @@ def test_delete_needs_confirmation(cli_env: SandboxHandle, tmp_path: Path, capsy
 
 def test_dry_run_sends_nothing(cli_env: SandboxHandle, tmp_path: Path, capsys) -> None:
     sb = cli_env
-    book, expected, bad = make_book(tmp_path / "k.xlsx", 40, seed=8, fault_rate=0.2)
+    book, expected, bad = make_book(tmp_path / "k.xlsx", 40, seed=8, fault_rate=0.2, fixed=True)
     sb.reset_stats()
     rc = main(["push", str(book), "--api-url", sb.base_url, "--dry-run", "--delete", "all"])
     out = capsys.readouterr().out
@@ -373,16 +379,17 @@ def test_embedded_sandbox_by_default(tmp_path: Path) -> None:
         first = dry.stdout.splitlines()[0]
         assert first.startswith("Geen NumNum-account ingesteld: er wordt naar de lokale "
                                 "oefenomgeving (sandbox) op http://127.0.0.1:")
-        assert "9  nieuw" in dry.stdout and "11  overgeslagen wegens fouten" in dry.stdout
+        # the safe fixes are sent by default: rows 6 (België) and 9 (no last name) go too
+        assert "11  nieuw" in dry.stdout and " 9  overgeslagen wegens fouten" in dry.stdout
         real = subprocess.run([sys.executable, "-m", "numnum_xl", "push", str(book), "--yes"],
                               env=env, capture_output=True, text=True, timeout=60,
                               cwd=tmp_path)
-        assert real.returncode == 1 and "Klaar: 9 aangemaakt" in real.stdout, real.stderr
+        assert real.returncode == 1 and "Klaar: 11 aangemaakt" in real.stdout, real.stderr
         state = json.loads((data_dir / "sandbox.json").read_text())
         token = (data_dir / "sandbox-token").read_text().strip()
         with NumNumClient(state["base_url"], token, policy=FAST) as c:
             stored = c.list_contacts()
-        assert len(stored) == 9 and all(c["import_batch"] for c in stored)
+        assert len(stored) == 11 and all(c["import_batch"] for c in stored)
         assert token not in dry.stdout + dry.stderr + real.stdout + real.stderr
     finally:
         stop_default_sandbox(data_dir)
@@ -449,7 +456,7 @@ def test_settings_and_csv(cli_env: SandboxHandle, tmp_path: Path, capsys) -> Non
     book = tmp_path / "klanten.csv"
     book.write_text("title;last_name;first_name;company_type;vat_percentage;auto_reminder;"
                     "external_id\nAcme;Peeters;An;NV;21;Ja;C1\nJan Maes;Maes;Jan;;6;nee;C2\n"
-                    "Zonder voornaam;Claes;;;;;C3\n", encoding="utf-8")
+                    "Dhr. Claes;Claes;;;;;C3\n", encoding="utf-8")
     assert main(["push", str(book), "--api-url", sb.base_url, "--as", "both",
                  "--save-settings", "--dry-run"]) == 1
     saved = json.loads((tmp_path / "config" / "settings.json").read_text())

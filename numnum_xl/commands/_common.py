@@ -48,14 +48,17 @@ def mapping_inputs(args: argparse.Namespace) -> tuple[dict | None, dict[str, Any
 
 def write_marked_copy(args: argparse.Namespace, table, findings, *, in_place: bool = False,
                       default=None, values: dict[str, Any] | None = None,
-                      validated: bool = True):
+                      validated: bool = True, changes=None):
     """Annotate a copy of ``args.file`` (``-o``, else ``default(file)``, else
     ``NAME.gecontroleerd.xlsx``; the file itself with ``in_place``), print what the user must
-    know on stderr, and return the path written."""
+    know on stderr, and return the path written. ``changes`` (``--fix``) are written and
+    marked."""
     from numnum_xl.annotate import annotate, default_output
 
     out = args.file if in_place else (args.output or (default or default_output)(args.file))
     extra: dict[str, Any] = {"values": values} if values else {}
+    if changes:
+        extra["changes"] = changes  # each changed cell marked "gewijzigd: oud → nieuw"
     if not validated:
         extra["validated"] = False
     result = annotate(args.file, table, findings, out, lang=args.lang, in_place=in_place,

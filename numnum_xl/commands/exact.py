@@ -5,8 +5,9 @@
 * ``exact controleer FILE`` - check a sales-entry sheet and mark every problem;
 * ``exact sjabloon OUT.xlsx`` - the sales-entry template.
 
-Exit status as everywhere: 0 done / no errors, 1 errors found (nothing exported; an annotated
-copy or JSON says what), 2 the input could not be used.
+Exit status as everywhere: 0 done / no errors, 1 errors found (the rows - for entries, the
+invoices - with errors that matter to Exact are held back and listed, the others exported; an
+annotated copy or JSON says what), 2 the input could not be used.
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def run_relaties(args: argparse.Namespace) -> int:
     """Check the customer sheet; export the relations CSV when there is no error."""
     from numnum_xl.exact.codes import CodeRegister, register_path
     from numnum_xl.exact.lists import CODE_HEADERS, read_list
-    from numnum_xl.exact.relations import check_relations, export_relations
+    from numnum_xl.exact.relations import blocking, check_relations, export_relations, held_back
 
     _check_out(args)
     table, mapping = load_and_map(args)
@@ -162,12 +163,14 @@ def run_relaties(args: argparse.Namespace) -> int:
     reserved = read_list(args.bestaande, CODE_HEADERS).codes if args.bestaande else ()
     report = check_relations(table, mapping, register=register, first_code=args.eerste_code,
                              reserved=reserved)
+    held = held_back(report, args.lang)
     written = None
-    if not report.errors:
+    if not blocking(report) and len(held) < report.table.data_rows:
         written = export_relations(report, args.out, _fmt(args))
+    n = report.table.data_rows - len(held)
     return _finish(args, report, written, [
-        f"{report.summary()['relations']} relaties geschreven naar {written}",
-        f"Coderegister: {register.path}"] if written else [])
+        f"{n} relaties geschreven naar {written}",
+        f"Coderegister: {register.path}"] if written else [], held)
 
 
 # --- boekingen / controleer ------------------------------------------------------------------
@@ -222,12 +225,15 @@ def run_controleer(args: argparse.Namespace) -> int:
 
 def run_boekingen(args: argparse.Namespace) -> int:
     """Check the sales-entry sheet; export the CSV and record its invoices when error-free."""
-    from numnum_xl.exact.entries import export_entries
+    from numnum_xl.exact.entries import blocking, export_entries, held_back
 
     _check_out(args)
     report, journal = _check(args)
+    held = held_back(report, args.lang)
+    rows_held = {r for r, _ in held}
     done = None
-    if not report.errors:
+    if not blocking(report) and any(not any(ln.row in rows_held for ln in lines)
+                                    for lines in report.invoices().values()):
         done = export_entries(report, args.out, _fmt(args), journal=journal)
     lines = []
     if done is not None:
@@ -235,7 +241,7 @@ def run_boekingen(args: argparse.Namespace) -> int:
         lines = [f"{done.lines} regels van {done.invoices} facturen (totaal excl. btw {total}) "
                  f"geschreven naar {done.csv_path}",
                  f"Journaal van geëxporteerde facturen: {done.journal_path}"]
-    return _finish(args, report, done.csv_path if done else None, lines)
+    return _finish(args, report, done.csv_path if done else None, lines, held)
 
 
 # --- sjabloon --------------------------------------------------------------------------------
@@ -271,12 +277,19 @@ _WORDS = {
 }
 
 
+_HELD_WORDS = {"nl": "{n} rij(en) niet geëxporteerd (verbeter ze en exporteer opnieuw):",
+               "fr": "{n} ligne(s) non exportée(s) (corrigez-les et exportez à nouveau) :",
+               "en": "{n} row(s) not exported (fix them and export again):"}
+
+
 def _finish(args: argparse.Namespace, report: Any, written: Path | None,
-            done: list[str]) -> int:
-    """Annotated copy (unless only JSON, or the export succeeded), JSON or a short report."""
+            done: list[str], held: list[tuple[int, str]] | None = None) -> int:
+    """Annotated copy (when there are errors, or asked for), JSON or a short report; the rows
+    held back from the export listed."""
     out = None
+    held = held or []
     in_place = getattr(args, "in_place", False)
-    wants_book = args.output or in_place or (not args.json and written is None)
+    wants_book = args.output or in_place or (not args.json and (written is None or held))
     if wants_book:
         out = _annotate(args, report, in_place)
     if args.json:
@@ -285,12 +298,18 @@ def _finish(args: argparse.Namespace, report: Any, written: Path | None,
             data["summary"]["output"] = str(out)
         if written:
             data["summary"]["csv"] = str(written)
+        if hasattr(args, "out"):
+            data["held_back"] = [{"row": r, "reason": why} for r, why in held]
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
         sys.stdout.write("\n")
     else:
         _print(report, out, args.lang, written is None and hasattr(args, "out"))
         for line in done:
             print(line)
+        if held and written is not None:
+            print(_HELD_WORDS[args.lang].format(n=len(held)))
+            for row, why in held[:25]:
+                print(f"  {row:>6}: {why}")
     return 1 if report.errors else 0
 
 

@@ -99,7 +99,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, metavar="N",
                    help="zoveel rijen tegelijk versturen (1-16, standaard 4)")
     p.add_argument("--fix", action="store_true",
-                   help="pas eerst de veilige correcties toe (zoals validate --fix)")
+                   help="(standaard) de veilige correcties van validate --fix worden "
+                        "toegepast op wat verstuurd wordt; het plan toont ze")
+    p.add_argument("--zoals-geschreven", "--as-written", dest="as_written",
+                   action="store_true",
+                   help="verstuur de cellen zoals ze in het blad staan, zonder de veilige "
+                        "correcties (rijen met fouten worden dan overgeslagen)")
     p.add_argument("-o", "--output", help="pad van de kopie met de resultaten "
                                           "(standaard NAAM.numnum-import.xlsx)")
     p.add_argument("--nieuwe-import", "--restart", dest="restart", action="store_true",
@@ -165,6 +170,9 @@ _W: dict[str, dict[str, str]] = {
         "write_failed": "Schrijven op schijf mislukt ({msg}). Wat al verstuurd is, staat in "
                         "het logboek; geef dezelfde opdracht opnieuw als het probleem "
                         "opgelost is.",
+        "fixes": "Veilige correcties, verstuurd in plaats van wat er staat ({n}; "
+                 "--zoals-geschreven verstuurt de cellen ongewijzigd):",
+        "more_fixes": "… en nog {n} (numnum-xl validate --fix toont ze alle)",
         "see_contacts": "De klanten staan nu in de oefenomgeving: {url}/contacts",
     },
     "fr": {
@@ -220,6 +228,9 @@ _W: dict[str, dict[str, str]] = {
                       "Le classeur est-il dans un dossier accessible en écriture ?",
         "write_failed": "L'écriture sur disque a échoué ({msg}). Ce qui a été envoyé est dans "
                         "le journal ; relancez la même commande une fois le problème réglé.",
+        "fixes": "Corrections sûres, envoyées à la place du contenu ({n} ; "
+                 "--zoals-geschreven envoie les cellules telles quelles) :",
+        "more_fixes": "… et encore {n} (numnum-xl validate --fix les montre toutes)",
         "see_contacts": "Les clients sont dans l'environnement d'essai : {url}/contacts",
     },
     "en": {
@@ -273,6 +284,9 @@ _W: dict[str, dict[str, str]] = {
                       "workbook in a folder you may write to?",
         "write_failed": "Writing to disk failed ({msg}). What was sent is in the journal; run "
                         "the same command again once the problem is solved.",
+        "fixes": "Safe fixes, sent instead of what the cells say ({n}; "
+                 "--zoals-geschreven sends the cells as written):",
+        "more_fixes": "… and {n} more (numnum-xl validate --fix shows them all)",
         "see_contacts": "The contacts are now in the sandbox: {url}/contacts",
     },
 }
@@ -302,11 +316,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--threads moet tussen 1 en {push.MAX_THREADS} liggen")
 
     table, mapping = load_and_map(args)
-    changes = []
-    if args.fix:
-        from numnum_xl.fix import fix_table
-
-        table, changes = fix_table(table, mapping)
     report = validate_table(table, mapping)
 
     try:
@@ -336,7 +345,8 @@ def run(args: argparse.Namespace) -> int:
                                          lang=args.lang) as conn:
         try:
             plan = push.prepare(report, conn, account, options, source=args.file,
-                                lang=args.lang, restart=args.restart, probable=args.probable)
+                                lang=args.lang, restart=args.restart, probable=args.probable,
+                                as_written=args.as_written)
         except api.AuthError as exc:
             print(f"numnum-xl: {w['auth_first'].format(msg=exc.message(args.lang))}",
                   file=sys.stderr)
@@ -347,8 +357,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
         except push.PushError as exc:
             raise UsageError(str(exc)) from None
+        report, changes = plan.report or report, plan.changes  # what is sent: the fixed sheet
         _print_plan(plan, report, w)
-        if not args.fix:
+        _print_changes(changes, w)
+        if args.as_written:
             from numnum_xl.fix import SAFE_FIXES
 
             fixable = {f.row for f in report.findings
@@ -426,6 +438,18 @@ def _print_plan(plan: Any, report: Any, w: Mapping[str, str]) -> None:
         print(f"          {r.row:>5}: {r.message}")
     if len(errors) > _LIMIT:
         print("          " + w["more"].format(n=len(errors) - _LIMIT))
+
+
+def _print_changes(changes: list, w: Mapping[str, str]) -> None:
+    """The safe fixes that are sent instead of what the cells say."""
+    if not changes:
+        return
+    print(w["fixes"].format(n=len(changes)))
+    for c in changes[:_LIMIT]:
+        old = "" if c.old is None else c.old
+        print(f"  {c.cell:>7}  {old!s} → {c.new!s}")
+    if len(changes) > _LIMIT:
+        print("          " + w["more_fixes"].format(n=len(changes) - _LIMIT))
 
 
 def _confirmed(plan: Any, args: argparse.Namespace, w: Mapping[str, str]) -> bool:

@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--in-place", action="store_true",
                    help="markeer in het bestand zelf (er wordt eerst een reservekopie gemaakt)")
     p.add_argument("--fix", action="store_true",
-                   help="pas de veilige correcties toe (BTW-opmaak, landnamen, spaties, "
-                        "hoofdletters) en toon elke wijziging")
+                   help="pas de veilige correcties toe (BTW-opmaak en -landcode, landnamen, "
+                        "spaties, hoofdletters, voor- en familienaam) en toon elke wijziging; "
+                        "ontbrekende kolommen daarvoor worden in de kopie toegevoegd")
     p.set_defaults(func=run)
 
 
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, table, findings, changes):
     return write_marked_copy(args, table, findings, in_place=args.in_place,
-                             values={c.cell: c.new for c in changes})
+                             values={c.cell: c.new for c in changes}, changes=changes)
 
 
 def _plain(value):

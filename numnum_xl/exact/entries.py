@@ -661,18 +661,67 @@ def _csv_value(key: str, value: Any, fmt: CsvFormat) -> str | None:
     return str(value)
 
 
+_HELD = {
+    "nl": ("factuur {n}: een andere regel heeft een fout (rij {rows}); alle regels van een "
+           "factuur gaan samen, of geen", "geen factuurnummer"),
+    "fr": ("facture {n} : une autre ligne a une erreur (ligne {rows}) ; toutes les lignes "
+           "d'une facture partent ensemble, ou aucune", "pas de numéro de facture"),
+    "en": ("invoice {n}: another line has an error (row {rows}); all lines of an invoice go "
+           "together, or none", "no invoice number"),
+}
+
+
+def blocking(report: EntryReport) -> list[Finding]:
+    """Errors that concern the whole sheet (a missing column): nothing can be exported."""
+    rows = {ln.row for ln in report.lines}
+    return [f for f in report.findings
+            if f.severity == ERROR and (f.row is None or f.row not in rows)]
+
+
+def held_back(report: EntryReport, lang: str = "nl") -> list[tuple[int, str]]:
+    """(sheet row, reason in ``lang``) of every line the CSV leaves out: all lines of an
+    invoice with an error on any of its lines, and lines without an invoice number."""
+    words = _HELD.get(lang, _HELD["nl"])
+    reasons: dict[int, list[str]] = {}
+    for f in report.findings:
+        if f.severity == ERROR and f.row is not None:
+            reasons.setdefault(f.row, []).append((f"{f.cell}: " if f.cell else "")
+                                                 + f.message(lang))
+    out: dict[int, str] = {}
+    for number, lines in report.invoices().items():
+        bad = [ln.row for ln in lines if ln.row in reasons]
+        if not bad:
+            continue
+        for ln in lines:
+            out[ln.row] = " | ".join(reasons[ln.row][:3]) if ln.row in reasons else \
+                words[0].format(n=number, rows=", ".join(map(str, bad)))
+    for ln in report.lines:
+        if ln.values.get("entry_number") is None and ln.row not in out:
+            out[ln.row] = " | ".join(reasons.get(ln.row, [])[:3]) or words[1]
+    return sorted(out.items())
+
+
 def export_entries(report: EntryReport, out: str | os.PathLike[str], fmt: CsvFormat, *,
                    journal: ExportJournal | None = None) -> EntryExport:
-    """Write the CSV and record its invoice numbers in ``journal`` (saved).
+    """Write the CSV of every invoice whose lines are all without errors (the others are
+    :func:`held_back`, all their lines) and record its invoice numbers in ``journal``.
 
-    Raises ValueError when the report has errors: nothing is written then.
+    Raises ValueError when an error concerns the whole sheet or no invoice is left: nothing
+    is written then.
     """
-    if report.errors:
-        raise ValueError(f"{report.errors} fout(en): er wordt niets geëxporteerd")
+    if blocking(report):
+        raise ValueError(f"{len(blocking(report))} fout(en) in het blad: er wordt niets "
+                         f"geëxporteerd")
+    held = {row for row, _ in held_back(report)}
+    keep = {n: lines for n, lines in report.invoices().items()
+            if not any(ln.row in held for ln in lines)}
+    if not keep:
+        raise ValueError("geen enkele factuur zonder fouten: er wordt niets geëxporteerd")
     headers = [f.header for f in ENTRY_FIELDS]
-    rows = csv_rows(report, fmt)
+    rows = [[_csv_value(f.key, line.values.get(f.key), fmt) for f in ENTRY_FIELDS]
+            for lines in keep.values() for line in lines]
     path = write_csv(out, headers, rows, fmt)
-    numbers = list(report.invoices())
+    numbers = list(keep)
     saved = None
     if journal is not None:
         journal.record(numbers, path)

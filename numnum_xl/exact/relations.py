@@ -2,10 +2,12 @@
 
 The sheet is read and mapped exactly as ``numnum-xl validate`` does (NumNum's header
 recognition, profiles, ``--map``/``--skip``) and checked by
-:func:`numnum_xl.validate.validate_table`: everything NumNum's import would reject blocks the
-export too. Two NumNum-only rules do not apply, because Exact has no such requirement:
-a last name is not required (Exact needs only a name: NumNum's ``title``), and the VAT number is
-not "written the wrong way" with its country prefix (Exact gets it *with* the prefix).
+:func:`numnum_xl.validate.validate_table`; the findings that concern what the CSV holds
+(:func:`matters_to_exact`: name, address, country, VAT number and its country, e-mail, phone,
+IBAN, Extern ID) count, NumNum's own rules on other columns (document language, payment term,
+legal form, first and last name) do not. Exact has no last-name requirement and gets the VAT
+number *with* its country prefix, so those two NumNum rules do not apply either. A row with an
+error that matters is held back (:func:`held_back`) and the others are written.
 
 Then the Exact checks: every customer gets a relation code (:mod:`numnum_xl.exact.codes`): its
 Extern ID when that is a number of at most 18 digits, else a stable code from the code
@@ -52,6 +54,12 @@ NUMNUM_ONLY: frozenset[tuple[str | None, str]] = frozenset({
     ("last_name", "header.required_missing"),
     ("vat_id", "vat.written"),
 })
+#: NumNum fields whose findings matter to Exact: the sources of the CSV's columns, the VAT
+#: number's country (its prefix), the Extern ID (the relation code). Findings on any other
+#: column (document language, payment term, legal form, names, …) never reach Exact.
+EXACT_SOURCES: frozenset[str] = frozenset(
+    {f.source for f in RELATION_FIELDS if f.source}
+    | {"cellphone", "vat_country_code", "external_id"})
 #: VAT prefixes that differ from the ISO country code (VIES writes Greece as EL).
 _VAT_PREFIX = {"GR": "EL"}
 
@@ -92,6 +100,46 @@ class RelationsReport:
         data = {"findings": [f.as_json(lang) for f in self.findings], "summary": self.summary()}
         data["relations"] = [row for row in self.rows if row.get("code")]
         return data
+
+
+def matters_to_exact(f: Finding) -> bool:
+    """Whether a NumNum finding concerns what the relations CSV holds.
+
+    >>> matters_to_exact(Finding(3, "doc_language", "S3", ERROR, "choice.invalid"))
+    False
+    >>> matters_to_exact(Finding(3, "vat_id", "E3", ERROR, "vat.checksum"))
+    True
+    """
+    if (f.column, f.code) in NUMNUM_ONLY:
+        return False
+    if f.column is None:  # sheet-level or unmapped-column notes
+        return True
+    return f.column in EXACT_SOURCES
+
+
+def held_back(report: RelationsReport, lang: str = "nl") -> list[tuple[int, str]]:
+    """(sheet row, reasons in ``lang``) of every customer the CSV leaves out: rows with an
+    error that matters to Exact, and rows without a relation code."""
+    reasons: dict[int, list[str]] = {}
+    for f in report.findings:
+        if f.severity == ERROR and f.row is not None and f.row in _data_rows(report):
+            reasons.setdefault(f.row, []).append((f"{f.cell}: " if f.cell else "")
+                                                 + f.message(lang))
+    out = []
+    for n, row in zip(report.table.row_numbers, report.rows, strict=True):
+        if n in reasons:
+            out.append((n, " | ".join(reasons[n][:3])))
+        elif not row.get("code"):
+            out.append((n, _NO_NAME[lang if lang in _NO_NAME else "nl"]))
+    return out
+
+
+_NO_NAME = {"nl": "geen naam: geen relatiecode", "fr": "pas de nom : pas de code relation",
+            "en": "no name: no relation code"}
+
+
+def _data_rows(report: RelationsReport) -> frozenset[int]:
+    return frozenset(report.table.row_numbers)
 
 
 def vat_with_prefix(number: str, country: str) -> str:
@@ -165,7 +213,7 @@ def check_relations(table: Table, mapping: Mapping | None = None, *,
     """
     mapping = mapping or propose(table.headers)
     core = validate_table(table, mapping)
-    findings = [f for f in core.findings if (f.column, f.code) not in NUMNUM_ONLY]
+    findings = [f for f in core.findings if matters_to_exact(f)]
     idents = [identity_of(v) for v in core.values]
     labels = [v.get("title") for v in core.values]
     reserved = frozenset(code_key(c) for c in reserved)
@@ -251,17 +299,33 @@ def _neutralised(table: Table, mapping: Mapping,
     return out
 
 
+def blocking(report: RelationsReport) -> list[Finding]:
+    """Errors that stop the whole export (not one row's): a sheet without a name column,
+    a sheet that could not be read as a customer list."""
+    rows = _data_rows(report)
+    return [f for f in report.findings
+            if f.severity == ERROR and (f.row is None or f.row not in rows)]
+
+
 def export_relations(report: RelationsReport, out: str | os.PathLike[str],
                      fmt: CsvFormat | None = None) -> Path:
-    """Write the relations CSV and save the code register.
+    """Write the relations CSV of every customer without an error that matters to Exact (the
+    others are :func:`held_back`) and save the code register.
 
-    Raises ValueError when the report has errors: nothing is written then.
+    Raises ValueError when an error concerns the whole sheet, or no row can be written:
+    nothing is written then.
     """
-    if report.errors:
-        raise ValueError(f"{report.errors} fout(en): er wordt niets geëxporteerd")
+    if blocking(report):
+        raise ValueError(f"{len(blocking(report))} fout(en) in het blad: er wordt niets "
+                         f"geëxporteerd")
+    held = {n for n, _ in held_back(report)}
     fmt = fmt or CsvFormat()
     headers = [f.header for f in RELATION_FIELDS]
-    rows = [[row.get(f.key) for f in RELATION_FIELDS] for row in report.rows if row.get("code")]
+    rows = [[row.get(f.key) for f in RELATION_FIELDS]
+            for n, row in zip(report.table.row_numbers, report.rows, strict=True)
+            if row.get("code") and n not in held]
+    if not rows:
+        raise ValueError("geen enkele rij zonder fouten: er wordt niets geëxporteerd")
     path = write_csv(out, headers, rows, fmt)
     if report.register.path is not None:
         report.register.save()

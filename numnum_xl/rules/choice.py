@@ -145,7 +145,15 @@ def check_integer(value: Any, key: str) -> tuple[Issue, ...]:
 
 @lru_cache(maxsize=4096)
 def check_number(value: Any, key: str) -> tuple[Issue, ...]:
-    """Issues with a number (sort_order)."""
-    if _number(value) is not None:
-        return ()
-    return (error("number.invalid", value=str(value)),)
+    """Issues with a number (sort_order): NumNum's API takes a whole number.
+
+    >>> check_number("3", "sort_order"), [i.code for i in check_number(1.5, "sort_order")]
+    ((), ['number.not_whole'])
+    """
+    number = _number(value)
+    if number is None:
+        return (error("number.invalid", value=str(value)),)
+    if not number.is_integer():
+        return (error("number.not_whole", value=f"{value:g}" if isinstance(value, float)
+                      else str(value)),)
+    return ()

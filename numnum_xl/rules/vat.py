@@ -69,13 +69,37 @@ def compact(value: str, cc: str) -> str:
     return rest if prefix else number
 
 
+#: Countries a bare VAT number is tried against when the sheet names none: the EU (VIES),
+#: then the neighbours outside it. Belgium is tried first and wins (NumNum is Belgian).
+GUESS_COUNTRIES = ("BE", "NL", "LU", "FR", "DE", "AT", "BG", "CY", "CZ", "DK", "EE", "ES",
+                   "FI", "GR", "HR", "HU", "IE", "IT", "LT", "LV", "MT", "PL", "PT", "RO",
+                   "SE", "SI", "SK", "GB", "CH", "NO")
+
+
+@lru_cache(maxsize=4096)
+def guess_country(number: str) -> str | None:
+    """The country of a VAT number written without one: its prefix; else Belgium when the
+    Belgian rules accept it; else the one country whose rules accept it (``None`` when no
+    country or several do).
+
+    >>> guess_country("FR 40 303 265 045"), guess_country("0403.019.261")
+    ('FR', 'BE')
+    >>> guess_country("12345"), guess_country("0123456789")  # BE's shape, wrong checksum
+    (None, None)
+    """
+    prefix, rest = split_prefix(number)
+    if prefix:
+        return prefix
+    if (mod := module("BE")) and mod.is_valid(rest):
+        return "BE"
+    if re.fullmatch(r"[01]\d{9}", rest):
+        return None  # a Belgian enterprise number with a typo, not a foreign number
+    hits = [cc for cc in GUESS_COUNTRIES[1:] if (m := module(cc)) and m.is_valid(rest)]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _guess_country(number: str) -> str | None:
-    """A country whose VAT rules accept ``number`` (Belgium first: NumNum is Belgian)."""
-    for cc in ("BE", "NL", "LU", "FR", "DE"):
-        mod = module(cc)
-        if mod and mod.is_valid(number):
-            return cc
-    return None
+    return guess_country(number)
 
 
 @lru_cache(maxsize=65536)
@@ -87,7 +111,7 @@ def check(value: str, cc: str | None) -> tuple[Issue, ...]:
     prefix, _ = split_prefix(value)
     issues: list[Issue] = []
     if cc is None:
-        guess = prefix or _guess_country(value)
+        guess = guess_country(value)
         issues.append(error("vat.country_missing", guess, field="vat_country_code"))
         cc = guess
         if cc is None:

@@ -1,0 +1,118 @@
+"""A worksheet of our own (summary, state) written as XML: inline strings, no shared strings.
+
+>>> s = OwnSheet()
+>>> s.put(1, 1, "Titel", "title")
+>>> s.put(2, 3, 12)
+>>> xml = s.to_bytes({"title": 5}, main_ns="urn:main", rel_ns="urn:rel")
+>>> b'<c r="A1" s="5" t="inlineStr"><is><t xml:space="preserve">Titel</t></is></c>' in xml
+True
+>>> b'<c r="C2"><v>12</v></c>' in xml
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from numnum_xl.cells import cell_ref, column_letter
+from numnum_xl.xlsxpatch.package import xml_attr, xml_text
+
+#: Characters XML 1.0 cannot hold; written as ``\xNN``.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT = 32_767
+
+
+def clean(text: str) -> str:
+    """Text a cell can hold: control characters as ``\\xNN``, at most 32,767 characters.
+
+    >>> clean("a\\x0bb")
+    'a\\\\x0bb'
+    """
+    text = _ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text[:MAX_TEXT]
+
+
+@dataclass
+class OwnSheet:
+    """Cells, column widths, row heights, a frozen header, a filter and internal links."""
+
+    cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    hidden_cols: set[int] = field(default_factory=set)
+    heights: dict[int, float] = field(default_factory=dict)
+    freeze_row: int | None = None  #: rows above this one stay in view
+    autofilter: str | None = None
+    links: list[tuple[str, str, str]] = field(default_factory=list)  #: (cell, location, tip)
+    hidden: bool = False
+
+    def put(self, row: int, col: int, value: Any, style: str | None = None) -> None:
+        """Set one cell (``style``: a key of the style map given to :meth:`to_bytes`)."""
+        if value is None or value == "":
+            if style is None:
+                return
+            value = None
+        self.cells.setdefault(row, {})[col] = (value, style)
+
+    def link(self, row: int, col: int, location: str, tip: str = "") -> None:
+        """A hyperlink from a cell to a place in the workbook (``'Sheet'!A1``)."""
+        self.links.append((cell_ref(row, col), location, tip))
+
+    def to_bytes(self, styles: dict[str, int], *, main_ns: str, rel_ns: str) -> bytes:
+        """The worksheet part."""
+        out = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+               + xml_attr(main_ns).encode() + b" xmlns:r=" + xml_attr(rel_ns).encode() + b">"]
+        out.append(b"<sheetViews><sheetView workbookViewId=\"0\"")
+        if self.freeze_row and self.freeze_row > 1:
+            top = cell_ref(self.freeze_row, 1)
+            out.append(b'><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" '
+                       b'state="frozen"/><selection pane="bottomLeft" activeCell="%s" '
+                       b'sqref="%s"/></sheetView></sheetViews>'
+                       % (self.freeze_row - 1, top.encode(), top.encode(), top.encode()))
+        else:
+            out.append(b"/></sheetViews>")
+        out.append(b'<sheetFormatPr defaultRowHeight="15"/>')
+        cols = sorted(set(self.widths) | self.hidden_cols)
+        if cols:
+            out.append(b"<cols>")
+            for c in cols:
+                w = self.widths.get(c, 9.0)
+                out.append(b'<col min="%d" max="%d" width="%s" customWidth="1"%s/>'
+                           % (c, c, repr(float(w)).encode(),
+                              b' hidden="1"' if c in self.hidden_cols else b""))
+            out.append(b"</cols>")
+        out.append(b"<sheetData>")
+        for r in sorted(set(self.cells) | set(self.heights)):
+            ht = self.heights.get(r)
+            out.append(b'<row r="%d"' % r + (b' ht="%s" customHeight="1"' % repr(float(ht))
+                                              .encode() if ht else b"") + b">")
+            for c, (value, style) in sorted(self.cells.get(r, {}).items()):
+                ref = (column_letter(c) + str(r)).encode()
+                s = b' s="%d"' % styles[style] if style in styles else b""
+                if value is None:
+                    out.append(b'<c r="' + ref + b'"' + s + b"/>")
+                elif isinstance(value, bool):
+                    out.append(b'<c r="' + ref + b'"' + s + b' t="b"><v>%d</v></c>' % value)
+                elif isinstance(value, (int, float)):
+                    out.append(b'<c r="' + ref + b'"' + s + b"><v>" + repr(value).encode()
+                               + b"</v></c>")
+                else:
+                    out.append(b'<c r="' + ref + b'"' + s + b' t="inlineStr"><is><t '
+                               b'xml:space="preserve">' + xml_text(clean(str(value))).encode()
+                               + b"</t></is></c>")
+            out.append(b"</row>")
+        out.append(b"</sheetData>")
+        if self.autofilter:
+            out.append(b'<autoFilter ref="' + self.autofilter.encode() + b'"/>')
+        if self.links:
+            out.append(b"<hyperlinks>")
+            for ref, location, tip in self.links:
+                out.append(b'<hyperlink ref="' + ref.encode() + b'" location='
+                           + xml_attr(location).encode()
+                           + (b" tooltip=" + xml_attr(tip).encode() if tip else b"")
+                           + b"/>")
+            out.append(b"</hyperlinks>")
+        out.append(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+                   b'footer="0.3"/></worksheet>')
+        return b"".join(out)
