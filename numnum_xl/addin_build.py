@@ -662,13 +662,33 @@ PART_ORDER = (
 )
 
 
+#: The lines of xlwings' VBA module the add-in changes (old → new), each found exactly once:
+#: the config name, as xlwings' docs say to do when renaming a custom add-in; on macOS the
+#: interpreter path single-quoted for the shell (xlwings' AppleScript runs
+#: ``PythonInterpreter & " -B …"`` through ``do shell script``, so a path with a space broke
+#: every click); and the English "run xlwings runpython install" box in Dutch.
+XLWINGS_PATCHES: tuple[tuple[str, str], ...] = (
+    ('Public Const PROJECT_NAME As String = "myaddin"',
+     f'Public Const PROJECT_NAME As String = "{CONFIG_NAME}"'),
+    ("            PythonInterpreter = ToPosixPath(PYTHON_MAC)",
+     "            PythonInterpreter = \"'\" & Replace(ToPosixPath(PYTHON_MAC), \"'\", "
+     "\"'\\''\") & \"'\""),
+    ("""    MsgBox "To enable RunPython, please run 'xlwings runpython install' in a terminal """
+     """once and try again.", vbCritical""",
+     """    MsgBox "De NumNum-knoppen kunnen Python niet starten: het AppleScript van xlwings """
+     """ontbreekt. Voer in Terminal 'numnum-xl addin install' uit en probeer opnieuw.", """
+     """vbCritical, "NumNum\""""),
+)
+
+
 def patch_xlwings_module(module: Module) -> Module:
-    """xlwings' module with ``PROJECT_NAME`` set to :data:`CONFIG_NAME` (its only change)."""
-    old = 'Public Const PROJECT_NAME As String = "myaddin"'
-    if module.source.count(old) != 1:
-        raise BuildError("the template's xlwings module has no PROJECT_NAME line to change")
-    return replace(module, source=module.source.replace(
-        old, f'Public Const PROJECT_NAME As String = "{CONFIG_NAME}"'))
+    """xlwings' module with :data:`XLWINGS_PATCHES` applied (nothing else changes)."""
+    source = module.source
+    for old, new in XLWINGS_PATCHES:
+        if source.count(old) != 1:
+            raise BuildError(f"the template's xlwings module has no line {old.strip()!r}")
+        source = source.replace(old, new)
+    return replace(module, source=source)
 
 
 def vba_modules(template: Template, bas_texts: Iterable[str]) -> list[Module]:

@@ -1,4 +1,5 @@
-"""A1 cell addresses (thin wrappers over openpyxl's utilities, cached for speed).
+"""A1 cell addresses (cached; plain Python, so that importing this loads no openpyxl — the
+Excel add-in's click imports it).
 
 >>> cell_ref(5, 3)
 'C5'
@@ -11,13 +12,21 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-
 
 @cache
 def column_letter(index: int) -> str:
-    """Letter(s) of the 1-based column ``index``."""
-    return get_column_letter(index)
+    """Letter(s) of the 1-based column ``index`` (1..18278, as openpyxl's ``get_column_letter``).
+
+    >>> column_letter(1), column_letter(26), column_letter(27), column_letter(16384)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    if not 1 <= index <= 18278:
+        raise ValueError(f"Invalid column index {index}")
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def cell_ref(row: int, column: int) -> str:
@@ -46,4 +55,9 @@ _LETTERS = re.compile(r"^\$?([A-Za-z]{1,3})")
 def column_index_of(ref: str) -> int:
     """The 1-based column index of an A1 address."""
     m = _LETTERS.match(ref)
-    return column_index_from_string(m.group(1).upper()) if m else 0
+    if not m:
+        return 0
+    index = 0
+    for ch in m.group(1).upper():
+        index = index * 26 + ord(ch) - 64
+    return index

@@ -38,7 +38,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from numnum_xl.annotate import (
+from numnum_xl.cells import cell_ref, column_index_of, column_letter
+from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
+from numnum_xl.marks import (
     _TEXT,
     ERROR_RGB,
     NOTE_SEPARATOR,
@@ -47,8 +49,6 @@ from numnum_xl.annotate import (
     WARNING_RGB,
     _column_label,
 )
-from numnum_xl.cells import cell_ref, column_index_of, column_letter
-from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
 from numnum_xl.table import Table
 
 Color = tuple[int, int, int]

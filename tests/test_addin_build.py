@@ -253,12 +253,25 @@ def test_ribbon_validates_against_subset_schema(parts: dict[str, bytes]) -> None
     assert not schema.validate(etree.fromstring(broken))
 
 
+#: SHA-256 of Microsoft's customUI14.xsd as published in OfficeDev/office-custom-ui-editor
+#: (Schemas/customui14.xsd, commit 0587abbaa3c13776d4adbef58fd9814f32c00683): it stays unchanged.
+CUSTOMUI14_SHA256 = "c912e38f6938d79af9d1dc83a05077510f7bb407da386a52e7cfcb13e8afdfd5"
+
+
 def test_ribbon_validates_against_official_schema(parts: dict[str, bytes]) -> None:
+    """Microsoft's own customUI14.xsd, unchanged, loaded by xmlschema (lxml refuses it)."""
+    import hashlib
+
+    import xmlschema
+
     xsd = SCHEMA_DIR / "customUI14.xsd"
-    if not xsd.is_file():
-        pytest.skip("Microsoft's customUI14.xsd is not vendored (see ribbon/schema/README.md)")
-    etree = pytest.importorskip("lxml.etree")
-    etree.XMLSchema(etree.parse(str(xsd))).assertValid(etree.fromstring(parts[ab.CUSTOMUI_PART]))
+    assert hashlib.sha256(xsd.read_bytes()).hexdigest() == CUSTOMUI14_SHA256
+    schema = xmlschema.XMLSchema(str(xsd))
+    schema.validate(parts[ab.CUSTOMUI_PART].decode("utf-8"))
+    for broken in (parts[ab.CUSTOMUI_PART].replace(b'size="large"', b'size="huge"', 1),
+                   parts[ab.CUSTOMUI_PART].replace(b"<tabs>", b"<tabs><knop/>", 1),
+                   parts[ab.CUSTOMUI_PART].replace(b'id="nnValidate"', b'id="nnHelp"', 1)):
+        assert not schema.is_valid(broken.decode("utf-8"))
 
 
 def test_package_passes_open_xml_sdk_validation(xlam: bytes, tmp_path: Path) -> None:
@@ -293,17 +306,18 @@ def test_olevba_extracts_exactly_our_sources(xlam: bytes, template: ab.Template)
              for _, _, vba_filename, code in parser.extract_macros()}
     parser.close()
     expected = {m.name: m.source for m in template.modules if m.name != "RibbonMyAddin"}
-    expected["xlwings"] = expected["xlwings"].replace('"myaddin"', f'"{ab.CONFIG_NAME}"')
+    for old, new in ab.XLWINGS_PATCHES:
+        expected["xlwings"] = expected["xlwings"].replace(old, new)
     for bas in ab.VBA_SOURCES.glob("*.bas"):
         expected[bas.stem] = bas.read_text(encoding="cp1252")
     assert set(found) == set(expected)
     for name, code in expected.items():
         assert normalise(found[name]) == normalise(code), name
-    # and the xlwings module differs from xlwings' own in that one line only
+    # and the xlwings module differs from xlwings' own in the patched lines only
     template_lines = next(m for m in template.modules if m.name == "xlwings").source.splitlines()
     ours = found["xlwings"].splitlines()
     assert [a for a, b in zip(template_lines, ours, strict=True) if a != b] == [
-        'Public Const PROJECT_NAME As String = "myaddin"']
+        old for old, _ in ab.XLWINGS_PATCHES]
 
 
 def test_project_streams_agree(ole: olefile.OleFileIO) -> None:

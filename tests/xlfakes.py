@@ -30,9 +30,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 MAX_ROW = 1_048_576
@@ -67,6 +69,14 @@ class World:
         self.calls: Counter[str] = Counter()
         self.log: list[tuple[str, str, str]] = []  # (member, sheet, address)
         self.api_log: list[tuple[str, Any]] = []
+        #: a clock for progress tests: every counted call moves it by ``seconds_per_call``
+        self.now = 0.0
+        self.seconds_per_call = 0.0
+        #: ``(member, n)``: the n-th call of ``member`` (counting from 1) raises, once
+        self.fail_at: tuple[str, int] | None = None
+        #: what the add-in tried on ``.api`` that Excel's object model forbids (kept even
+        #: when the add-in caught the error)
+        self.violations: list[str] = []
 
     def reset(self) -> None:
         """Forget the counts and the log (the state of the sheets stays)."""
@@ -77,6 +87,11 @@ class World:
     def count(self, member: str, sheet: str = "", address: str = "") -> None:
         self.calls[member] += 1
         self.log.append((member, sheet, address))
+        self.now += self.seconds_per_call
+        if self.fail_at is not None and self.fail_at[0] == member \
+                and self.calls[member] == self.fail_at[1]:
+            self.fail_at = None
+            raise RuntimeError(f"injected failure at {member} call {self.calls[member]}")
 
     def calls_on(self, member: str, sheet: str | None = None) -> list[str]:
         """Addresses of every call of ``member`` (on ``sheet``)."""
@@ -132,25 +147,165 @@ class cprop(property):
         return cprop(self._fget_raw, fset)
 
 
-class _Api:
-    """A stand-in for a COM object: records attribute sets and calls, never fails."""
+# --- the native objects behind ``.api``, checked against Excel's object model --------------
 
-    def __init__(self, world: World, path: str, on_set=None) -> None:
-        object.__setattr__(self, "_world", world)
-        object.__setattr__(self, "_path", path)
-        object.__setattr__(self, "_on_set", on_set)
+#: Excel's object model as Microsoft documents it (``tests/data/excel_object_model.md``):
+#: object → member → {kind, access | params, returns}.
+OBJECT_MODEL: dict[str, dict[str, dict[str, Any]]] = json.loads(
+    (Path(__file__).parent / "data" / "excel_object_model.json").read_text(encoding="utf-8")
+)["objects"]
 
-    def __getattr__(self, name: str) -> _Api:
-        return _Api(self._world, f"{self._path}.{name}", self._on_set)
+
+class ObjectModelError(AttributeError):
+    """The add-in did something Excel's object model does not allow (pywin32 raises an
+    ``AttributeError`` too, which xlwings 0.37.8's COM wrapper retries without end)."""
+
+
+def _member(obj_type: str, name: str) -> dict[str, Any]:
+    entry = OBJECT_MODEL.get(obj_type, {}).get(name)
+    if entry is None:
+        raise ObjectModelError(f"Excel.{obj_type} has no member {name!r} "
+                               "(not in Microsoft's object-model reference)")
+    return entry
+
+
+def _recorded(world: World, fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except ObjectModelError as exc:
+        world.violations.append(str(exc))
+        raise
+
+
+def _check_call(obj_type: str, name: str, args: tuple, kwargs: dict[str, Any]) -> None:
+    entry = _member(obj_type, name)
+    if entry["kind"] != "method":
+        raise ObjectModelError(f"Excel.{obj_type}.{name} is a property, not a method")
+    params = [p for p, _ in entry["params"]]
+    if len(args) > len(params):
+        raise ObjectModelError(f"Excel.{obj_type}.{name} takes {len(params)} parameters")
+    given = set(params[:len(args)])
+    for key in kwargs:
+        if key not in params:
+            raise ObjectModelError(f"Excel.{obj_type}.{name} has no parameter {key!r} "
+                                   f"(it has {params})")
+        given.add(key)
+    missing = [p for p, required in entry["params"] if required and p not in given]
+    if missing:
+        raise ObjectModelError(f"Excel.{obj_type}.{name} needs {missing}")
+
+
+class Native:
+    """What a fake object's ``.api`` is backed by: its type in Excel's object model, a path
+    for the log, and the fake's own getters/setters/methods by VBA member name (a documented
+    member without a hook reads as ``None`` and is only logged)."""
+
+    def __init__(self, world: World, obj_type: str, path: str, *,
+                 get: dict[str, Any] | None = None, set_: dict[str, Any] | None = None,
+                 call: dict[str, Any] | None = None) -> None:
+        self.world, self.type, self.path = world, obj_type, path
+        self.get, self.set, self.call = get or {}, set_ or {}, call or {}
+
+    def read(self, name: str) -> Any:
+        return _recorded(self.world, self._read, name)
+
+    def write(self, name: str, value: Any) -> None:
+        _recorded(self.world, self._write, name, value)
+
+    def invoke(self, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+        return _recorded(self.world, self._invoke, name, args, kwargs)
+
+    def entry(self, name: str) -> dict[str, Any]:
+        return _recorded(self.world, _member, self.type, name)
+
+    def _read(self, name: str) -> Any:
+        entry = _member(self.type, name)
+        if entry["kind"] != "property":
+            raise ObjectModelError(f"Excel.{self.type}.{name} is a method")
+        self.world.api_log.append((f"{self.path}.{name}?", None))
+        hook = self.get.get(name)
+        return hook() if hook else None
+
+    def _write(self, name: str, value: Any) -> None:
+        entry = _member(self.type, name)
+        if entry["kind"] != "property" or entry.get("access") != "read-write":
+            raise ObjectModelError(f"Excel.{self.type}.{name} is read-only (Microsoft's "
+                                   "reference); it cannot be assigned")
+        self.world.api_log.append((f"{self.path}.{name}", value))
+        hook = self.set.get(name)
+        if hook:
+            hook(value)
+
+    def _invoke(self, name: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+        _check_call(self.type, name, args, kwargs)
+        self.world.api_log.append((f"{self.path}.{name}()", kwargs or args))
+        hook = self.call.get(name)
+        return hook(*args, **kwargs) if hook else None
+
+
+class ComObject:
+    """The Windows side of ``.api`` (pywin32): ``obj.Member``, ``obj.Member = value``,
+    ``obj.Method(Param=…)``, with VBA's names."""
+
+    def __init__(self, native: Native) -> None:
+        object.__setattr__(self, "_native", native)
+
+    def __getattr__(self, name: str) -> Any:
+        native: Native = self._native
+        entry = native.entry(name)
+        if entry["kind"] == "method":
+            return lambda *a, **k: native.invoke(name, a, k)
+        value = native.read(name)
+        return ComObject(value) if isinstance(value, Native) else value
 
     def __setattr__(self, name: str, value: Any) -> None:
-        self._world.api_log.append((f"{self._path}.{name}", value))
-        if self._on_set:
-            self._on_set(name, value)
+        self._native.write(name, value)
 
-    def __call__(self, *args: Any, **kwargs: Any) -> _Api:
-        self._world.api_log.append((f"{self._path}()", args))
-        return self
+
+def vba_name(mac_name: str) -> str:
+    """The VBA name of an appscript (AppleScript dictionary) name: ``active_window`` →
+    ``ActiveWindow``, ``type`` → ``Type``; exceptions in :data:`MAC_NAMES`."""
+    return MAC_NAMES.get(mac_name) or "".join(w.capitalize() for w in mac_name.rstrip("_")
+                                              .split("_"))
+
+
+#: appscript names whose VBA name is not their camel case.
+MAC_NAMES = {"add_data_validation": "Add", "validation_type": "Type"}
+
+
+class MacRef:
+    """The macOS side of ``.api`` (appscript): ``obj.member.get()``, ``obj.member.set(v)``,
+    ``obj.command(param=…)``, names in snake case mapped to VBA's by :func:`vba_name`."""
+
+    def __init__(self, native: Native, member: str | None = None) -> None:
+        self._native = native
+        self._member = member
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._member is not None:  # obj.member.sub: the member must give an object
+            value = self._native.read(self._member)
+            if not isinstance(value, Native):
+                raise ObjectModelError(f"Excel.{self._native.type}.{self._member} is no object")
+            return MacRef(value, vba_name(name))
+        return MacRef(self._native, vba_name(name))
+
+    def get(self) -> Any:
+        value = self._native.read(self._member)
+        return MacRef(value) if isinstance(value, Native) else value
+
+    def set(self, value: Any) -> None:
+        self._native.write(self._member, value)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._native.invoke(self._member, args,
+                                   {vba_name(k): v for k, v in kwargs.items()})
+
+
+def native_api(native: Native, platform: str) -> Any:
+    """``.api`` of a fake object: pywin32-like on ``"win"``, appscript-like on ``"mac"``."""
+    return MacRef(native) if platform == "mac" else ComObject(native)
 
 
 # --- addresses ---------------------------------------------------------------------------------
@@ -260,20 +415,37 @@ def excel_entry(value: Any, number_format: str | None) -> tuple[Any, str | None]
 
 # --- the fakes ---------------------------------------------------------------------------------
 
-class App:
-    """Fake of ``xlwings.main.App``."""
+def xlwings_error(message: str) -> Exception:
+    """The exception xlwings raises for its own errors."""
+    from xlwings import XlwingsError
 
-    def __init__(self, user: str = "Gebruiker") -> None:
+    return XlwingsError(message)
+
+
+class App:
+    """Fake of ``xlwings.main.App``; ``platform`` ``"win"`` or ``"mac"`` decides what
+    ``.api`` looks like (pywin32 or appscript), both checked against Excel's object model."""
+
+    def __init__(self, user: str = "Gebruiker", platform: str = "win") -> None:
         self._world = World()
+        self._platform = platform
+        self._window: dict[str, Any] = {"FreezePanes": False, "SplitRow": 0, "SplitColumn": 0}
         self._user = user
         self._books: list[Book] = []
         self._status: str | bool = False
         self._statuses: list[str | bool] = []
+        self._status_log: list[tuple[float, str | bool]] = []  # (world.now, value)
+        self._status_threads: list[str] = []
         self._screen = True
         self._display_alerts = True
         self._answers: list[str] = []
         self._alerts: list[dict[str, Any]] = []
-        self._api = _Api(self._world, "App")
+        window = Native(self._world, "Window", "App.ActiveWindow",
+                        get={k: (lambda k=k: self._window[k]) for k in self._window},
+                        set_={k: (lambda v, k=k: self._window.__setitem__(k, v))
+                              for k in self._window})
+        self._api = native_api(Native(self._world, "Application", "App",
+                                      get={"ActiveWindow": lambda: window}), platform)
 
     @cprop
     def status_bar(self) -> str | bool:
@@ -281,8 +453,12 @@ class App:
 
     @status_bar.setter
     def status_bar(self, value: str | bool) -> None:
+        import threading
+
         self._status = value
         self._statuses.append(value)
+        self._status_log.append((self._world.now, value))
+        self._status_threads.append(threading.current_thread().name)
 
     @cprop
     def screen_updating(self) -> bool:
@@ -303,6 +479,14 @@ class App:
     @cprop
     def version(self) -> str:
         return "16.0"
+
+    @cprop
+    def pid(self) -> int:
+        return 4242
+
+    @cprop
+    def books(self) -> Books:
+        return Books(self)
 
     @cprop
     def api(self) -> Any:
@@ -333,7 +517,24 @@ class Book:
         self._fullname = fullname or name
         self._sheets: list[Sheet] = []
         self._active: Sheet | None = None
+        self._protected = False  # Workbook.ProtectStructure
+        self._selection: tuple[Sheet, str] | None = None
         app._books.append(self)
+
+    @cprop
+    def api(self) -> Any:
+        return native_api(Native(self._world, "Workbook", f"Book[{self._name}]",
+                                 get={"ProtectStructure": lambda: self._protected,
+                                      "Name": lambda: self._name,
+                                      "FullName": lambda: self._fullname}), self._app._platform)
+
+    @cprop
+    def selection(self) -> Range | None:
+        if self._selection is None:
+            sheet = self._active
+            return Range(sheet, [(1, 1, 1, 1)]) if sheet is not None else None
+        sheet, address = self._selection  # a selection may have areas with ':'
+        return Range(sheet, [parse_area(p) for p in address.split(",")], address)
 
     @cprop
     def app(self) -> App:
@@ -345,6 +546,9 @@ class Book:
 
     @cprop
     def fullname(self) -> str:
+        if "://" in self._fullname:  # xlwings 0.37.8 when it cannot map the URL to a folder
+            raise xlwings_error("Couldn't find the local OneDrive for Business folder. "
+                                "Please configure ONEDRIVE_COMMERCIAL_WIN in the config.")
         return self._fullname
 
     @cprop
@@ -354,6 +558,26 @@ class Book:
     @cprop
     def sheet_names(self) -> list[str]:
         return [s._name for s in self._sheets]
+
+
+class Books:
+    """Fake of ``xlwings.main.Books``."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._world = app._world
+
+    @counted
+    def add(self) -> Book:
+        book = Book(self._app, f"Map{len(self._app._books) + 1}")
+        sheet = Sheet(book, "Blad1")
+        book._sheets.append(sheet)
+        book._active = sheet
+        return book
+
+    @cprop
+    def active(self) -> Book:
+        return self._app._books[-1]
 
 
 _BAD_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -389,7 +613,17 @@ class Sheets:
         if before is not None:
             sheets.insert(sheets.index(before), sheet)
         elif after is not None:
-            sheets.insert(sheets.index(after) + 1, sheet)
+            if sheets.index(after) == len(sheets) - 1 and self._book._app._platform == "win":
+                # xlwings 0.37.8 on Windows ("After is broken"): Add(Before=after), then move
+                # the last sheet — ``after`` itself — before the new one
+                sheets.insert(sheets.index(after), sheet)
+                self._world.count("Worksheet.Move", after._name)
+                sheets.remove(after)
+                sheets.insert(sheets.index(sheet), after)
+                sheets.remove(sheet)
+                sheets.append(sheet)
+            else:
+                sheets.insert(sheets.index(after) + 1, sheet)
         else:
             active = self._book._active
             sheets.insert(sheets.index(active) if active in sheets else 0, sheet)
@@ -442,9 +676,11 @@ class Sheet:
         self._size: dict[tuple[int, int], float] = {}
         self._widths: dict[int, float] = {}
         self._validations: list[tuple[str, str, Any]] = []
+        self._alert_styles: dict[str, Any] = {}
         self._visible: bool | str = True
         self._frozen: str | None = None
         self._deleted = False
+        self._protected = False  # Worksheet.ProtectContents
 
     def _check(self) -> None:
         if self._deleted:
@@ -486,11 +722,17 @@ class Sheet:
 
     @cprop
     def api(self) -> Any:
-        def on_set(name: str, value: Any) -> None:
-            if name == "Visible":
-                self._set_visible("veryHidden" if value == 2 else bool(value))
+        def visible() -> Any:
+            return {True: -1, False: 0}.get(self._visible, 2)  # type: ignore[call-overload]
 
-        return _Api(self._world, f"Sheet[{self._name}]", on_set)
+        def set_visible(value: Any) -> None:
+            very = value in (2, "kw.sheet_very_hidden")
+            self._set_visible("veryHidden" if very else value not in (0, False))
+
+        return native_api(Native(self._world, "Worksheet", f"Sheet[{self._name}]",
+                                 get={"Visible": visible, "Name": lambda: self._name,
+                                      "ProtectContents": lambda: self._protected},
+                                 set_={"Visible": set_visible}), self._book._app._platform)
 
     @cprop
     def used_range(self) -> Range:
@@ -615,7 +857,31 @@ class Range:
 
     @cprop
     def api(self) -> Any:
-        return _Api(self._world, f"Range[{self._sheet._name}!{self._address}]")
+        sheet, address = self._sheet, self._address
+
+        def modify(Type: Any = None, AlertStyle: Any = None, Operator: Any = None,
+                   Formula1: Any = None, Formula2: Any = None) -> None:
+            found = [i for i, v in enumerate(sheet._validations) if v[0] == address]
+            if not found:
+                raise RuntimeError("Validation.Modify on a range without validation")
+            for i in found:
+                addr, kind, detail = sheet._validations[i][:3]
+                sheet._validations[i] = (addr, kind, detail)
+                sheet._alert_styles[addr] = AlertStyle
+
+        validation = Native(self._world, "Validation", f"Range[{sheet._name}!{address}]"
+                            ".Validation", call={"Modify": modify},
+                            get={"AlertStyle": lambda: sheet._alert_styles.get(address, 1)})
+        return native_api(Native(self._world, "Range", f"Range[{sheet._name}!{address}]",
+                                 get={"Validation": lambda: validation,
+                                      "Address": lambda: address}),
+                          sheet._book._app._platform)
+
+    @counted
+    def select(self) -> None:
+        if self._sheet._book._active is not self._sheet:
+            raise RuntimeError("Range.select: the range's sheet must be active")
+        self._sheet._book._selection = (self._sheet, self._address)
 
     @counted
     def options(self, convert: Any = None, **options: Any) -> Range:
@@ -810,6 +1076,11 @@ class Note:
     def author(self) -> str:
         return self._author
 
+    @cprop
+    def location(self) -> Range:
+        r, c = self._at
+        return Range(self._range._sheet, [(r, c, r, c)])
+
     @counted
     def delete(self) -> None:
         notes = self._range._sheet._notes
@@ -903,7 +1174,8 @@ class FreezePanes:
 
 
 #: fake class → name of the real class in ``xlwings.main``
-FAKES = {App: "App", Book: "Book", Sheets: "Sheets", Sheet: "Sheet", Range: "Range",
+FAKES = {App: "App", Book: "Book", Books: "Books", Sheets: "Sheets", Sheet: "Sheet",
+         Range: "Range",
          Note: "Note", Font: "Font", DataValidation: "DataValidation",
          FreezePanes: "FreezePanes"}
 
@@ -911,9 +1183,10 @@ FAKES = {App: "App", Book: "Book", Sheets: "Sheets", Sheet: "Sheet", Range: "Ran
 # --- helpers for tests (not part of the fakes' API) ---------------------------------------------
 
 def make_book(sheets: dict[str, list[list[Any]]] | None = None, *, name: str = "Klanten.xlsx",
-              fullname: str | None = None, active: str | None = None) -> Book:
+              fullname: str | None = None, active: str | None = None,
+              platform: str = "win") -> Book:
     """A fake workbook in a fake app with the given sheets (grids start at A1)."""
-    app = App()
+    app = App(platform=platform)
     book = Book(app, name, fullname)
     for sheet_name, grid in (sheets or {"Blad1": []}).items():
         sheet = Sheet(book, sheet_name)

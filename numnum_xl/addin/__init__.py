@@ -14,7 +14,7 @@ else is one alert saying what failed, with the traceback written to the log file
 (:func:`log_path`).
 
 >>> sorted(BUTTONS)[:3]
-['nnAbout', 'nnClear', 'nnDryRun']
+['nnAbout', 'nnApplySuggestion', 'nnClear']
 """
 
 from __future__ import annotations
@@ -108,6 +108,55 @@ def exact_export(book: Any) -> None:
     _buttons().exact_export(book)
 
 
+def export(book: Any) -> None:
+    """nnExport: the rows NumNum will accept, as its import file, in a new workbook."""
+    from numnum_xl.addin import checks
+
+    checks.export_numnum(book)
+
+
+def peppol(book: Any) -> None:
+    """nnPeppol: is each customer reachable on the Peppol network? (online)"""
+    from numnum_xl.addin import checks
+
+    checks.peppol_check(book)
+
+
+def vies(book: Any) -> None:
+    """nnVies: does VIES confirm each EU VAT number? (online)"""
+    from numnum_xl.addin import checks
+
+    checks.vies_check(book)
+
+
+def next_mark(book: Any) -> None:
+    """nnNextMark: select the next marked cell; its message on the status bar."""
+    from numnum_xl.addin import navigate
+
+    navigate.next_mark(book)
+
+
+def previous_mark(book: Any) -> None:
+    """nnPreviousMark: select the previous marked cell; its message on the status bar."""
+    from numnum_xl.addin import navigate
+
+    navigate.previous_mark(book)
+
+
+def apply_suggestion(book: Any) -> None:
+    """nnApplySuggestion: the suggestion into the selected marked cells; their marks go."""
+    from numnum_xl.addin import navigate
+
+    navigate.apply_suggestion(book)
+
+
+def diagnose(book: Any) -> None:
+    """nnDiagnose: Python, numnum-xl, xlwings, config and folders, to paste in a mail."""
+    from numnum_xl.addin import doctor
+
+    doctor.show_report(book)
+
+
 def help_(book: Any) -> None:
     """nnHelp: short help in Dutch and French."""
     _buttons().help_(book)
@@ -133,9 +182,19 @@ BUTTONS: dict[str, Callable[[Any], None]] = {
     "nnExactRelations": exact_relations,
     "nnExactEntries": exact_entries,
     "nnExactExport": exact_export,
+    "nnExport": export,
+    "nnPeppol": peppol,
+    "nnVies": vies,
+    "nnNextMark": next_mark,
+    "nnPreviousMark": previous_mark,
+    "nnApplySuggestion": apply_suggestion,
     "nnHelp": help_,
+    "nnDiagnose": diagnose,
     "nnAbout": about,
 }
+
+#: Buttons whose answer is on the status bar: it stays after the click.
+KEEPS_STATUS = frozenset({"nnNextMark", "nnPreviousMark", "nnApplySuggestion"})
 
 
 def log_path() -> Path:
@@ -165,6 +224,16 @@ def _log(control_id: str, text: str) -> Path | None:
         return None
 
 
+def show(app: Any, message: str, *, buttons: str = "ok", mode: str | None = "info") -> str:
+    """One alert titled NumNum; the answer (``"ok"``, ``"yes"``, ``"no"``…) in lower case.
+    On macOS without appscript's 60-second limit (:func:`native.mac_alert`)."""
+    from numnum_xl.addin import native
+
+    if native.MAC:
+        return native.mac_alert(app, message, TITLE, buttons, mode)
+    return (app.alert(message, title=TITLE, buttons=buttons, mode=mode) or "").lower()
+
+
 def _redact(text: str) -> str:
     from numnum_xl.tokens import redact
 
@@ -174,32 +243,60 @@ def _redact(text: str) -> str:
 def _alert(app: Any, message: str, mode: str | None = "info") -> None:
     message = _redact(message)
     try:
-        app.alert(message, title=TITLE, buttons="ok", mode=mode)
+        show(app, message, mode=mode)
     except Exception:  # no way left to tell the user: the log has it
         _log("alert", message)
 
 
 def on_ribbon(control_id: str, book: Any = None) -> None:
     """Run ribbon button ``control_id`` on ``book`` (default: the workbook that clicked,
-    ``xlwings.Book.caller()``). Never raises: every outcome is an alert."""
-    if book is None:
-        import xlwings
+    ``xlwings.Book.caller()``). Never raises: every outcome is an alert (or, when not even
+    Excel can be reached, a log entry)."""
+    try:
+        from numnum_xl.addin import native, runlock
 
-        book = xlwings.Book.caller()
-    app = book.app
+        native.limit_com_retries()
+        if book is None:
+            import xlwings
+
+            book = xlwings.Book.caller()
+        app = book.app
+    except Exception as exc:
+        _no_excel(control_id, exc)
+        return
     function = BUTTONS.get(control_id)
     if function is None:
         _alert(app, f"Deze knop ({control_id}) kent numnum-xl {_version()} niet. Werk "
                     "numnum-xl en de add-in bij (numnum-xl addin install).", "critical")
         return
     try:
-        function(book)
-    except Stop as stop:
-        _alert(app, str(stop), stop.mode)
+        with runlock.one_run(book, control_id) as busy:
+            if busy:
+                _alert(app, busy)
+                return
+            try:
+                function(book)
+            except Stop as stop:
+                _alert(app, str(stop), stop.mode)
+            finally:
+                _restore(app, keep_status=control_id in KEEPS_STATUS)
     except Exception as exc:
         _failed(app, control_id, exc)
-    finally:
         _restore(app)
+
+
+def _no_excel(control_id: str, exc: Exception) -> None:
+    """The click could not even reach its workbook (``Book.caller()`` failed): log it and try
+    the active Excel once for a message."""
+    import traceback
+
+    where = _log(control_id, traceback.format_exc())
+    with suppress(Exception):
+        import xlwings
+
+        show(xlwings.apps.active, f"NumNum kon de werkmap niet bereiken "
+                                  f"({type(exc).__name__}: {exc})"[:400]
+             + (f"\n\nDe details staan in {where}" if where else ""), mode="critical")
 
 
 def _failed(app: Any, control_id: str, exc: Exception) -> None:
@@ -216,9 +313,12 @@ def _failed(app: Any, control_id: str, exc: Exception) -> None:
     _alert(app, text, "critical")
 
 
-def _restore(app: Any) -> None:
-    """Screen updating on and the status bar back to Excel, whatever happened."""
+def _restore(app: Any, *, keep_status: bool = False) -> None:
+    """Screen updating on and (unless ``keep_status``) the status bar back to Excel,
+    whatever happened."""
     for name, value in (("screen_updating", True), ("status_bar", False)):
+        if name == "status_bar" and keep_status:
+            continue
         with suppress(Exception):
             setattr(app, name, value)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from numnum_xl import sheetmarks as sm
-from numnum_xl.addin import TITLE, Stop
+from numnum_xl.addin import Stop, native, paths
 from numnum_xl.addin import excel as xl
-from numnum_xl.annotate import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
-from numnum_xl.findings import WARNING
+from numnum_xl.findings import ERROR, WARNING
+from numnum_xl.marks import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
 
 #: How many changes / findings an alert lists at most.
 ALERT_LINES = 12
@@ -29,8 +29,9 @@ DUPLICATE_PREFIX = {"nl": "Duplicaat: ", "fr": "Doublon : ", "en": "Duplicate: "
 
 
 def _alert(book: Any, message: str, *, buttons: str = "ok", mode: str | None = "info") -> str:
-    answer = book.app.alert(message, title=TITLE, buttons=buttons, mode=mode)
-    return (answer or "").lower()
+    from numnum_xl.addin import show
+
+    return show(book.app, message, buttons=buttons, mode=mode)
 
 
 def _n(count: int, one: str, more: str) -> str:
@@ -85,16 +86,22 @@ def _is_duplicate_line(line: str) -> bool:
 
 def _kept_marks(records: list[sm.StateRecord], sheet_name: str, *,
                 duplicates: bool) -> dict[str, tuple[str, str]]:
-    """Our current marks on ``sheet_name`` (from the state records), only the duplicate lines
-    (``duplicates``) or only the others."""
+    """Our current marks on ``sheet_name`` (from the state records): ``duplicates`` — the
+    lines of the checks besides validation (duplicates, Peppol, VIES), which validating
+    keeps; else all but the duplicate lines (what a new duplicate check keeps)."""
+    from numnum_xl.addin import checks
+
+    if not duplicates:
+        return checks.kept_marks(records, sheet_name, drop=tuple(DUPLICATE_PREFIX.values()))
     out: dict[str, tuple[str, str]] = {}
     for rec in records:
         if rec.sheet != sheet_name:
             continue
         lines = [ln for ln in sm.ours_of(rec.written, rec.original).split("\n")
-                 if ln and _is_duplicate_line(ln) == duplicates]
+                 if ln and ln.startswith(checks.EXTRA_PREFIXES)]
         if lines:
-            out[rec.cell] = (WARNING if duplicates else rec.severity, "\n".join(lines))
+            error = any(" (fout):" in ln for ln in lines)
+            out[rec.cell] = (ERROR if error else WARNING, "\n".join(lines))
     return out
 
 
@@ -155,6 +162,7 @@ def fix(book: Any) -> None:
     with xl.busy(book.app, "blad lezen…"):
         data = xl.read_sheet(book, xl.data_sheet(book))
         _check_has_header(data)
+        xl.ensure_writable(book, data.sheet)
         mapping = mapping_for(book, data)
         xl.status(book.app, "verbeteringen zoeken…")
         fixed, changes = fix_table(data.table, mapping)
@@ -344,6 +352,7 @@ def insert_header(book: Any) -> None:
         data = xl.read_sheet(book, xl.data_sheet(book))
         table = data.table
         _check_has_header(data)
+        xl.ensure_writable(book, data.sheet, adds_sheets=False)
         the_plan = plan(table.headers)
         row = table.header_row
         if the_plan.action == "rename":
@@ -397,6 +406,7 @@ def map_columns(book: Any) -> None:
         data = xl.read_sheet(book, xl.data_sheet(book))
         _check_has_header(data)
         mapping = mapping_for(book, data)
+        xl.ensure_writable(book, None)
         grid = sm.mapping_grid(data.table, mapping, data.name, KEYS,
                                {f.key: f.label_nl for f in FIELDS})
         sheet = xl.fresh_sheet(book, sm.MAPPING_SHEET,
@@ -432,6 +442,7 @@ def new_sheet(book: Any) -> None:
     from numnum_xl.catalogue import FIELDS
 
     last = template.LAST_DATA_ROW
+    xl.ensure_writable(book, None)
     with xl.busy(book.app, "nieuw blad maken…"):
         names = {n.lower() for n in book.sheet_names}
         name, n = template.DATA_SHEET, 1
@@ -460,7 +471,7 @@ def new_sheet(book: Any) -> None:
             if name_ is not None:
                 target.data_validation.set_list(refs[name_])
                 if name_ == "company_type":
-                    _warning_style(target)
+                    _warning_style(target, refs[name_])
             elif f.kind == "integer":
                 target.data_validation.set_whole_number("greater_than_or_equal", 0)
         sheet.activate()
@@ -471,17 +482,11 @@ def new_sheet(book: Any) -> None:
                  f"tekst, zodat Excel geen voorloopnullen weglaat.")
 
 
-def _warning_style(target: Any) -> None:
-    """Legal forms: a warning, not a stop, for a value outside the list (as the template)."""
-    try:
-        if sys.platform == "darwin":
-            from xlwings._xlmac import kw
-
-            target.api.validation.alert_style.set(kw.valid_alert_warning)
-        else:
-            target.api.Validation.AlertStyle = 2  # xlValidAlertWarning
-    except Exception:
-        pass
+def _warning_style(target: Any, source: Any) -> None:
+    """Legal forms: a warning, not a stop, for a value outside the list (as the template).
+    Through ``Validation.Modify``: ``Validation.AlertStyle`` is read-only."""
+    formula = f"='{source.sheet.name}'!{source.address}"
+    native.warning_style(target, formula)
 
 
 def _values_sheet(book: Any) -> dict[str, Any]:
@@ -525,9 +530,11 @@ def settings(book: Any) -> None:
     """Create (or show) the settings sheet with the import options as dropdowns."""
     sheet = xl.find_sheet(book, sm.SETTINGS_SHEET)
     created = sheet is None
+    if created:
+        xl.ensure_writable(book, None)
     with xl.busy(book.app, "instellingen…"):
         if created:
-            sheet = xl.add_sheet(book, sm.SETTINGS_SHEET, after=book.sheets[-1])
+            sheet = xl.add_sheet(book, sm.SETTINGS_SHEET)
             grid = sm.settings_grid()
             sheet.range("A1").value = grid
             sheet.range("A1").font.bold = True
@@ -623,12 +630,12 @@ def _import_options(settings: dict[str, str]) -> Any:
 
 
 def _workbook_path(book: Any, *, required: bool) -> Path:
-    path = Path(book.fullname)
-    if required and not (path.is_absolute() and path.parent.is_dir()):
-        raise Stop("Bewaar de werkmap eerst op deze computer (niet alleen in OneDrive of "
-                   "SharePoint): het logboek, de reservekopie en de exportbestanden komen naast "
-                   "de werkmap.")
-    return path
+    """The workbook's local file (a OneDrive/SharePoint workbook: its synced copy). Not
+    ``required``: a name to use for the import's bookkeeping even when there is none."""
+    if required:
+        return paths.required_path(book, "Het logboek van de import (en de reservekopie bij "
+                                         "verwijderen)")
+    return paths.workbook_path(book) or Path(book.name)
 
 
 _PLAN_WORDS = {"create": "wordt aangemaakt", "overwrite": "overschrijft een bestaande klant",
@@ -660,8 +667,10 @@ def _prepare(book: Any, report: Any, conn: Any, account: Any, options: Any, lang
     from numnum_xl import push
 
     xl.status(book.app, "klanten in NumNum ophalen…")
-    try:
-        return push.prepare(report, conn, account, options, source=source, lang=lang)
+    try:  # network only: in a worker thread, the status bar stays alive
+        return xl.in_background(book.app, "klanten in NumNum ophalen",
+                                lambda _: push.prepare(report, conn, account, options,
+                                                       source=source, lang=lang))
     except api.ApiError as exc:
         raise Stop(f"{exc.message(lang)} Er is niets verstuurd.", "critical") from None
     except push.PushError as exc:
@@ -744,7 +753,10 @@ def push(book: Any) -> None:
             if answer != "yes":
                 raise Stop("Niet bevestigd: er is niets verwijderd en niets verstuurd.")
         with xl.busy(book.app, f"{_n(len(plan.to_send), 'rij', 'rijen')} versturen…"):
-            outcome = pushing.execute(plan, conn)
+            outcome = xl.in_background(  # the workers send; the main thread shows progress
+                book.app, "versturen",
+                lambda progress: pushing.execute(plan, conn, progress=progress),
+                total=len(plan.to_send))
     finally:
         conn.close()
     t = pushing.text(lang)
@@ -779,7 +791,7 @@ def push(book: Any) -> None:
 # --- Exact Online ------------------------------------------------------------------------------
 
 def _csv_beside(book: Any, suffix: str) -> Path:
-    path = _workbook_path(book, required=True)
+    path = paths.required_path(book, "Het exportbestand")
     return path.with_name(f"{path.stem}{suffix}")
 
 
@@ -794,7 +806,8 @@ def exact_relations(book: Any) -> None:
         data = xl.read_sheet(book, xl.data_sheet(book))
         _check_has_header(data)
         try:
-            register = CodeRegister.load(register_path(book.fullname))
+            register = CodeRegister.load(register_path(
+                paths.required_path(book, "Het coderegister")))
         except ValueError as exc:
             raise Stop(str(exc), "critical") from None
         xl.status(book.app, "relaties controleren…")
@@ -815,9 +828,9 @@ def _entries_report(book: Any, data: xl.SheetData) -> tuple[Any, Any]:
     from numnum_xl.exact.entries import EntryOptions, check_entries
     from numnum_xl.exact.journal import ExportJournal, journal_path
 
-    path = Path(book.fullname)
+    path = paths.workbook_path(book)
     journal = None
-    if path.is_absolute() and path.parent.is_dir():
+    if path is not None:
         try:
             journal = ExportJournal.load(journal_path(path))
         except ValueError as exc:

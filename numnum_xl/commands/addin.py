@@ -64,7 +64,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="naar deze map kopiëren in plaats van de opstartmap van Excel")
     install.add_argument("--no-config", action="store_true",
                          help=f"{CONFIG_NAME}.conf niet schrijven")
+    install.add_argument("--warm", action="store_true",
+                         help="Windows: Python blijft tussen twee klikken draaien (xlwings' "
+                              "USE UDF SERVER), zodat een klik niet telkens Python start")
     install.set_defaults(func=run_install)
+
+    diagnose = actions.add_parser(
+        "diagnose", help="toont wat de knoppen gebruiken (Python, versies, instellingen)",
+        description="Python, numnum-xl en xlwings (tegen de versie van de add-in), pywin32 of "
+                    "appscript, het instellingenbestand, de opstartmap, de sleutelhanger en het "
+                    "API-adres: één blok om mee te sturen naar support.")
+    diagnose.set_defaults(func=run_diagnose)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -117,6 +127,23 @@ def user_config_path(platform: str, env: Mapping[str, str], home: Path) -> Path:
     return profile / f".{CONFIG_NAME}" / f"{CONFIG_NAME}.conf"
 
 
+def addin_settings(platform: str, *, warm: bool = False) -> dict[str, str]:
+    """The config keys the add-in needs besides the interpreter: the workbook's folder stays
+    off the Python path (xlwings cannot map a OneDrive/SharePoint workbook's URL to a folder
+    and then stops before our code runs; numnum-xl is installed, it needs no path), and on
+    Windows, on request, a warm Python between clicks (``USE UDF SERVER``).
+
+    >>> addin_settings("win32", warm=True)
+    {'ADD_WORKBOOK_TO_PYTHONPATH': 'False', 'USE UDF SERVER': 'True'}
+    >>> addin_settings("darwin", warm=True)
+    {'ADD_WORKBOOK_TO_PYTHONPATH': 'False'}
+    """
+    out = {"ADD_WORKBOOK_TO_PYTHONPATH": "False"}
+    if platform.startswith("win"):
+        out["USE UDF SERVER"] = "True" if warm else "False"
+    return out
+
+
 def interpreter_settings(platform: str, executable: str, env: Mapping[str, str]) -> dict[str, str]:
     """The config keys that make RunPython use this Python, the way ``xlwings config create``
     chooses them: a conda environment on Windows by ``CONDA PATH``/``CONDA ENV``, otherwise
@@ -158,11 +185,40 @@ def excel_startup_dir() -> Path | None:
     return default_startup_dir(sys.platform, os.environ, Path.home())
 
 
+def run_diagnose(args: argparse.Namespace) -> int:
+    """Print the diagnosis; exit 1 when a line is wrong."""
+    from numnum_xl.addin import doctor
+
+    lines = doctor.report()
+    print(doctor.text(lines))
+    return 1 if doctor.problems(lines) else 0
+
+
+def _missing_before_install(platform: str) -> list[str]:
+    """What this Python lacks for the add-in's buttons (Dutch, with the fix)."""
+    from numnum_xl.addin import doctor
+
+    wanted = {"xlwings"}
+    if platform.startswith("win"):
+        wanted.add("pywin32")
+    elif platform == "darwin":
+        wanted.add("appscript")
+    return [f"{line.label}: {line.value} → {line.fix}" for line in doctor.report(platform=platform)
+            if line.ok is False and line.label in wanted]
+
+
 def run_install(args: argparse.Namespace) -> int:
-    """Copy the shipped add-in to Excel's startup folder and write the interpreter config."""
+    """Check this Python, copy the shipped add-in to Excel's startup folder, write the
+    config, and check the result; exit 1 (Dutch reasons) when something is missing."""
     source = SHIPPED
     if not source.is_file():
         raise UsageError(f"{source} ontbreekt: bouw de add-in eerst met numnum-xl addin build")
+    missing = _missing_before_install(sys.platform)
+    if missing:
+        print("Niets geïnstalleerd: deze Python mist wat de NumNum-knoppen nodig hebben.\n"
+              + "\n".join(f"  - {m}" for m in missing)
+              + f"\n({sys.executable})", file=sys.stderr)
+        return 1
     target_dir = args.dir or excel_startup_dir()
     if target_dir is None:
         print("Excel voor Windows of macOS is hier niet beschikbaar; niets geïnstalleerd.\n"
@@ -184,6 +240,7 @@ def run_install(args: argparse.Namespace) -> int:
         encoding = "mbcs" if sys.platform.startswith("win") else "utf-8"
         old = conf.read_text(encoding=encoding) if conf.is_file() else ""
         settings = interpreter_settings(sys.platform, sys.executable, os.environ)
+        settings.update(addin_settings(sys.platform, warm=args.warm))
         conf.write_text(config_text(old, settings), encoding=encoding)
         print(f"Python voor de NumNum-knoppen: {sys.executable} (in {conf})")
     if sys.platform == "darwin":
@@ -193,5 +250,17 @@ def run_install(args: argparse.Namespace) -> int:
             runpython_install(None)
         except Exception as exc:
             print(f"Voer nog 'xlwings runpython install' uit ({exc}).", file=sys.stderr)
+    from numnum_xl.addin import doctor
+
+    lines = doctor.report(startup_dir=target_dir)
+    wrong = [line for line in doctor.problems(lines)
+             if not (args.no_config and line.label in ("Instellingenbestand",
+                                                       "Python van de knoppen",
+                                                       "ADD_WORKBOOK_TO_PYTHONPATH"))]
+    if wrong:
+        print("De installatie is niet volledig:\n" + "\n".join(
+            f"  - {line.label}: {line.value}" + (f" → {line.fix}" if line.fix else "")
+            for line in wrong), file=sys.stderr)
+        return 1
     print("Herstart Excel om de NumNum-tab te zien.")
     return 0
