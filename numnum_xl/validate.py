@@ -447,7 +447,8 @@ _DEPENDS: dict[str, Callable[[str, _Context], Any]] = {
     "legal_form": lambda k, c: None,
     "vat": lambda k, c: (c.resolved["vat_country_code"], c.values.get("vat_country_code")
                          is None),
-    "zip": lambda k, c: (c.region, c.resolved["address_country"] is not None),
+    "zip": lambda k, c: (c.region, c.resolved["address_country"] is not None,
+                         c.values.get("address_city") if c.region == "BE" else None),
     "email": lambda k, c: None,
     "url": lambda k, c: None,
     "phone": lambda k, c: c.region,

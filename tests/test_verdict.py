@@ -354,6 +354,19 @@ def test_postcode_and_town(zip_code: str, town: str, code: str | None,
             assert "8000, 8200, 8310, 8380" in found[0].message(lang)
 
 
+def test_same_postcode_judged_per_town_in_one_sheet(tmp_path: Path) -> None:
+    """A postcode's verdict depends on the row's town: the rule memory must not carry the
+    answer for "8000 Brugge" over to "8000 Antwerpen" further down the sheet."""
+    book = write_book(tmp_path / "k.xlsx", ["title", "last_name", "address_zip",
+                                            "address_city", "address_country"],
+                      [["A NV", "A", "8000", "Brugge", "BE"],
+                       ["B NV", "B", "8000", "Antwerpen", "BE"],
+                       ["C NV", "C", "8000", "Brugge", "BE"]])
+    found = [(f.row, f.code, f.suggestion) for f in validate_file(str(book)).findings
+             if f.column == "address_zip"]
+    assert found == [(3, "zip.town_mismatch", "2000")]
+
+
 def test_postcode_data_names_its_source() -> None:
     from numnum_xl.rules import be_places
 
