@@ -250,6 +250,24 @@ HELP: dict[str, tuple[str, str]] = {
         "a customer that probably exists already (same email address or name, not certain): "
         "skip it or send it anyway (overslaan/versturen; default skip). Certain duplicates "
         "follow --duplicaten."),
+    "(standaard) de veilige correcties van validate --fix worden toegepast op wat verstuurd "
+    "wordt; het plan toont ze": (
+        "(par défaut) les corrections sûres de validate --fix sont appliquées à ce qui est "
+        "envoyé ; le plan les affiche",
+        "(default) the safe fixes of validate --fix are applied to what is sent; the plan "
+        "shows them"),
+    "verstuur de cellen zoals ze in het blad staan, zonder de veilige correcties (rijen met "
+    "fouten worden dan overgeslagen)": (
+        "envoie les cellules telles qu'elles sont dans la feuille, sans les corrections sûres "
+        "(les lignes avec erreurs sont alors ignorées)",
+        "send the cells as they are in the sheet, without the safe fixes (rows with errors are "
+        "then skipped)"),
+    "Windows: Python blijft tussen twee klikken draaien (xlwings' USE UDF SERVER), zodat een "
+    "klik niet telkens Python start": (
+        "Windows : Python reste actif entre deux clics (USE UDF SERVER de xlwings), pour qu'un "
+        "clic ne relance pas Python à chaque fois",
+        "Windows: Python keeps running between clicks (xlwings' USE UDF SERVER), so a click "
+        "does not start Python every time"),
     "toon alleen het plan; verstuur niets": ("n'affiche que le plan ; n'envoie rien",
                                              "show the plan only; send nothing"),
     "bevestig het verwijderen zonder te vragen (voor scripts)": (

@@ -161,7 +161,7 @@ def describe(code: str, params: dict[str, Any], lang: str) -> str:
     """A kind of problem in words: its message with the values left out.
 
     >>> describe("vat.checksum", {"value": "0123456789"}, "nl")
-    'BTW-nummer … is ongeldig (controlegetal klopt niet). Controleer het nummer.'
+    'Btw-nummer … is ongeldig (controlegetal klopt niet). Controleer het nummer.'
     """
     generic = {k: ("…" if k != "field" else v) for k, v in params.items()}
     try:

@@ -264,7 +264,7 @@ def test_summary_sheet(tmp_path):
     kinds = kinds[1:]
     by_code = {r[6]: r for r in kinds[1:]}
     assert by_code["vat.checksum"][0] == 1 and by_code["vat.checksum"][3] == "Fout"
-    assert by_code["vat.checksum"][4].startswith("BTW-nummer … is ongeldig")
+    assert by_code["vat.checksum"][4].startswith("Btw-nummer … is ongeldig")
     assert sh.column_dimensions["G"].hidden
     assert all("." not in str(v) or v == r[4] for r in kinds[1:] for v in r[:6] if v)
 

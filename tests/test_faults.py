@@ -259,7 +259,9 @@ def test_an_edited_copy_is_rechecked_before_each_create(sb, tmp_path):
     from openpyxl import load_workbook
 
     wb = load_workbook(book)
-    wb.active["A20"] = "extra"  # other content: no content lock in common
+    # other content (no content lock in common), but no new customer: a lone cell further
+    # down would now be a row of its own that validation can complete and push would send
+    wb.active["A2"] = f"{wb.active['A2'].value} (kopie)"
     wb.save(copy)
     from numnum_xl.validate import validate_file
 
