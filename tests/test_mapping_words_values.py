@@ -110,6 +110,17 @@ def test_meaningless_headers_are_mapped_by_their_values(tmp_path):
     assert ev["type"] == "values" and ev["kind"] == "email" and ev["share"] == 1.0
 
 
+def test_an_iban_column_is_found_by_its_check_digits_even_with_unknown_banks(tmp_path):
+    # BE68 5390 0754 7034 has good check digits, but python-stdnum's bank table does not know
+    # bank code 539: the column is still a bank-account column (the cell itself gets its
+    # own warning from validation)
+    ibans = ["BE68539007547034", "BE71096123456769", "BE68539007547034", "BE43068999999501"]
+    path = book(tmp_path / "k.xlsx", ["Klantnaam", "Kolom2"],
+                *[[f"Klant {i}", iban] for i, iban in enumerate(ibans)])
+    m = validate_file(str(path)).mapping
+    assert m.fields.get("iban") == [1] and m.columns[1].how == "values"
+
+
 def test_values_choose_mobile_over_fixed_and_overrule_a_weak_header(tmp_path):
     path = book(tmp_path / "k.xlsx", ["Bedrijf", "Telefoon", "VAT liability"],
                 ["Bakkerij", "+32 475 12 34 56", "vat_liable"],
