@@ -11,6 +11,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:  # so ``tests.corpus`` imports under plain ``pytest`` too
     sys.path.insert(0, str(_ROOT))
 
+from numnum_xl.sandbox import SandboxHandle, run_in_background  # noqa: E402
 from tests import corpus as _corpus  # noqa: E402
 
 
@@ -30,3 +31,18 @@ def big_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def wide_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """100,000 data rows × 20 columns."""
     return _corpus.make_wide_xlsx(tmp_path_factory.mktemp("wide") / "wide_100k.xlsx")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A sandbox NumNum server on loopback, one per test module."""
+    with run_in_background(None) as handle:
+        yield handle
+
+
+@pytest.fixture
+def sb(server: SandboxHandle) -> SandboxHandle:
+    """The module's sandbox, emptied and without faults for each test."""
+    server.clear_faults()
+    server.reset()
+    return server

@@ -23,23 +23,10 @@ from numnum_xl.client import (
     PayloadError,
     RetryPolicy,
 )
-from numnum_xl.sandbox import FaultConfig, SandboxHandle, run_in_background
+from numnum_xl.sandbox import FaultConfig, SandboxHandle
 
 NO_FAULTS = FaultConfig().to_dict()
 FAST = RetryPolicy(attempts=8, base=0.01, cap=0.05, timeout=(2.0, 5.0))
-
-
-@pytest.fixture(scope="module")
-def server():
-    with run_in_background(None) as handle:
-        yield handle
-
-
-@pytest.fixture
-def sb(server: SandboxHandle) -> SandboxHandle:
-    server.clear_faults()
-    server.reset()
-    return server
 
 
 @pytest.fixture

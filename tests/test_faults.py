@@ -22,25 +22,12 @@ import pytest
 from numnum_xl import push
 from numnum_xl.client import ImportOptions, NumNumClient, RetryPolicy, build_payload
 from numnum_xl.demo import customers, write_xlsx
-from numnum_xl.sandbox import SandboxHandle, run_in_background
+from numnum_xl.sandbox import SandboxHandle
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = RetryPolicy(attempts=12, base=0.01, cap=0.05, timeout=(2.0, 10.0))
 #: Fields the server sets itself, or that differ between two runs by design.
 VOLATILE = ("id", "created_at", "updated_at", "import_batch")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with run_in_background(None) as handle:
-        yield handle
-
-
-@pytest.fixture
-def sb(server: SandboxHandle) -> SandboxHandle:
-    server.clear_faults()
-    server.reset()
-    return server
 
 
 def env_for(tmp_path: Path, sb: SandboxHandle) -> dict[str, str]:

@@ -25,24 +25,11 @@ from numnum_xl import push
 from numnum_xl.cli import main
 from numnum_xl.client import Account, ImportOptions, NumNumClient, RetryPolicy
 from numnum_xl.demo import customers, write_xlsx
-from numnum_xl.sandbox import SandboxHandle, run_in_background, stop_default_sandbox
+from numnum_xl.sandbox import SandboxHandle, stop_default_sandbox
 from numnum_xl.validate import validate_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = RetryPolicy(attempts=12, base=0.01, cap=0.05, timeout=(2.0, 5.0))
-
-
-@pytest.fixture(scope="module")
-def server():
-    with run_in_background(None) as handle:
-        yield handle
-
-
-@pytest.fixture
-def sb(server: SandboxHandle) -> SandboxHandle:
-    server.clear_faults()
-    server.reset()
-    return server
 
 
 def make_book(path: Path, n: int, seed: int, fault_rate: float = 0.05,

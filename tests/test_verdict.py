@@ -20,7 +20,7 @@ from numnum_xl.demo import customers, write_xlsx
 from numnum_xl.export import export_data, write_workbook
 from numnum_xl.fix import fix_table
 from numnum_xl.rules import party
-from numnum_xl.sandbox import SandboxHandle, run_in_background
+from numnum_xl.sandbox import SandboxHandle
 from numnum_xl.validate import validate_file, validate_table
 
 FAST = RetryPolicy(attempts=12, base=0.01, cap=0.05, timeout=(2.0, 5.0))
@@ -67,19 +67,6 @@ def demo(tmp_path: Path) -> Path:
     path = tmp_path / "demo.xlsx"
     write_xlsx(str(path), rows)
     return path
-
-
-@pytest.fixture(scope="module")
-def server():
-    with run_in_background(None) as handle:
-        yield handle
-
-
-@pytest.fixture
-def sb(server: SandboxHandle) -> SandboxHandle:
-    server.clear_faults()
-    server.reset()
-    return server
 
 
 def _account(sb: SandboxHandle) -> Account:
