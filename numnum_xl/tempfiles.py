@@ -42,7 +42,8 @@ def owner_pid(path: str | os.PathLike[str]) -> int | None:
     return None
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (this process always does; POSIX and Windows)."""
     if pid == os.getpid():
         return True
     if os.name == "nt":  # pragma: no cover - Windows
@@ -77,7 +78,7 @@ def clean_stale(folder: str | os.PathLike[str]) -> list[Path]:
         pid = owner_pid(entry.name)
         with contextlib.suppress(OSError):
             old = now - entry.stat(follow_symlinks=False).st_mtime > MAX_AGE
-            stale = old or (pid is not None and not _alive(pid))
+            stale = old or (pid is not None and not pid_alive(pid))
             if entry.is_file(follow_symlinks=False) and stale:
                 os.unlink(entry.path)
                 removed.append(Path(entry.path))

@@ -45,6 +45,7 @@ from numnum_xl.sandbox.config import (
 )
 from numnum_xl.sandbox.faults import FaultConfig
 from numnum_xl.sandbox.server import read_state
+from numnum_xl.tempfiles import pid_alive
 
 #: Idle seconds after which the detached default sandbox stops by itself.
 DEFAULT_IDLE_TIMEOUT = 4 * 3600.0
@@ -331,19 +332,6 @@ def run_in_background(
     return SandboxHandle(state, token, proc, log, temp_dir)
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (POSIX; elsewhere assumed alive)."""
-    if os.name != "posix":
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @contextlib.contextmanager
 def _file_lock(path: Path, timeout: float) -> Iterator[None]:
     """An exclusive lock file (O_EXCL) holding our pid; a lock whose process is gone, or older
@@ -365,7 +353,7 @@ def _file_lock(path: Path, timeout: float) -> Iterator[None]:
             continue
         except ValueError:
             holder = 0
-        if age > timeout + 30 or (holder and not _pid_alive(holder)):
+        if age > timeout + 30 or (holder and not pid_alive(holder)):
             path.unlink(missing_ok=True)
             continue
         if time.monotonic() > deadline:
