@@ -84,10 +84,13 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from collections.abc import Container, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, combinations
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -593,109 +596,173 @@ _MAX_WORD_BLOCK = 20
 _WINDOW = 6
 
 
-def _places(r: Record) -> list[tuple[str, str]]:
-    out = []
-    if r.postcode:
-        out.append(("p", r.postcode))
-    if r.city:
-        out.append(("c", r.city))
+def _areas(names: list[str | None], postcodes: list[str | None], cities: list[str | None]
+           ) -> tuple[dict[str, int], dict[str, int]]:
+    """Postcodes and cities that records with a name connect (9000 Gent, 9050 Gent), merged
+    into areas (numbered): a name is compared with the other names of its area only.
+    Returns (postcode -> area, city -> area)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    places = {(p, c) for n, p, c in zip(names, postcodes, cities, strict=True)
+              if n is not None}
+    for p, c in places:
+        a = ("p", p) if p else None
+        b = ("c", c) if c else None
+        for x in (a, b):
+            if x is not None:
+                parent.setdefault(x, x)
+        if a is not None and b is not None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[rb] = ra
+    number: dict[tuple[str, str], int] = {}
+    by_postcode: dict[str, int] = {}
+    by_city: dict[str, int] = {}
+    for x in parent:
+        area = number.setdefault(find(x), len(number))
+        (by_postcode if x[0] == "p" else by_city)[x[1]] = area
+    return by_postcode, by_city
+
+
+def _buckets(values: list[Any], least: int = 2) -> dict[Any, list[int]]:
+    """value -> the indices of the values that occur at least ``least`` times (None aside)."""
+    counts = Counter(values)
+    counts.pop(None, None)
+    many = {v for v, c in counts.items() if c >= least}
+    out: dict[Any, list[int]] = {v: [] for v in many}
+    if many:
+        for i, v in enumerate(values):
+            if v in many:
+                out[v].append(i)
     return out
 
 
-class _Areas:
-    """Postcodes and cities that records connect (9000 Gent, 9050 Gent), merged into areas: a
-    name is compared with the other names of its area only."""
-
-    def __init__(self, records: list[Record]) -> None:
-        parent: dict[tuple[str, str], tuple[str, str]] = {}
-
-        def find(x: tuple[str, str]) -> tuple[str, str]:
-            root = x
-            while parent[root] != root:
-                root = parent[root]
-            while parent[x] != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        for r in records:
-            if r.name is None:
-                continue
-            places = _places(r)
-            for p in places:
-                parent.setdefault(p, p)
-            if len(places) == 2:
-                a, b = find(places[0]), find(places[1])
-                if a != b:
-                    parent[b] = a
-        self.area = {p: find(p) for p in parent}
-
-    def of(self, r: Record) -> tuple[str, str] | None:
-        if r.postcode:
-            return self.area.get(("p", r.postcode))
-        return self.area.get(("c", r.city)) if r.city else None
+_EXT, _VAT, _EMAIL, _NAME, _POSTCODE, _CITY = (itemgetter(k) for k in range(1, 7))
 
 
 class _Index:
-    """Dict indexes over a list of records: exact keys per level (names per place), and the
-    distinct names per area (per side when matching against an account)."""
+    """Dict indexes over a list of records: exact keys per level (values on two records or
+    more), the same name per area, and the distinct names per area (per side when matching
+    against an account)."""
 
     def __init__(self, records: list[Record], side: list[int] | None = None) -> None:
-        areas = _Areas(records)
-        #: per key (external ID, VAT number, email): value -> indices of the records with it
-        self.exact: list[dict[Any, list[int]]] = [{}, {}, {}]
+        names = list(map(_NAME, records))
+        postcodes = list(map(_POSTCODE, records))
+        cities = list(map(_CITY, records))
+        #: per key (external ID, VAT number, email): value -> indices of the records with it,
+        #: for the values on two records or more
+        self.exact: list[dict[Any, list[int]]] = [
+            _buckets(list(map(key, records))) for key in (_EXT, _VAT, _EMAIL)]
+        by_postcode, by_city = _areas(names, postcodes, cities)
+        get_p, get_c = by_postcode.get, by_city.get
         #: (area, name) -> indices (the same name in one area)
-        self.at: dict[tuple[Any, str], list[int]] = {}
+        at: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for i, (name, p, c) in enumerate(zip(names, postcodes, cities, strict=True)):
+            if name is not None:
+                area = get_p(p) if p else get_c(c) if c else None
+                if area is not None:
+                    at[(area, name)].append(i)
+        self.at = dict(at)
         #: per side (0 within a sheet; 1 rows, 2 contacts): area -> distinct names
         self.names: dict[int, dict[Any, list[str]]] = {}
-        ext_index, vat_index, email_index = self.exact
-        at = self.at
-        seen: set[tuple[int, Any, str]] = set()
-        for i, r in enumerate(records):
-            if r.external_id is not None:
-                ext_index.setdefault(r.external_id, []).append(i)
-            if r.vat is not None:
-                vat_index.setdefault(r.vat, []).append(i)
-            if r.email is not None:
-                email_index.setdefault(r.email, []).append(i)
-            if r.name is None:
-                continue
-            area = areas.of(r)
-            if area is None:
-                continue
-            key = (area, r.name)
-            members = at.get(key)
-            if members is None:
-                at[key] = members = []
-            members.append(i)
-            if side is None:
-                if len(members) == 1:
-                    self.names.setdefault(0, {}).setdefault(area, []).append(r.name)
-            elif (side[i], area, r.name) not in seen:
-                seen.add((side[i], area, r.name))
-                self.names.setdefault(side[i], {}).setdefault(area, []).append(r.name)
+        if side is None:
+            by_area: dict[Any, list[str]] = defaultdict(list)
+            for area, name in at:
+                by_area[area].append(name)
+            self.names[0] = by_area
+        else:
+            for (area, name), members in at.items():
+                for s in dict.fromkeys(side[i] for i in members):
+                    self.names.setdefault(s, defaultdict(list))[area].append(name)
 
     def context(self) -> Context:
         """Addresses on :data:`SHARED_EMAIL` records or more (a bookkeeper's, a head office's);
         words in :data:`COMMON_WORD_SHARE` of the names and at least :data:`SHARED_EMAIL`."""
         shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL)
-        df: dict[str, int] = {}
-        names = 0
-        for by_area in self.names.values():
-            for area_names in by_area.values():
-                for name in area_names:
-                    names += 1
-                    for w in set(name.split()):
-                        df[w] = df.get(w, 0) + 1
-        least = max(SHARED_EMAIL, COMMON_WORD_SHARE * names)
+        all_names = [n for by_area in self.names.values() for ns in by_area.values() for n in ns]
+        df = Counter(chain.from_iterable(map(_word_set, all_names)))
+        least = max(SHARED_EMAIL, COMMON_WORD_SHARE * len(all_names))
         return Context(shared, frozenset(w for w, k in df.items() if k >= least))
+
+
+@lru_cache(maxsize=262144)
+def _word_set(name: str) -> frozenset[str]:
+    return frozenset(name.split())
+
+
+@lru_cache(maxsize=262144)
+def _block_keys(name: str) -> tuple[tuple[str, ...], str | None]:
+    """(the distinct words of a name that can be blocking keys - three letters or more, no
+    particle -, the name without spaces when it has several words: "de smet" -> "desmet")."""
+    words = name.split()
+    keys = tuple(dict.fromkeys(w for w in words if len(w) >= 3 and w not in _PARTICLES))
+    return keys, ("".join(words) if len(words) > 1 else None)
+
+
+@lru_cache(maxsize=262144)
+def _deletions(word: str) -> tuple[str, ...]:
+    """The word with one letter deleted, each way: "vans" -> "ans", "vns", "vas", "van"."""
+    return tuple({word[:x] + word[x + 1:] for x in range(len(word))})
+
+
+class _OneOff:
+    """Which words of a set of names are one letter off each other: the same after deleting
+    one letter from either or both ("vans" / "vains", "lamter" / "lamters", "segeaert" /
+    "segelert"); words of four letters or more, letters only (a number one digit off is
+    another number). A deletion that more than :data:`_MAX_WORD_BLOCK` words share links
+    none of them. Built once over every area (a family name recurs in many towns), asked
+    per word."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        index: dict[str, list[str]] = defaultdict(list)
+        for word in words:
+            if len(word) >= 4 and word.isalpha():
+                index[word].append(word)
+                for d in _deletions(word):
+                    index[d].append(word)
+        self.index = index
+        self.cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, word: str) -> frozenset[str]:
+        out = self.cache.get(word)
+        if out is None:
+            found: set[str] = set()
+            if len(word) >= 4 and word.isalpha():
+                for d in (word, *_deletions(word)):
+                    bucket = self.index.get(d, ())
+                    if len(bucket) <= _MAX_WORD_BLOCK:
+                        found.update(bucket)
+                found.discard(word)
+            self.cache[word] = out = frozenset(found)
+        return out
+
+
+def _one_off(*sides: dict[Any, list[str]] | None) -> _OneOff:
+    """:class:`_OneOff` over the words of the names of every area."""
+    words: set[str] = set()
+    for by_area in sides:
+        for names in (by_area or {}).values():
+            for name in names:
+                words.update(_block_keys(name)[0])
+    return _OneOff(words)
 
 
 def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None = None,
                   threshold: float | None = None) -> Iterator[tuple[Any, str, str, float]]:
     """(area, name of ``left``, a different name of ``right`` (default: of ``left``), score)
     for every pair of names in one area at least ``threshold`` similar (default
-    :data:`FUZZY_THRESHOLD`), each pair once. Not all pairs are compared: see
-    :data:`_MAX_WORD_BLOCK` and :data:`_WINDOW`.
+    :data:`FUZZY_THRESHOLD`), each pair once. Not all pairs are compared: two names are when
+    they share a rare word (one that at most :data:`_MAX_WORD_BLOCK` names of the area have)
+    or have rare words one letter off, or - for a name that none of that pairs with another -
+    when they sort within :data:`_WINDOW` places (:func:`_window`).
 
     >>> pairs = similar_names({"gent": ["bakkerij janssens", "bakerij janssens",
     ...                                 "slagerij janssens", "drukkerij maes"]})
@@ -703,13 +770,14 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
     [('bakkerij janssens', 'bakerij janssens', 0.9697)]
     """
     threshold = FUZZY_THRESHOLD if threshold is None else threshold
-    loose = threshold * 100 - 5  # the blocking key is one spelling of two; checked below
+    loose = threshold * 100 - 5  # the window key is one spelling of two; checked below
+    cutoff = threshold * 100
+    one_off = _one_off(left, right)
     for area, ours in left.items():
         theirs = right.get(area) if right is not None else ours
         if not theirs:
             continue
-        cross = right is not None
-        if cross:  # each distinct name once; side: 1 ours, 2 theirs, 3 both
+        if right is not None:  # each distinct name once; side: 1 ours, 2 theirs, 3 both
             sides: dict[str, int] = dict.fromkeys(ours, 1)
             for n in theirs:
                 sides[n] = sides.get(n, 0) | 2
@@ -717,55 +785,9 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             side: list[int] | None = list(sides.values())
         else:
             names, side = list(ours), None
-        words = [n.split() for n in names]
-        df: dict[str, int] = {}
-        for ws in words:
-            for w in set(ws):
-                df[w] = df.get(w, 0) + 1
-        candidates: set[tuple[int, int]] = set()
-        blocks: dict[str, list[int]] = {}
-        for k, ws in enumerate(words):
-            rare = [w for w in ws if df[w] <= _MAX_WORD_BLOCK and len(w) >= 3
-                    and w not in _PARTICLES]
-            keys = list(rare)
-            if len(ws) > 1:
-                keys.append("".join(ws))  # "de smet" / "desmet"
-            if rare:  # one letter off: the rarest word only (a typo elsewhere leaves it equal)
-                w = min(rare, key=lambda w: (df[w], -len(w)))
-                if len(w) >= 4:
-                    keys += [w[:x] + w[x + 1:] for x in range(len(w))]
-            for key in set(keys):
-                blocks.setdefault(key, []).append(k)
-        for members in blocks.values():
-            if 1 < len(members) <= _MAX_WORD_BLOCK:
-                for x, k in enumerate(members):
-                    for j in members[x + 1:]:
-                        if side is None or side[k] | side[j] == 3:
-                            candidates.add((k, j))
-        if len(names) > 2:
-            covered = {k for pair in candidates for k in pair}
-            if len(covered) < len(names):  # the names no block brought together
-                keys = [" ".join(sorted(ws, key=lambda w: (df[w], w))) for ws in words]
-                order = sorted(range(len(names)), key=keys.__getitem__)
-                for pos, k in enumerate(order):
-                    window = order[pos + 1:pos + 1 + _WINDOW]
-                    if k in covered:
-                        window = [j for j in window if j not in covered]
-                    if side is not None:
-                        window = [j for j in window if side[j] | side[k] == 3]
-                    if not window:
-                        continue
-                    for _c, _s, x in process.extract(keys[k], [keys[j] for j in window],
-                                                     scorer=fuzz.ratio, score_cutoff=loose,
-                                                     limit=None):
-                        j = window[x]
-                        candidates.add((k, j) if k < j else (j, k))
-        elif len(names) == 2 and (side is None or side[0] | side[1] == 3):
-            candidates.add((0, 1))
         found = []
         keys = [_name_keys(n) for n in names]
-        cutoff = threshold * 100
-        for k, j in candidates:
+        for k, j in _name_candidates(names, side, one_off, loose):
             (sa, fa), (sb, fb) = keys[k], keys[j]
             if not (fuzz.ratio(sa, sb, score_cutoff=cutoff)
                     or fuzz.ratio(fa, fb, score_cutoff=cutoff)):
@@ -785,6 +807,75 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             yield area, a, b, score
 
 
+def _name_candidates(names: list[str], side: list[int] | None, one_off: _OneOff,
+                     loose: float) -> set[tuple[int, int]]:
+    """The pairs (k, j), k < j, of one area's ``names`` worth comparing (see
+    :func:`similar_names`); with ``side``, only pairs across the two sides."""
+    by_word: dict[str, list[int]] = defaultdict(list)
+    by_joined: dict[str, list[int]] = defaultdict(list)  # "desmet" is "de smet"
+    for k, name in enumerate(names):
+        words, joined = _block_keys(name)
+        for w in words:
+            by_word[w].append(k)
+        if joined is not None:
+            by_joined[joined].append(k)
+    candidates: set[tuple[int, int]] = set()
+    rare = {w: m for w, m in by_word.items() if len(m) <= _MAX_WORD_BLOCK}
+    present = set(rare)
+    for w, members in rare.items():
+        if len(members) > 1:
+            candidates.update(combinations(members, 2))
+        for x in one_off(w) & present:  # one letter off (each pair of words twice: once)
+            if w < x:
+                others = rare[x]
+                candidates.update((k, j) if k < j else (j, k)
+                                  for k in members for j in others)
+    for joined, members in by_joined.items():
+        members = members + rare.get(joined, [])
+        if 1 < len(members) <= _MAX_WORD_BLOCK:
+            candidates.update((k, j) if k < j else (j, k)
+                              for k, j in combinations(members, 2) if k != j)
+    if side is not None:
+        candidates = {(k, j) for k, j in candidates if side[k] | side[j] == 3}
+    if len(names) > 2:
+        covered = {k for pair in candidates for k in pair}
+        if len(covered) < len(names):
+            _window(names, covered, side, loose, candidates)
+    elif len(names) == 2 and (side is None or side[0] | side[1] == 3):
+        candidates.add((0, 1))
+    return candidates
+
+
+@lru_cache(maxsize=262144)
+def _sorted_words(name: str) -> tuple[str, ...]:
+    return tuple(sorted(name.split()))
+
+
+def _window(names: list[str], covered: set[int], side: list[int] | None, loose: float,
+            candidates: set[tuple[int, int]]) -> None:
+    """The sorted-neighbourhood method for the names no block pairs with another (not in
+    ``covered``): each is compared with the :data:`_WINDOW` names before and after it,
+    their words sorted rare first (then alphabetically)."""
+    words = [_sorted_words(n) for n in names]
+    df = Counter(chain.from_iterable(words))
+    rank = df.__getitem__
+    keys = [" ".join(sorted(ws, key=rank)) if len(ws) > 1 else ws[0] if ws else ""
+            for ws in words]
+    order = sorted(range(len(names)), key=keys.__getitem__)
+    for pos, k in enumerate(order):
+        if k in covered:
+            continue
+        # after it: every name; before it: the covered ones (an uncovered one did it)
+        window = order[pos + 1:pos + 1 + _WINDOW]
+        window += [j for j in order[max(0, pos - _WINDOW):pos] if j in covered]
+        if side is not None:
+            window = [j for j in window if side[j] | side[k] == 3]
+        if not window:
+            continue
+        for _c, _s, x in process.extract(keys[k], [keys[j] for j in window],
+                                         scorer=fuzz.ratio, score_cutoff=loose, limit=None):
+            j = window[x]
+            candidates.add((k, j) if k < j else (j, k))
 
 
 # --- candidate pairs (blocking) --------------------------------------------------------------
@@ -991,7 +1082,7 @@ def find_groups(records: list[Record]) -> list[Group]:
             vat[a] = va if va is not None else vb
             weakest[a] = max((x for x in (wa, wb, m) if x is not None), key=_rank)
         members: dict[int, list[int]] = {root: [] for root in weakest}
-        for i in range(len(records)):
+        for i in sorted({i for ij in links for i in ij}):  # the others are alone
             root = find(i)
             if root in members:
                 members[root].append(i)
