@@ -85,7 +85,7 @@ import gc
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -713,46 +713,40 @@ def _deletions(word: str) -> tuple[str, ...]:
     return tuple({word[:x] + word[x + 1:] for x in range(len(word))})
 
 
-class _OneOff:
-    """Which words of a set of names are one letter off each other: the same after deleting
-    one letter from either or both ("vans" / "vains", "lamter" / "lamters", "segeaert" /
-    "segelert"); words of four letters or more, letters only (a number one digit off is
-    another number). A deletion that more than :data:`_MAX_WORD_BLOCK` words share links
-    none of them. Built once over every area (a family name recurs in many towns), asked
-    per word."""
+def _one_off(*sides: dict[Any, list[str]] | None) -> dict[str, frozenset[str]]:
+    """Which words of the names of every area are one letter off each other: the same after
+    deleting one letter from either or both ("vans" / "vains", "lamter" / "lamters",
+    "segeaert" / "segelert"); words of four letters or more, letters only (a number one
+    digit off is another number). A deletion that more than :data:`_MAX_WORD_BLOCK` words
+    share links none of them. Found once over every area (a family name recurs in many
+    towns): word -> its neighbours, for the words that have any.
 
-    def __init__(self, words: Iterable[str]) -> None:
-        index: dict[str, list[str]] = defaultdict(list)
-        for word in words:
-            if len(word) >= 4 and word.isalpha():
-                index[word].append(word)
-                for d in _deletions(word):
-                    index[d].append(word)
-        self.index = index
-        self.cache: dict[str, frozenset[str]] = {}
-
-    def __call__(self, word: str) -> frozenset[str]:
-        out = self.cache.get(word)
-        if out is None:
-            found: set[str] = set()
-            if len(word) >= 4 and word.isalpha():
-                for d in (word, *_deletions(word)):
-                    bucket = self.index.get(d, ())
-                    if len(bucket) <= _MAX_WORD_BLOCK:
-                        found.update(bucket)
-                found.discard(word)
-            self.cache[word] = out = frozenset(found)
-        return out
-
-
-def _one_off(*sides: dict[Any, list[str]] | None) -> _OneOff:
-    """:class:`_OneOff` over the words of the names of every area."""
+    >>> sorted(_one_off({"gent": ["bakkerij vans", "bakkerij vains", "garage 1234",
+    ...                           "garage 1235"]}).items())
+    [('vains', frozenset({'vans'})), ('vans', frozenset({'vains'}))]
+    """
     words: set[str] = set()
     for by_area in sides:
         for names in (by_area or {}).values():
             for name in names:
                 words.update(_block_keys(name)[0])
-    return _OneOff(words)
+    index: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        if len(word) >= 4 and word.isalpha():
+            index[word].append(word)
+            for d in _deletions(word):
+                index[d].append(word)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for bucket in index.values():
+        if 1 < len(bucket) <= _MAX_WORD_BLOCK:
+            for w in bucket:
+                linked[w].update(bucket)
+    out = {}
+    for w, found in linked.items():
+        found.discard(w)
+        if found:
+            out[w] = frozenset(found)
+    return out
 
 
 def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None = None,
@@ -807,7 +801,8 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             yield area, a, b, score
 
 
-def _name_candidates(names: list[str], side: list[int] | None, one_off: _OneOff,
+def _name_candidates(names: list[str], side: list[int] | None,
+                     one_off: dict[str, frozenset[str]],
                      loose: float) -> set[tuple[int, int]]:
     """The pairs (k, j), k < j, of one area's ``names`` worth comparing (see
     :func:`similar_names`); with ``side``, only pairs across the two sides."""
@@ -821,12 +816,14 @@ def _name_candidates(names: list[str], side: list[int] | None, one_off: _OneOff,
             by_joined[joined].append(k)
     candidates: set[tuple[int, int]] = set()
     rare = {w: m for w, m in by_word.items() if len(m) <= _MAX_WORD_BLOCK}
-    present = set(rare)
-    for w, members in rare.items():
+    for members in rare.values():
         if len(members) > 1:
             candidates.update(combinations(members, 2))
-        for x in one_off(w) & present:  # one letter off (each pair of words twice: once)
-            if w < x:
+    present = set(rare)
+    for w in present & one_off.keys():  # one letter off (iterates over the smaller)
+        members = rare[w]
+        for x in one_off[w] & present:
+            if w < x:  # each pair of words once
                 others = rare[x]
                 candidates.update((k, j) if k < j else (j, k)
                                   for k in members for j in others)
