@@ -28,7 +28,13 @@ city                                    spelling in the catalogue) ignored; simi
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
-whatever the email address or name say. **Different external IDs** overrule nothing (merged
+whatever the email address or name say. **Own contact details that all differ** contradict
+a name: when the only link is the (similar) name at one place, and at least
+:data:`DIFFERING_DETAILS` of street address, phone number and email address are on both
+records and every one of them differs, they are namesakes - no match (:func:`details_differ`;
+a bookkeeper would not merge two "Jan Peeters" of Gent with another street, phone and
+mailbox each). Missing details say nothing; one detail that differs only lowers the score
+when it is the email address. **Different external IDs** overrule nothing (merged
 lists and customers entered twice each carry their own number); they only lower the score,
 as do two different email addresses. An invalid VAT number says nothing. A match is
 ``certain`` when one certain piece of evidence holds, else ``probable`` with a score that
@@ -93,6 +99,7 @@ from itertools import chain, combinations
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+import phonenumbers
 from rapidfuzz import fuzz, process
 
 from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
@@ -127,6 +134,15 @@ COMMON_WORD_SHARE = 0.01
 #: An email address on this many records or more is shared (a bookkeeper's, a head office's):
 #: alone it is no evidence.
 SHARED_EMAIL = 3
+#: Two records whose only link is a (similar) name at one place are two customers when at
+#: least this many of their own contact details - street address, phone number, email
+#: address - are on both and every one of them differs (:func:`details_differ`). One
+#: differing detail proves little (a second mailbox, a move, a new phone); two or more,
+#: with nothing in common but the name, are namesakes ("Jan Peeters" in Gent).
+DIFFERING_DETAILS = 2
+#: Two streets (letters without spaces) are written alike from this ``fuzz.ratio`` on (0..1):
+#: "gentsesteenweg" / "gentsestwg" 0.83.
+STREET_ALIKE = 0.8
 #: Scores of the probable evidence (a certain match scores 1.0): the same email address; the
 #: same name (times its similarity).
 WEIGHT_EMAIL = 0.85
@@ -153,6 +169,9 @@ class Record(NamedTuple):
     postcode: str | None
     city: str | None  #: normalised like a name (without removing legal forms)
     form: str | None = None  #: legal form (:func:`legal_form`), e.g. "nv" for "N.V." or "SA"
+    street: str | None = None  #: the address line as written (compared by :func:`same_street`)
+    phones: tuple[str, ...] = ()  #: telephone and GSM numbers as written
+    country: str | None = None  #: the address country as written (region of the phones)
 
 
 @dataclass(frozen=True)
@@ -434,6 +453,9 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
         postcode=normalise_postcode(get("address_zip")),
         city=normalise_city(get("address_city")),
         form=legal_form(get("title"), get("company_type")),
+        street=text_of(get("address")),
+        phones=tuple(p for p in (text_of(get("telephone")), text_of(get("cellphone"))) if p),
+        country=text_of(get("address_country")),
     )
 
 
@@ -534,6 +556,93 @@ def same_place(a: Record, b: Record) -> bool | None:
     return None
 
 
+_HOUSE_NUMBER = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=65536)
+def _street(text: str) -> tuple[str, str | None]:
+    """(the street's letters without spaces, the house number) of an address line: "Kerkstr.
+    12 bus 3" -> ("kerkstr", "12"), "5, rue de la Gare" -> ("ruedelagare", "5")."""
+    folded = _DROP.sub("", _fold(text))
+    m = _HOUSE_NUMBER.search(folded)
+    if m is None:
+        return "".join(_SPLIT.split(folded)), None
+    before, after = folded[:m.start()], folded[m.end():]
+    name = before if any(ch.isalpha() for ch in before) else after
+    if name is after:  # "5, rue de la gare bte 2": the street up to a next number
+        name = _HOUSE_NUMBER.split(after, 1)[0]
+    return "".join(_SPLIT.split(name)), m.group()
+
+
+def same_street(a: str, b: str) -> bool:
+    """Whether two address lines are one address: the same house number (when both have one)
+    and the street written alike - one an abbreviation of the other ("Kerkstr." /
+    "Kerkstraat") or at least :data:`STREET_ALIKE` similar.
+
+    >>> same_street("Kerkstraat 12", "KERKSTR. 12 bus 3"), same_street("Kerkstraat 12",
+    ...                                                               "Kerkstraat 14")
+    (True, False)
+    >>> same_street("Rue de la Gare 5", "5, r. de la gare"), same_street("Veldstraat 8",
+    ...                                                               "Kerkstraat 8")
+    (True, False)
+    """
+    (na, ha), (nb, hb) = _street(a), _street(b)
+    if ha is not None and hb is not None and ha != hb:
+        return False
+    if not na or not nb or na.startswith(nb) or nb.startswith(na):
+        return True
+    return fuzz.ratio(na, nb) >= STREET_ALIKE * 100
+
+
+@lru_cache(maxsize=65536)
+def _phone(text: str, country: str | None) -> str | None:
+    """A phone number in E.164 ("+3292234567"), read with phonenumbers for the region of the
+    address country (else Belgium); None when it is no possible number."""
+    from numnum_xl.rules.country import lookup
+    from numnum_xl.rules.phone import parse
+
+    region = (lookup(country) if country else None) or "BE"
+    number = parse(text, region)
+    if number is None or not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def details_differ(a: Record, b: Record) -> bool:
+    """Whether two records' own contact details say they are two customers: of the street
+    address, the phone numbers and the email address, at least :data:`DIFFERING_DETAILS`
+    are on both records, and every one of those differs (another address, no phone number
+    in common, another mailbox). Details missing on either side say nothing.
+
+    >>> a = record_from_values(0, {"title": "Jan Peeters", "address_city": "Gent",
+    ...     "address": "Kerkstraat 12", "telephone": "09 223 45 67",
+    ...     "email": "jan.peeters@telenet.be"})
+    >>> b = a._replace(street="Veldstraat 8", phones=("+32 9 233 11 22",),
+    ...                email="jpeeters@gmail.com")
+    >>> details_differ(a, b), details_differ(a, b._replace(phones=("+32 9 223 45 67",)))
+    (True, False)
+    >>> details_differ(a, b._replace(street=None, phones=()))  # one detail compared: unsure
+    False
+    """
+    compared = 0
+    if a.email is not None and b.email is not None:
+        if a.email == b.email:
+            return False
+        compared += 1
+    if a.street is not None and b.street is not None:
+        if same_street(a.street, b.street):
+            return False
+        compared += 1
+    if a.phones and b.phones:
+        pa = {_phone(p, a.country) for p in a.phones} - {None}
+        pb = {_phone(p, b.country) for p in b.phones} - {None}
+        if pa and pb:
+            if pa & pb:
+                return False
+            compared += 1
+    return compared >= DIFFERING_DETAILS
+
+
 def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | None:
     """How ``a`` matches ``b`` (a :class:`Match` naming ``b.ref``), or None: every key weighed,
     see the module docstring; ``context``: see :class:`Context`."""
@@ -562,6 +671,8 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
         return None
+    if len(evidence) == 1 and evidence[0][0] == 3 and details_differ(a, b):
+        return None  # the name alone, against an own address, phone and mailbox: namesakes
     if any(conf == CERTAIN for _lv, conf, _w in evidence):
         confidence, score = CERTAIN, 1.0
     else:  # two probable keys together are stronger than either
