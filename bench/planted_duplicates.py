@@ -6,8 +6,8 @@ French-speaking names, trades and towns; family names drawn with the skew of rea
 "Peeters" and "Janssens" recur), and every copy is made the way people and systems make them,
 with random edits - not with the matcher's normalisation run backwards.
 
-Every customer has the contact details of a real customer list: nearly always a street
-address (invoices need one), often a telephone and a GSM number. Two distinct customers
+Every customer has the contact details of a real customer list: a street address (an
+invoice names the customer's address), often a telephone and a GSM number. Two distinct customers
 with one name in one town (the same family in the same trade is common) therefore differ
 in street, phone and mailbox, as real namesakes do - without those fields the truth
 "different customers" of such a pair would rest on nothing the rows show. A copy keeps the
@@ -224,10 +224,10 @@ class _Maker:
 
 
     def contact(self, row: dict[str, Any], lang: str) -> None:
-        """A street address (on nearly every customer: invoices need one), a telephone
-        and a GSM number (on many), new ones each call."""
+        """A street address (on every customer: an invoice names the customer's address), a
+        telephone and a GSM number (on many), new ones each call."""
         rng = self.rng
-        row["address"] = self.street(lang) if rng.random() < 0.97 else None
+        row["address"] = self.street(lang)
         row["telephone"] = self.phone(False) if rng.random() < 0.6 else None
         row["cellphone"] = self.phone(True) if rng.random() < 0.4 else None
 

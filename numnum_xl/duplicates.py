@@ -866,8 +866,10 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
     for every pair of names in one area at least ``threshold`` similar (default
     :data:`FUZZY_THRESHOLD`), each pair once. Not all pairs are compared: two names are when
     they share a rare word (one that at most :data:`_MAX_WORD_BLOCK` names of the area have)
-    or have rare words one letter off, or - for a name that none of that pairs with another -
-    when they sort within :data:`_WINDOW` places (:func:`_window`).
+    or have rare words one letter off, or when one is the other with one rare word one letter
+    off a common one ("berzekeringen peeters" / "verzekeringen peeters"), or - for a name
+    that none of that pairs with another - when they sort within :data:`_WINDOW` places
+    (:func:`_window`).
 
     >>> pairs = similar_names({"gent": ["bakkerij janssens", "bakerij janssens",
     ...                                 "slagerij janssens", "drukkerij maes"]})
@@ -931,13 +933,26 @@ def _name_candidates(names: list[str], side: list[int] | None,
         if len(members) > 1:
             candidates.update(combinations(members, 2))
     present = set(rare)
+    common = by_word.keys() - present
+    by_words: dict[tuple[str, ...], list[int]] | None = None
     for w in present & one_off.keys():  # one letter off (iterates over the smaller)
         members = rare[w]
-        for x in one_off[w] & present:
+        near = one_off[w]
+        for x in near & present:
             if w < x:  # each pair of words once
                 others = rare[x]
                 candidates.update((k, j) if k < j else (j, k)
                                   for k in members for j in others)
+        for x in near & common:  # "berzekeringen peeters": the name with "verzekeringen"
+            if by_words is None:
+                by_words = defaultdict(list)
+                for k, n in enumerate(names):
+                    by_words[_sorted_words(n)].append(k)
+            for k in members:
+                twin = tuple(sorted(x if t == w else t for t in _sorted_words(names[k])))
+                for j in by_words.get(twin, ()):
+                    if j != k:
+                        candidates.add((k, j) if k < j else (j, k))
     for joined, members in by_joined.items():
         members = members + rare.get(joined, [])
         if 1 < len(members) <= _MAX_WORD_BLOCK:
