@@ -213,8 +213,11 @@ def _fold(text: str) -> str:
     return text.casefold()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in _SPLIT.split(_DROP.sub("", _fold(text))) if w)
+    return tuple(_WORD.findall(_DROP.sub("", _fold(text))))
 
 
 def _legal_form_phrases() -> frozenset[tuple[str, ...]]:
@@ -266,18 +269,21 @@ def _form_of_type(text: str) -> str | None:
 def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     """(the words without legal forms at the end and the start - "NV Bekaert", "Janssens BV";
     one word always stays -, the code of the first form removed)."""
-    changed = True
     form = None
-    while changed and len(words) > 1 and (words[-1] in _FORM_ENDS or words[0] in _FORM_STARTS):
-        changed = False
+    while len(words) > 1:
+        end, start = words[-1] in _FORM_ENDS, words[0] in _FORM_STARTS
+        if not (end or start):
+            break
         for n in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
-            for part, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
-                if part in LEGAL_FORM_PHRASES:
-                    form = form or _FORM_CODE.get(part)
-                    words, changed = rest, True
-                    break
-            if changed:
+            if end and words[-n:] in LEGAL_FORM_PHRASES:
+                part, words = words[-n:], words[:-n]
                 break
+            if start and words[:n] in LEGAL_FORM_PHRASES:
+                part, words = words[:n], words[n:]
+                break
+        else:
+            break
+        form = form or _FORM_CODE.get(part)
     return words, form
 
 
@@ -432,31 +438,27 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
     return _vat(text, cc)
 
 
-def _person_or_title(title: Any, first: Any, last: Any) -> str | None:
-    name = normalise_name(title)
-    if name is None:
-        parts = [t for t in (text_of(first), text_of(last)) if t]
-        name = normalise_name(" ".join(parts)) if parts else None
-    return name
-
-
 def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
     """The record of one sheet row: a :attr:`Report.values <numnum_xl.validate.Report.values>`
-    dict (field key -> value NumNum would get); the name is the title, else first + last."""
+    dict (field key -> value NumNum would get); the name is the title, else first + last;
+    the legal form that of the title, else ``company_type``."""
     get = values.get
-    return Record(
-        ref=ref,
-        external_id=normalise_external_id(get("external_id")),
-        vat=normalise_vat(get("vat_id"), get("vat_country_code")),
-        email=normalise_email(get("email")),
-        name=_person_or_title(get("title"), get("first_name"), get("last_name")),
-        postcode=normalise_postcode(get("address_zip")),
-        city=normalise_city(get("address_city")),
-        form=legal_form(get("title"), get("company_type")),
-        street=text_of(get("address")),
-        phones=tuple(p for p in (text_of(get("telephone")), text_of(get("cellphone"))) if p),
-        country=text_of(get("address_country")),
-    )
+    title = text_of(get("title"))
+    name, form = _name_form(title) if title is not None else (None, None)
+    if name is None:
+        parts = [t for t in (text_of(get("first_name")), text_of(get("last_name"))) if t]
+        name = _name_form(" ".join(parts))[0] if parts else None
+    if form is None:
+        kind = text_of(get("company_type"))
+        form = _form_of_type(kind) if kind is not None else None
+    tel, gsm = text_of(get("telephone")), text_of(get("cellphone"))
+    return Record(ref, text_of(get("external_id")),
+                  normalise_vat(get("vat_id"), get("vat_country_code")),
+                  normalise_email(get("email")), name,
+                  normalise_postcode(get("address_zip")), normalise_city(get("address_city")),
+                  form, text_of(get("address")),
+                  (tel, gsm) if tel and gsm else (tel,) if tel else (gsm,) if gsm else (),
+                  text_of(get("address_country")))
 
 
 def record_from_contact(contact: dict[str, Any]) -> Record:
