@@ -651,16 +651,22 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     if a.vat is not None and b.vat is not None and a.vat != b.vat:
         return None  # two legal entities, whatever else they share
     names = a.name is not None and b.name is not None
+    emails_differ = a.email is not None and b.email is not None and a.email != b.email
+    ids_differ = (a.external_id is not None and b.external_id is not None
+                  and a.external_id != b.external_id)
+    level = None  # a certain key decides alone (the keys after it come later in NumNum's order)
+    if a.external_id is not None and a.external_id == b.external_id and not (
+            names and same_place(a, b) is False
+            and names_clearly_differ(a.name, b.name, context.common_words)):
+        level = 0  # else: one ID given to two customers
+    elif a.vat is not None and a.vat == b.vat:
+        level = 1
+    if level is not None:
+        score = (0.9 if ids_differ else 1.0) * (0.95 if emails_differ else 1.0)
+        return Match(b.ref, REASONS[level], CERTAIN, round(score, 4))
     similarity = name_similarity(a.name, b.name) if names else 0.0
     place = same_place(a, b)
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
-    if a.external_id is not None and a.external_id == b.external_id and not (
-            place is False and names
-            and names_clearly_differ(a.name, b.name, context.common_words)):
-        evidence.append((0, CERTAIN, 1.0))  # else: one ID given to two customers
-    if a.vat is not None and a.vat == b.vat:
-        evidence.append((1, CERTAIN, 1.0))
-    emails_differ = a.email is not None and b.email is not None and a.email != b.email
     if a.email is not None and a.email == b.email:
         if a.email not in context.shared_emails:
             evidence.append((2, PROBABLE, WEIGHT_EMAIL))
@@ -675,18 +681,15 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
         return None
     if len(evidence) == 1 and evidence[0][0] == 3 and details_differ(a, b):
         return None  # the name alone, against an own address, phone and mailbox: namesakes
-    if any(conf == CERTAIN for _lv, conf, _w in evidence):
-        confidence, score = CERTAIN, 1.0
-    else:  # two probable keys together are stronger than either
-        weights = sorted((w for _lv, _c, w in evidence), reverse=True)
-        confidence, score = PROBABLE, min(weights[0] + 0.1 * sum(weights[1:]), 0.99)
-    if (a.external_id is not None and b.external_id is not None
-            and a.external_id != b.external_id):
+    # two probable keys together are stronger than either
+    weights = sorted((w for _lv, _c, w in evidence), reverse=True)
+    score = min(weights[0] + 0.1 * sum(weights[1:]), 0.99)
+    if ids_differ:
         score *= 0.9  # two customer numbers: lowers the confidence, overrules nothing
     if emails_differ:
         score *= 0.95
     level = min(lv for lv, _c, _w in evidence)  # NumNum's order names the key
-    return Match(b.ref, REASONS[level], confidence, round(score, 4))
+    return Match(b.ref, REASONS[level], PROBABLE, round(score, 4))
 
 
 def match_rank(m: Match) -> tuple[int, int, float]:
@@ -792,9 +795,16 @@ class _Index:
                 by_area[area].append(name)
             self.names[0] = by_area
         else:
+            by_side: dict[int, dict[Any, list[str]]] = {1: defaultdict(list),
+                                                        2: defaultdict(list)}
             for (area, name), members in at.items():
-                for s in dict.fromkeys(side[i] for i in members):
-                    self.names.setdefault(s, defaultdict(list))[area].append(name)
+                first = side[members[0]]
+                by_side[first][area].append(name)
+                if len(members) > 1:
+                    other = 3 - first
+                    if any(side[i] == other for i in members):
+                        by_side[other][area].append(name)
+            self.names = {s: names for s, names in by_side.items() if names}
 
     def context(self) -> Context:
         """Addresses on :data:`SHARED_EMAIL` records or more (a bookkeeper's, a head office's);
@@ -1109,18 +1119,25 @@ def _candidates(records: list[Record], index: _Index, side: list[int] | None
     """Every pair worth comparing, never all pairs: records that share a key (bounded per
     bucket, see :class:`_Pairs`) or have similar names in one area (:func:`similar_names`)."""
     pairs = _Pairs(records, side)
+    found = pairs.pairs
     for level, buckets in enumerate(index.exact):
         for key, members in buckets.items():
-            if len(members) < 2:
-                continue
-            if len(members) <= _SMALL:
+            if len(members) == 2:  # most buckets: inline (members ascend)
+                i, j = members
+                if side is None or side[i] != side[j]:
+                    found.add((i, j))
+            elif len(members) <= _SMALL:
                 pairs.all(members)
             elif level in (0, 2):
                 pairs.by_name(members, (level, key))
             else:
                 pairs.alike(members)
     for members in index.at.values():  # the same name in one area
-        if len(members) > 1:
+        if len(members) == 2:
+            i, j = members
+            if side is None or side[i] != side[j]:
+                found.add((i, j))
+        elif len(members) > 2:
             pairs.alike(members)
     if side is None:
         similar = similar_names(index.names.get(0, {}))
