@@ -991,11 +991,16 @@ def _window(names: list[str], covered: set[int], side: list[int] | None, loose: 
     """The sorted-neighbourhood method for the names no block pairs with another (not in
     ``covered``): each is compared with the :data:`_WINDOW` names before and after it,
     their words sorted rare first (then alphabetically)."""
-    words = [_sorted_words(n) for n in names]
-    df = Counter(chain.from_iterable(words))
-    rank = df.__getitem__
-    keys = [" ".join(sorted(ws, key=rank)) if len(ws) > 1 else ws[0] if ws else ""
-            for ws in words]
+    words = [n.split() for n in names]
+    rank = Counter(chain.from_iterable(words)).__getitem__
+    keys = []
+    for ws in words:
+        if len(ws) > 1:
+            ws.sort()  # alphabetically, then (a stable sort) rare first
+            ws.sort(key=rank)
+            keys.append(" ".join(ws))
+        else:
+            keys.append(ws[0] if ws else "")
     order = sorted(range(len(names)), key=keys.__getitem__)
     for pos, k in enumerate(order):
         if k in covered:
