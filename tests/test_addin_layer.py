@@ -278,9 +278,43 @@ def test_validate_10k_final_state_matches_annotate(validated_10k) -> None:
     assert book._active is sheet
     summary = book._sheets[1]
     errors = sum(1 for s, _ in marks.values() if s == ERROR)
-    assert xf.cell(summary, "C4") >= errors
+    labels = {xf.cell(summary, f"B{r}"): r for r in range(1, 20)}
+    assert xf.cell(summary, f"C{labels['Fouten']}") >= errors
     assert any(str(f).startswith('=HYPERLINK("#\'Klanten\'!') for f in
                summary._formulas.values())
+
+
+def test_addin_summary_is_the_command_lines_layout(validated_10k) -> None:
+    """The add-in writes the cells of :func:`numnum_xl.summary.build` (the command line's
+    sheet): same sections, words, counts and messages; links as HYPERLINK formulas; the
+    header, section and kind cells styled; the hidden code column hidden."""
+    from numnum_xl import summary as cli_summary
+    from numnum_xl.addin import excel as xl
+
+    book = validated_10k[0]
+    sheet = book._sheets[0]
+    data = xl.read_sheet(book, sheet)
+    report = validate_table(data.table)
+    own = cli_summary.build(data.table, report.findings, sheet="Klanten", file=book.name,
+                            addin=True)
+    summary = book._sheets[1]
+    linked = {ref for ref, _, _ in own.links}
+    compared = 0
+    for r, row in own.cells.items():
+        for c, (value, _style) in row.items():
+            ref = xf.ref(r, c)
+            if r == 2 or ref in linked or value is None:
+                continue  # the time stamp; links are formulas
+            got = xf.cell(summary, ref)
+            assert (got == value or str(got) == str(value)
+                    or (isinstance(value, int) and got == float(value))), (ref, got, value)
+            compared += 1
+    assert compared > 1000
+    assert summary._bold[(1, 1)] and summary._size[(1, 1)] == 14
+    kinds = {xf.cell(summary, f"D{r}"): summary._fills.get((r, 4)) for r in range(1, 400)}
+    assert kinds["Fout"] == sheetmarks.SEVERITY_COLOR[ERROR]
+    assert summary._widths[7] == 0  # the code column, hidden as on the command line's sheet
+    assert summary._col_wrap.get(5)  # messages wrap
 
 
 def test_clear_restores_the_users_fills_and_notes_exactly(validated_10k) -> None:
@@ -522,12 +556,12 @@ def test_map_columns_sheet_drives_validation() -> None:
     book._active = book._sheets[0]
     addin.on_ribbon("nnValidate", book)
     summary = next(s for s in book._sheets if s._name == SUMMARY_SHEET)
-    codes = {v for (r, c), v in summary._values.items() if c == 5}
+    codes = {v for (r, c), v in summary._values.items() if c == 7}
     assert "header.required_missing" in codes and "header.unmapped" not in codes
     mapping_sheet._values[(3, 3)] = "title"  # the user picks the fields in column C
     mapping_sheet._values[(4, 3)] = "last_name"
     addin.on_ribbon("nnValidate", book)
-    codes = {v for (r, c), v in summary._values.items() if c == 5}
+    codes = {v for (r, c), v in summary._values.items() if c == 7}
     assert "header.required_missing" not in codes
 
 

@@ -502,27 +502,28 @@ def write_values(sheet: Any, values: Mapping[str, Any]) -> int:
 
 # --- the summary sheet -------------------------------------------------------------------------
 
-def write_summary(book: Any, data: SheetData, findings: list[Any], lang: str) -> Any:
-    """The sheet ``NumNum-controle``: one bulk write plus a few formatting calls."""
+def write_summary(book: Any, data: SheetData, findings: list[Any], lang: str, *,
+                  name: str = SUMMARY_SHEET, validated: bool = True) -> Any:
+    """The sheet ``NumNum-controle`` (or ``name``) in the command line's layout
+    (:func:`numnum_xl.sheetmarks.summary_plan`): the text columns formatted as text, one bulk
+    write, then one call per style attribute and address."""
     status(book.app, "overzicht schrijven…")
-    tick = Ticker(book.app, "overzicht schrijven", len(findings))
-    plan = sm.summary_plan(data.table, findings, data.name, book.name, lang)
+    plan = sm.summary_plan(data.table, findings, data.name, book.name, lang,
+                           validated=validated)
+    tick = Ticker(book.app, "overzicht schrijven", len(plan.formats) + 2)
     state = find_sheet(book, STATE_SHEET)
-    summary = fresh_sheet(book, SUMMARY_SHEET, before=state)
+    summary = fresh_sheet(book, name, before=state)
     for col in plan.text_columns:
         summary.range(f"{col}:{col}").number_format = "@"
-        tick()
+    tick()
     summary.range("A1").value = plan.grid
     tick()
-    title = summary.range("A1").font
-    title.bold = True
-    title.size = 14
-    summary.range(",".join(plan.bold_cells)).font.bold = True
-    tick()
-    paint(summary, {sm.SEVERITY_COLOR[sev]: refs for sev, refs in plan.severity_cells.items()},
-          tick)
-    for i, width in enumerate(plan.widths, start=1):
-        summary.range((1, i)).column_width = width
+    for address, attribute, value in plan.formats:
+        target = summary.range(address)
+        if attribute.startswith("font."):
+            target = target.font
+            attribute = attribute[len("font."):]
+        setattr(target, attribute, value)
         tick()
     return summary
 

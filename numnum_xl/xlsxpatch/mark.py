@@ -129,22 +129,20 @@ def _info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
 
 
 def own_styles(st: Styles, colours: Mapping[str, str]) -> dict[str, int]:
-    """The named cell formats of our sheets."""
-    bold = st.font(bold=True)
-    names = {
-        "title": st.xf(font=st.font(bold=True, size=14)),
-        "subtitle": st.xf(font=st.font(color="FF595959")),
-        "bold": st.xf(font=bold, top=True),
-        "header": st.xf(font=bold, fill=st.fill("FFD9E1F2"), top=True, wrap=True),
-        "section": st.xf(font=st.font(bold=True, size=12), fill=st.fill("FFD9E1F2")),
-        "top": st.xf(top=True),
-        "wrap": st.xf(top=True, wrap=True),
-        "link": st.xf(font=st.font(color="FF0563C1", underline=True), top=True),
-        "muted": st.xf(font=st.font(color="FF808080"), top=True),
-        "text": st.xf(top=True, num_fmt=49),
-    }
-    for kind, argb in colours.items():
-        names[kind] = st.xf(fill=st.fill(argb), top=True)
+    """The named cell formats of our sheets (described in :data:`numnum_xl.summary.STYLES`;
+    each kind in ``colours`` a fill)."""
+    from numnum_xl.summary import STYLES, style
+
+    names = {}
+    for name in [*STYLES, *colours]:
+        d = style(name, dict(colours))
+        font = 0
+        if d.get("bold") or d.get("size") or d.get("color") or d.get("underline"):
+            font = st.font(bold=d.get("bold", False), size=d.get("size"), color=d.get("color"),
+                           underline=d.get("underline", False))
+        names[name] = st.xf(font=font, fill=st.fill(d["fill"]) if "fill" in d else 0,
+                            top=d.get("top", False), wrap=d.get("wrap", False),
+                            num_fmt=49 if d.get("text") else 0)
     return names
 
 
