@@ -326,7 +326,7 @@ def parse_state(grid: Sequence[Sequence[Any]] | None) -> list[StateRecord]:
             existed=str(existed).strip() not in ("0", "0.0", "", "None", "False"),
             fill=str(fill) if fill else fill_xml(None), original=original,
             written=text if isinstance(text, str) else "",
-            severity=str(severity) if severity in (ERROR, WARNING) else WARNING))
+            severity=str(severity) if severity in SEVERITY_COLOR else WARNING))
     return records
 
 

@@ -378,16 +378,27 @@ def test_validate_keeps_duplicate_marks_and_marks_nothing_on_our_sheets() -> Non
     addin.on_ribbon("nnValidate", book)
     addin.on_ribbon("nnDuplicates", book)
     assert "1 groep" in last_alert(book)
-    notes = xf.notes(sheet)
-    # rows 3, 4 and 5 have the same VAT number (row 3 writes it with prefix and dots)
-    assert notes["C4"][0] == "Duplicaat: ook rij 3, 5 (zelfde btw-nummer; zeker)"
+    notes, fills = xf.notes(sheet), xf.fills(sheet)
+    lavender, red = sheetmarks.SEVERITY_COLOR["duplicate"], sheetmarks.SEVERITY_COLOR[ERROR]
+    # rows 3, 4 and 5 have the same VAT number (row 3 writes it with prefix and dots): the
+    # command line's notes, on the cell that proves it; the whole row in the duplicate colour
+    assert notes["C4"][0] == "Duplicaat van rij 3, 5: zelfde btw-nummer (0403019261)."
     assert notes["C3"][0].startswith("Waarschuwing: ")  # the validation mark …
-    assert notes["C3"][0].endswith("\nDuplicaat: ook rij 4, 5 (zelfde btw-nummer; zeker)")
-    assert "Fout:" in notes["B3"][0]  # … and the other validation marks are kept
+    assert notes["C3"][0].endswith("\nDuplicaat van rij 4, 5: zelfde btw-nummer "
+                                   "(BE 0403.019.261).")
+    assert "Fout:" in notes["B3"][0] and fills["B3"] == red  # … the other validation marks
+    assert all(fills[f"{c}{r}"] == lavender for r in (4, 5) for c in "ABCDEF")
+    assert "A4" not in notes  # the rest of the row is only coloured
     dup_sheet = next(s for s in book._sheets if s._name == sheetmarks.DUPLICATES_SHEET)
-    assert [xf.cell(dup_sheet, f"B{r}") for r in (3, 4, 5)] == [3.0, 4.0, 5.0]
-    addin.on_ribbon("nnValidate", book)
-    assert "Duplicaat: ook rij 3, 4" in xf.notes(sheet)["C5"][0]  # duplicate marks kept
+    groups = next(r for r in range(1, 60) if xf.cell(dup_sheet, f"A{r}") == "Dubbele klanten")
+    assert xf.cell(dup_sheet, f"B{groups + 2}") == "3, 4, 5"  # the summary's group section
+    addin.on_ribbon("nnValidate", book)  # validating again keeps the duplicate marks
+    notes, fills = xf.notes(sheet), xf.fills(sheet)
+    assert notes["C5"][0] == "Duplicaat van rij 3, 4: zelfde btw-nummer (0403019261)."
+    assert "Duplicaat van rij 4, 5" in notes["C3"][0] and fills["A4"] == lavender
+    addin.on_ribbon("nnDuplicates", book)  # and the duplicate check again keeps validation's
+    notes = xf.notes(sheet)
+    assert notes["C3"][0].count("Duplicaat van rij 4, 5") == 1 and "Fout:" in notes["B3"][0]
     book._active = dup_sheet
     addin.on_ribbon("nnValidate", book)
     assert "blad van NumNum" in last_alert(book)

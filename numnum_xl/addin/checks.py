@@ -24,17 +24,50 @@ from numnum_xl import sheetmarks as sm
 from numnum_xl.addin import Stop
 from numnum_xl.addin import excel as xl
 from numnum_xl.findings import ERROR, WARNING
+from numnum_xl.marks import DUPLICATE
+from numnum_xl.summary import WORDS
 
 #: Note prefix and result sheet per online check.
 ONLINE = {"peppol": ("Peppol: ", "NumNum-peppol", "Peppol"),
           "vies": ("VIES: ", "NumNum-vies", "VIES")}
 #: Sheets these buttons add ("Wis markeringen" removes them too).
 SHEETS = tuple(sheet for _, sheet, _ in ONLINE.values())
-#: Every note prefix of a check besides validation (validation keeps these lines).
 _FOUT = " (fout)"
-EXTRA_PREFIXES = ("Duplicaat: ", "Doublon : ", "Duplicate: ",
-                  *(p for p, _, _ in ONLINE.values()),
-                  *(p.rstrip(": ") + _FOUT + ": " for p, _, _ in ONLINE.values()))
+#: The note prefixes of each online check (its warnings, its errors).
+_ONLINE_PREFIXES = {check: (p, p.rstrip(": ") + _FOUT + ": ") for check, (p, _, _)
+                    in ONLINE.items()}
+#: How validation's note lines start, in every language (:func:`numnum_xl.marks.marks_by_cell`:
+#: "Fout: …", "Waarschuwing: …", "Erreur : …"); error lines apart.
+_ERROR_PREFIXES = tuple(w[ERROR] + w["colon"] for w in WORDS.values())
+_VALIDATION_PREFIXES = _ERROR_PREFIXES + tuple(w[WARNING] + w["colon"] for w in WORDS.values())
+
+
+def line_source(line: str) -> str:
+    """Which check wrote a line of one of our notes: ``validation``, an online check
+    (``peppol``, ``vies``) or ``duplicates`` (the rest: the duplicate messages say what they
+    are, "Duplicaat van rij 12: …", "Bestaat al in NumNum: …").
+
+    >>> line_source("Fout: Titel is verplicht maar leeg."), line_source("VIES (fout): x")
+    ('validation', 'vies')
+    >>> line_source("Mogelijk duplicaat van rij 4: zelfde e-mailadres (a@b.be).")
+    'duplicates'
+    """
+    if line.startswith(_VALIDATION_PREFIXES):
+        return "validation"
+    for check, prefixes in _ONLINE_PREFIXES.items():
+        if line.startswith(prefixes):
+            return check
+    return "duplicates"
+
+
+def _kind_of_lines(lines: list[str]) -> str:
+    """The mark of a cell whose note keeps ``lines``: error, duplicate, warning (as
+    :data:`numnum_xl.marks._KIND_RANK` ranks them)."""
+    if any(ln.startswith(_ERROR_PREFIXES) or _FOUT + ":" in ln for ln in lines):
+        return ERROR
+    if any(line_source(ln) == "duplicates" for ln in lines):
+        return DUPLICATE
+    return WARNING
 _SEVERITY = {"error": ERROR, "warning": WARNING}
 
 
@@ -129,22 +162,22 @@ def online_marks(table: Any, results: list[Any], prefix: str) -> dict[str, tuple
 
 
 def kept_marks(records: list[sm.StateRecord], sheet_name: str, *,
-               drop: tuple[str, ...]) -> dict[str, tuple[str, str]]:
-    """Our current marks on ``sheet_name`` without the note lines starting with ``drop``
-    (the check about to run again); a line marked ``(fout)`` keeps the cell red."""
+               drop: str) -> dict[str, tuple[str, str]]:
+    """Our current marks on ``sheet_name`` without the note lines of check ``drop`` (a
+    :func:`line_source`: the check about to run again). A cell the duplicate check only
+    coloured (no note line: the rest of a duplicate row) is kept unless ``drop`` is
+    ``duplicates``."""
     out: dict[str, tuple[str, str]] = {}
+    colour_only = drop != "duplicates"
     for rec in records:
         if rec.sheet != sheet_name:
             continue
-        lines = [ln for ln in sm.ours_of(rec.written, rec.original).split("\n")
-                 if ln and not ln.startswith(drop)]
+        ours = sm.ours_of(rec.written, rec.original)
+        lines = [ln for ln in ours.split("\n") if ln and line_source(ln) != drop]
         if lines:
-            if any(ln.startswith(EXTRA_PREFIXES) for ln in lines) and not any(
-                    not ln.startswith(EXTRA_PREFIXES) for ln in lines):
-                sev = ERROR if any(_FOUT + ":" in ln for ln in lines) else WARNING
-            else:
-                sev = rec.severity
-            out[rec.cell] = (sev, "\n".join(lines))
+            out[rec.cell] = (_kind_of_lines(lines), "\n".join(lines))
+        elif colour_only and rec.severity == DUPLICATE and not ours:
+            out[rec.cell] = (DUPLICATE, "")
     return out
 
 
@@ -156,8 +189,7 @@ def _online(book: Any, check: str, run: Any) -> None:
                                    lambda progress: run(report, lang, progress),
                                    total=data.table.data_rows)
         state = xl.read_state(book)
-        keep = kept_marks(state[1], data.name,
-                          drop=(prefix, prefix.rstrip(": ") + _FOUT + ":"))
+        keep = kept_marks(state[1], data.name, drop=check)
         marks = sm.merge_marks(keep, online_marks(data.table, results, prefix))
         xl.apply_marks(book, data, marks, state=state)
         sheet = xl.fresh_sheet(book, sheet_name)
