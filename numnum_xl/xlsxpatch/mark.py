@@ -134,12 +134,16 @@ def own_styles(st: Styles, colours: Mapping[str, str]) -> dict[str, int]:
     from numnum_xl.summary import STYLES, style
 
     names = {}
+    fonts: dict[tuple, int] = {}
     for name in [*STYLES, *colours]:
         d = style(name, dict(colours))
         font = 0
-        if d.get("bold") or d.get("size") or d.get("color") or d.get("underline"):
-            font = st.font(bold=d.get("bold", False), size=d.get("size"), color=d.get("color"),
-                           underline=d.get("underline", False))
+        look = (d.get("bold", False), d.get("size"), d.get("color"), d.get("underline", False))
+        if any(look):
+            if look not in fonts:
+                fonts[look] = st.font(bold=look[0], size=look[1], color=look[2],
+                                      underline=look[3])
+            font = fonts[look]
         names[name] = st.xf(font=font, fill=st.fill(d["fill"]) if "fill" in d else 0,
                             top=d.get("top", False), wrap=d.get("wrap", False),
                             num_fmt=49 if d.get("text") else 0)
