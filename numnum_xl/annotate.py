@@ -70,6 +70,7 @@ from numnum_xl.marks import (
     COLOUR_ONLY,
     DUPLICATE,
     DUPLICATE_RGB,
+    DUPLICATES_SHEET,
     ERROR_RGB,
     FIXED,
     FIXED_RGB,
@@ -391,7 +392,7 @@ def _own_sheets(path: Path) -> _Ours:
                     if saved and saved.summary:
                         named, token = saved.summary[0], saved.summary[1]
             for name in entries:
-                if not name.startswith(SUMMARY_SHEET):
+                if not name.startswith((SUMMARY_SHEET, DUPLICATES_SHEET)):
                     continue
                 first = _calamine_rows(path, name, 1)
                 row1 = [str(v) for v in (first[0] if first else [])]

@@ -24,6 +24,8 @@ NOTE_AUTHOR = "NumNum"
 #: The line between the user's own note text and ours.
 NOTE_SEPARATOR = "— NumNum —"
 SUMMARY_SHEET = "NumNum-controle"
+#: The add-in's list of duplicate groups (the summary's layout, see :mod:`numnum_xl.summary`).
+DUPLICATES_SHEET = "NumNum-duplicaten"
 #: Very hidden sheet recording each marked cell's original fill and note.
 STATE_SHEET = "_numnum"
 ERROR_RGB = "FFFFC7CE"

@@ -43,6 +43,7 @@ from numnum_xl.findings import ERROR, WARNING, Finding
 from numnum_xl.marks import (
     DUPLICATE,
     DUPLICATE_RGB,
+    DUPLICATES_SHEET,
     ERROR_RGB,
     FIXED,
     FIXED_RGB,
@@ -63,7 +64,6 @@ STATE_HEADER = ("sheet", "cell", "existed", "fill", "comment", "written", "sever
 #: Sheets the add-in adds; none of them is ever validated, fixed or marked.
 MAPPING_SHEET = "NumNum-koppeling"
 SETTINGS_SHEET = "NumNum-instellingen"
-DUPLICATES_SHEET = "NumNum-duplicaten"
 #: Sheets "Wis markeringen" removes (with the state sheet).
 REPORT_SHEETS = (SUMMARY_SHEET, DUPLICATES_SHEET)
 OWN_SHEETS = frozenset({SUMMARY_SHEET, STATE_SHEET, MAPPING_SHEET, SETTINGS_SHEET,
@@ -242,11 +242,16 @@ def restored_note(current: str | None, original: Sequence[str] | None,
 
 
 def ours_of(written: str, original: Sequence[str] | None) -> str:
-    """Our part of a note we wrote (without the user's text above the separator)."""
+    """Our part of a note we wrote (without the user's text above the separator); nothing
+    when the cell kept the user's own note (a mark that only coloured it).
+
+    >>> ours_of("mijn notitie", ["mijn notitie", "An"]), ours_of("Fout: x", None)
+    ('', 'Fout: x')
+    """
     if original is None:
         return written
     i = written.find("\n" + NOTE_SEPARATOR + "\n")
-    return written[i + len(NOTE_SEPARATOR) + 2:] if i >= 0 else written
+    return written[i + len(NOTE_SEPARATOR) + 2:] if i >= 0 else ""
 
 
 # --- the state sheet ---------------------------------------------------------------------------
@@ -413,9 +418,10 @@ def summary_plan(table: Table, findings: Sequence[Finding], sheet: str, source: 
             grid[r - 1][c - 1] = value
             if style:
                 styles.setdefault(style, []).append(cell_ref(r, c))
-    for ref, _location, shown in own.links:
+    for ref, location, _tip in own.links:
         r, c = parse_ref(ref)
-        grid[r - 1][c - 1] = hyperlink_formula(sheet, shown or ref)
+        target = location.rpartition("!")[2]
+        grid[r - 1][c - 1] = hyperlink_formula(sheet, target)
     formats = _style_formats(styles)
     for c, width in sorted(own.widths.items()):
         formats.append((f"{column_letter(c)}:{column_letter(c)}", "column_width",
@@ -430,8 +436,8 @@ _ATTRIBUTES = (("bold", "font.bold"), ("size", "font.size"), ("color", "font.col
 
 
 def _style_formats(styles: Mapping[str, list[str]]) -> list[tuple[str, str, Any]]:
-    """Per style and attribute, the addresses to set (:func:`style_addresses`); colours as
-    RGB. A wrapped style that covers most of a column wraps the whole column (one call)."""
+    """Per style and attribute, the addresses to set (:func:`style_addresses`: a run down a
+    column is one call); colours as RGB."""
     from numnum_xl.marks import DUPLICATE_RGB, ERROR_RGB, FIXED_RGB, WARNING_RGB
     from numnum_xl.summary import style
 
@@ -447,11 +453,7 @@ def _style_formats(styles: Mapping[str, list[str]]) -> list[tuple[str, str, Any]
                 continue
             if key in ("color", "fill"):
                 value = rgb(value)
-            targets = addresses
-            if key == "wrap" and len(refs) > 20:
-                targets = sorted({f"{column_letter(c)}:{column_letter(c)}"
-                                  for c in column_runs(parse_ref(r) for r in refs)})
-            out.extend((address, attribute, value) for address in targets)
+            out.extend((address, attribute, value) for address in addresses)
     return out
 
 
@@ -482,6 +484,24 @@ def style_addresses(refs: Iterable[str], run: int = 3) -> list[str]:
 
 
 # --- marks -------------------------------------------------------------------------------------
+
+def whole_rows(marks: Mapping[str, tuple[str, str]], first_col: int, last_col: int,
+               kind: str = DUPLICATE) -> dict[str, tuple[str, str]]:
+    """``marks`` plus a colour-only mark of ``kind`` on every cell (columns ``first_col`` to
+    ``last_col``) of each row that has a ``kind`` mark: a duplicate's whole row keeps its
+    colour when validation re-marks the cells in it.
+
+    >>> whole_rows({"B3": ("duplicate", "Duplicaat van rij 5."), "A4": ("error", "x")}, 1, 3)
+    {'B3': ('duplicate', 'Duplicaat van rij 5.'), 'A4': ('error', 'x'), 'A3': ('duplicate', ''), \
+'C3': ('duplicate', '')}
+    """
+    out = dict(marks)
+    rows = {parse_ref(ref)[0] for ref, (k, _) in marks.items() if k == kind}
+    for row in sorted(rows):
+        for col in range(first_col, last_col + 1):
+            out.setdefault(cell_ref(row, col), (kind, ""))
+    return out
+
 
 # --- settings ----------------------------------------------------------------------------------
 

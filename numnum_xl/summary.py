@@ -291,8 +291,10 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
     with ``numnum-xl clear``). The command line writes it as XML
     (:mod:`numnum_xl.xlsxpatch.mark`), the add-in through Excel
     (:func:`numnum_xl.sheetmarks.summary_plan`): one layout for both."""
+    from numnum_xl.marks import COLOUR_ONLY
     from numnum_xl.xlsxpatch.ownsheet import OwnSheet
 
+    findings = [f for f in findings if f.code not in COLOUR_ONLY]  # they only colour
     lang = lang if lang in WORDS else "nl"
     t = WORDS[lang]
     sh = OwnSheet()

@@ -314,7 +314,10 @@ def test_addin_summary_is_the_command_lines_layout(validated_10k) -> None:
     kinds = {xf.cell(summary, f"D{r}"): summary._fills.get((r, 4)) for r in range(1, 400)}
     assert kinds["Fout"] == sheetmarks.SEVERITY_COLOR[ERROR]
     assert summary._widths[7] == 0  # the code column, hidden as on the command line's sheet
-    assert summary._col_wrap.get(5)  # messages wrap
+    wrapped = {(r, c) for (r, c), on in summary._wrap.items() if on}
+    messages = {(r, 5) for r, row in own.cells.items() if row.get(5, (None, None))[1] == "wrap"}
+    assert messages and messages <= wrapped  # messages wrap …
+    assert (1, 1) not in wrapped and (2, 1) not in wrapped  # … the title lines do not
 
 
 def test_clear_restores_the_users_fills_and_notes_exactly(validated_10k) -> None:
@@ -806,3 +809,51 @@ def test_every_button_dispatches_without_an_unexpected_error(sandbox, tmp_path: 
         assert new, control_id
         assert not any("Er ging iets mis" in a["prompt"] for a in new), (control_id, new)
     assert os.listdir(tmp_path)  # exports and the journal went beside the workbook
+
+
+# --- duplicates and validation on one sheet, run after run (review of the shared marks) -------
+
+def test_duplicate_rows_user_notes_and_multi_line_messages_survive_every_run(
+        tmp_path: Path) -> None:
+    lavender, orange = sheetmarks.SEVERITY_COLOR["duplicate"], sheetmarks.SEVERITY_COLOR[
+        "warning"]
+    grid = [[*row, addr] for row, addr in zip(
+        [*SMALL, ["Garage Peeters", "Peeters", "0403019261", "BE", "BE", "info@garage.be"]],
+        ["address", "Kerkstraat 1", "Markt 2", "Kerkstraat 1\n9000 Gent ", "Dorp 3"],
+        strict=True)]
+    book = xf.make_book({"Klanten": grid})
+    sheet = book._sheets[0]
+    xf.set_note(sheet, "F5", "mijn notitie", "An")  # the user's note in a duplicate row
+    addin.on_ribbon("nnValidate", book)
+    addin.on_ribbon("nnDuplicates", book)
+    addin.on_ribbon("nnValidate", book)
+    notes, fills = xf.notes(sheet), xf.fills(sheet)
+    # a colour-only cell keeps the user's note as it is (not taken for ours, not doubled)
+    assert notes["F5"] == ("mijn notitie", "An") and fills["F5"] == lavender
+    # a message whose value holds a line break stays one validation mark, not a duplicate
+    assert notes["G4"][0].startswith("Waarschuwing: ") and "\n9000 Gent" in notes["G4"][0]
+    assert fills["G4"] == lavender  # row 4 is a duplicate row: the row's colour wins …
+    assert fills.get("G2") != lavender  # … and nothing outside the duplicate rows turns lavender
+    # the error cell of a duplicate row goes back to the row's colour once fixed
+    assert fills["B3"] == sheetmarks.SEVERITY_COLOR[ERROR]
+    xf.put(sheet, [["Smet"]], "B3")
+    addin.on_ribbon("nnValidate", book)
+    fills = xf.fills(sheet)
+    assert all(fills[f"{c}3"] == lavender for c in "ABCDG"), fills
+    # the duplicates sheet lists the groups and the notes, not every coloured cell
+    dup_sheet = next(s for s in book._sheets if s._name == sheetmarks.DUPLICATES_SHEET)
+    codes = {v for (r, c), v in dup_sheet._values.items() if c == 7}
+    assert "duplicate.vat_id" in codes and "duplicate.row" not in codes
+    # a multi-line warning outside a duplicate row keeps its own colour run after run
+    grid2 = [SMALL[0] + ["address"], SMALL[1] + ["Kerkstraat 1\n9000 Gent "]]
+    book2 = xf.make_book({"Klanten": grid2})
+    addin.on_ribbon("nnValidate", book2)
+    addin.on_ribbon("nnValidate", book2)
+    assert xf.fills(book2._sheets[0])["G2"] == orange
+    # numnum-xl clear on the workbook removes the duplicates sheet too
+    path = tmp_path / "k.xlsx"
+    _to_xlsx(book, path)
+    cli_clear(path, backup=False)
+    assert load_workbook(path).sheetnames == ["Klanten"]
+    ws = load_workbook(path)["Klanten"]
+    assert ws["F5"].comment.text == "mijn notitie" and ws["A4"].fill.patternType is None

@@ -95,6 +95,8 @@ def mark_findings(book: Any, data: xl.SheetData, findings: list[Any], lang: str,
     write the summary sheet."""
     state = xl.read_state(book)
     kept = _kept_marks(state[1], data.name, duplicates=True)
+    table = data.table
+    kept = sm.whole_rows(kept, table.first_col, table.first_col + len(table.headers) - 1)
     marks = sm.merge_marks(marks_by_cell(findings, lang), kept)
     xl.status(book.app, f"{_n(len(marks), 'cel', 'cellen')} markeren…")
     result = xl.apply_marks(book, data, marks, state=state)
