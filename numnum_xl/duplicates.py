@@ -811,14 +811,9 @@ class _Index:
         words in :data:`COMMON_WORD_SHARE` of the names and at least :data:`SHARED_EMAIL`."""
         shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL)
         all_names = [n for by_area in self.names.values() for ns in by_area.values() for n in ns]
-        df = Counter(chain.from_iterable(map(_word_set, all_names)))
+        df = Counter(chain.from_iterable({*n.split()} for n in all_names))
         least = max(SHARED_EMAIL, COMMON_WORD_SHARE * len(all_names))
         return Context(shared, frozenset(w for w, k in df.items() if k >= least))
-
-
-@lru_cache(maxsize=262144)
-def _word_set(name: str) -> frozenset[str]:
-    return frozenset(name.split())
 
 
 @lru_cache(maxsize=262144)
