@@ -901,7 +901,7 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             names, side = list(ours), None
         found = []
         keys = [_name_keys(n) for n in names]
-        for k, j in _name_candidates(names, side, one_off, loose):
+        for k, j in _name_candidates(names, side, one_off, loose, keys):
             (sa, fa), (sb, fb) = keys[k], keys[j]
             if not (fuzz.ratio(sa, sb, score_cutoff=cutoff)
                     or fuzz.ratio(fa, fb, score_cutoff=cutoff)):
@@ -922,8 +922,8 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
 
 
 def _name_candidates(names: list[str], side: list[int] | None,
-                     one_off: dict[str, frozenset[str]],
-                     loose: float) -> set[tuple[int, int]]:
+                     one_off: dict[str, frozenset[str]], loose: float,
+                     keys: list[tuple[str, str]]) -> set[tuple[int, int]]:
     """The pairs (k, j), k < j, of one area's ``names`` worth comparing (see
     :func:`similar_names`); with ``side``, only pairs across the two sides."""
     by_word: dict[str, list[int]] = defaultdict(list)
@@ -941,7 +941,7 @@ def _name_candidates(names: list[str], side: list[int] | None,
             candidates.update(combinations(members, 2))
     present = set(rare)
     common = by_word.keys() - present
-    by_words: dict[tuple[str, ...], list[int]] | None = None
+    by_words: dict[str, list[int]] | None = None
     for w in present & one_off.keys():  # one letter off (iterates over the smaller)
         members = rare[w]
         near = one_off[w]
@@ -951,12 +951,12 @@ def _name_candidates(names: list[str], side: list[int] | None,
                 candidates.update((k, j) if k < j else (j, k)
                                   for k in members for j in others)
         for x in near & common:  # "berzekeringen peeters": the name with "verzekeringen"
-            if by_words is None:
+            if by_words is None:  # the names by their words sorted (:func:`_name_keys`)
                 by_words = defaultdict(list)
-                for k, n in enumerate(names):
-                    by_words[_sorted_words(n)].append(k)
+                for k, (sorted_key, _joined) in enumerate(keys):
+                    by_words[sorted_key].append(k)
             for k in members:
-                twin = tuple(sorted(x if t == w else t for t in _sorted_words(names[k])))
+                twin = " ".join(sorted(x if t == w else t for t in keys[k][0].split()))
                 for j in by_words.get(twin, ()):
                     if j != k:
                         candidates.add((k, j) if k < j else (j, k))
@@ -970,29 +970,23 @@ def _name_candidates(names: list[str], side: list[int] | None,
     if len(names) > 2:
         covered = {k for pair in candidates for k in pair}
         if len(covered) < len(names):
-            _window(names, covered, side, loose, candidates)
+            _window(names, covered, side, loose, candidates, keys)
     elif len(names) == 2 and (side is None or side[0] | side[1] == 3):
         candidates.add((0, 1))
     return candidates
 
 
-@lru_cache(maxsize=262144)
-def _sorted_words(name: str) -> tuple[str, ...]:
-    return tuple(sorted(name.split()))
-
-
 def _window(names: list[str], covered: set[int], side: list[int] | None, loose: float,
-            candidates: set[tuple[int, int]]) -> None:
+            candidates: set[tuple[int, int]], sorted_keys: list[tuple[str, str]]) -> None:
     """The sorted-neighbourhood method for the names no block pairs with another (not in
     ``covered``): each is compared with the :data:`_WINDOW` names before and after it,
     their words sorted rare first (then alphabetically)."""
-    words = [n.split() for n in names]
+    words = [sk.split() for sk, _joined in sorted_keys]  # alphabetically (_name_keys)
     rank = Counter(chain.from_iterable(words)).__getitem__
     keys = []
     for ws in words:
         if len(ws) > 1:
-            ws.sort()  # alphabetically, then (a stable sort) rare first
-            ws.sort(key=rank)
+            ws.sort(key=rank)  # a stable sort: rare first, then alphabetically
             keys.append(" ".join(ws))
         else:
             keys.append(ws[0] if ws else "")
