@@ -59,7 +59,9 @@ Nothing here compares all pairs: exact keys go through dict indexes, and a bucke
 a few records sharing a key is linked per VAT number and, for an external ID or email
 address, per similar name (:class:`_Pairs`); a name is compared only with names of the same
 area (the postcodes and cities that records connect) that share a rare word with it, or a
-rare word one letter off, or that sort next to it (:func:`similar_names`).
+rare word one letter off, or that are it with a rare word one letter off a common one, or
+that sort next to it (:func:`similar_names`). One-letter-off words are found once per run
+over the distinct words of all areas (:func:`_one_off`).
 
 >>> a = record_from_values(0, {"title": "Bakkerij Janssens BV", "vat_id": "BE 0403.019.261",
 ...                            "address_zip": "9000", "address_city": "Gent",
