@@ -251,6 +251,24 @@ def test_similar_names_are_told_apart_by_their_own_words() -> None:
     assert compare(a, typo, common).reason == "name"
 
 
+def test_a_typo_in_a_common_word_is_still_compared() -> None:
+    """In a crowded town neither "verzekeringen" nor "peeters" is rare, and they sort far from
+    "berzekeringen peeters": the name with the rare word one letter off a common one is
+    compared with the name that has the common word."""
+    families = ["claes", "dubois", "evers", "fontaine", "goossens", "hermans", "jacobs",
+                "lambert", "maes", "mertens", "michiels", "lemmens", "segers", "smets",
+                "thys", "wuyts", "cools", "baert", "denis", "geerts", "moens", "deprez",
+                "collard", "dierckx", "wijns"]
+    trades = ["garage", "kapsalon", "slagerij", "drukkerij", "frituur", "optiek", "immo",
+              "apotheek", "bloemen", "elektro", "fietsen", "dakwerken", "transport", "wasserij",
+              "loodgieterij", "architect", "boekhandel", "brasserie", "bouwbedrijf", "haarmode",
+              "tuinaanleg", "schilderwerken", "interieur", "juwelier", "keukens"]
+    names = ([f"verzekeringen {f}" for f in families] + [f"{t} peeters" for t in trades]
+             + ["verzekeringen peeters", "berzekeringen peeters"])
+    pairs = {(a, b) for _area, a, b, _s in dup.similar_names({"gent": names})}
+    assert ("verzekeringen peeters", "berzekeringen peeters") in pairs
+
+
 def test_the_context_is_taken_from_the_rows() -> None:
     rows = [rec(i, title=f"Kapsalon {name}", address_zip=str(1000 + i))
             for i, name in enumerate(("Wouters", "Lemmens", "Maes", "Claes", "Peeters"))]
