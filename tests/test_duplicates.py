@@ -784,3 +784,33 @@ def test_push_skips_certain_and_asks_about_probable(tmp_path: Path, sandbox) -> 
                           "--waarschijnlijk", "send"], capture_output=True, text=True,
                          timeout=120, cwd=tmp_path, env=env_for(tmp_path, **env))
     assert "--waarschijnlijk versturen: ze worden toch verstuurd" in res.stdout, res.stderr
+
+
+def test_a_huge_group_names_a_few_rows_per_note(tmp_path: Path) -> None:
+    """One VAT number on 400 rows (a bookkeeper's own number filled down a column): one group,
+    every note names 10 other rows and counts the rest - writing every row into every row's
+    note was quadratic (20,000 such rows: over 18 GB and no end)."""
+    from numnum_xl.commands.duplicates import OTHER_ROWS_SHOWN
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Naam", "BTW-nummer", "Gemeente", "E-mail"])
+    for i in range(400):
+        ws.append([f"Klant {i} BV", "0403019261", "Gent", f"k{i}@x{i}.be"])
+    path = tmp_path / "k.xlsx"
+    wb.save(path)
+    out = tmp_path / "k.dup.xlsx"
+    res = subprocess.run([sys.executable, "-m", "numnum_xl", "duplicates", str(path), "-o",
+                          str(out)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1, res.stderr
+    notes = [c.comment.text for row in load_workbook(out)["Sheet"].iter_rows() for c in row
+             if c.comment]
+    assert sum("btw-nummer" in t for t in notes) == 400
+    counted = 0
+    for text in notes:  # the VAT cell's note and the name cell's "linked through others"
+        named = text.split("rij ", 1)[1].split(":")[0].split(", ")
+        assert len(named) <= OTHER_ROWS_SHOWN + 1, text
+        if len(named) == OTHER_ROWS_SHOWN + 1:
+            assert named[-1].startswith("… +"), text
+            counted += 1
+    assert counted > 300  # the rest of the group counted, not listed

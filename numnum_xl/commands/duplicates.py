@@ -253,7 +253,7 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
     numbers = table.row_numbers
     out: list[Finding] = []
     noted: dict[int, set[str]] = defaultdict(set)
-    others: dict[int, set[int]] = defaultdict(set)
+    others: dict[int, str] = {}
 
     def add(r: int, reason: str, code: str, params: dict[str, Any]) -> None:
         key, cell = _key_cell(table, mapping, reason, r)
@@ -268,8 +268,9 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
         for a, m in g.links:
             direct[a].append((m.ref, m))
             direct[m.ref].append((a, m))
+        members = sorted(numbers[o] for o in g.refs)
         for r in g.refs:
-            others[r].update(numbers[o] for o in g.refs if o != r)
+            others[r] = rows_text(members, skip={numbers[r]})
             same: dict[str, list[int]] = defaultdict(list)
             for other, m in sorted(direct[r], key=lambda t: numbers[t[0]]):
                 score = _similarity(values[r], values[other]) if m.reason == "name" else 1.0
@@ -280,18 +281,16 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
                 else:
                     same[m.reason].append(numbers[other])
             for reason, rows in same.items():
-                add(r, reason, f"duplicate.{reason}",
-                    {"other": ", ".join(map(str, sorted(set(rows))))})
-            linked = {o for o, _m in direct[r]} | {r}
-            rest = sorted(numbers[o] for o in g.refs if o not in linked)
-            if rest:
-                add(r, "name", "duplicate.chain", {"other": ", ".join(map(str, rest))})
+                add(r, reason, f"duplicate.{reason}", {"other": rows_text(sorted(set(rows)))})
+            linked = {numbers[o] for o, _m in direct[r]} | {numbers[r]}
+            if len(linked) < len(members):
+                add(r, "name", "duplicate.chain", {"other": rows_text(members, skip=linked)})
     for r, m in existing.items():
         contact = contacts.get(str(m.ref), {})
         add(r, m.reason, f"existing.{m.reason}", {"id": m.ref, "name": _title(contact)})
     # the whole row in the duplicate colour; the notes stay on the cells above
     for r in sorted(set(noted) | set(others)):
-        other = ", ".join(map(str, sorted(others[r]))) or "-"
+        other = others.get(r) or "-"
         for j in range(len(table.headers)):
             cell = table.cell(r, j)
             if cell not in noted[r]:
@@ -300,9 +299,34 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
     for g in (result or {}).get("groups", []):
         out.append(Finding(g["rows"][0], None, None, DUPLICATE,
                            f"duplicate.group.{g['reason']}.{g['confidence']}",
-                           {"rows": ", ".join(map(str, g["rows"]))}))
+                           {"rows": rows_text(g["rows"], shown=GROUP_ROWS_SHOWN)}))
     out.sort(key=sort_key)
     return out
+
+
+#: How many other rows a note names, and a group line of the summary (the rest counted).
+OTHER_ROWS_SHOWN = 10
+GROUP_ROWS_SHOWN = 50
+
+
+def rows_text(rows: list[int], *, skip: set[int] = frozenset(),  # type: ignore[assignment]
+              shown: int = OTHER_ROWS_SHOWN) -> str:
+    """Sorted sheet rows as a note names them: the first ``shown`` (``skip``: rows of
+    ``rows`` to leave out), the rest counted - a group of 20,000 rows with one VAT number
+    must not write every row into every row's note.
+
+    >>> rows_text([3, 5, 8]), rows_text(list(range(2, 30)), skip={2}, shown=3)
+    ('3, 5, 8', '3, 4, 5, … +24')
+    """
+    head: list[int] = []
+    for row in rows:
+        if row in skip:
+            continue
+        if len(head) == shown:
+            break
+        head.append(row)
+    rest = len(rows) - len(skip) - len(head)
+    return ", ".join(map(str, head)) + (f", … +{rest}" if rest > 0 else "")
 
 
 def _write(args: argparse.Namespace, table, found) -> Path | str:
