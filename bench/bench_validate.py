@@ -457,10 +457,19 @@ def bench_size(n: int, out: Path, repeat: int) -> dict[str, Any]:
 # memory: annotating a sheet of (nearly) the grid's full height
 
 
-def write_big_sheet(path: Path, rows: int) -> None:
+def write_big_sheet(path: Path, rows: int, wide: bool = False) -> None:
     """A workbook of ``rows`` data rows + header, written as XML directly (seconds, not the
-    minutes openpyxl needs), with shared strings for the header only."""
-    heads = ["title", "last_name", "vat_id", "email", "address_zip"]
+    minutes openpyxl needs), text as inline strings.
+
+    Narrow (5 columns): the same customer on every row, its VAT number stored as a number and
+    no VAT-country column: two findings on every row, the worst case for the findings.
+    ``wide`` (22 columns, what a customer list really holds): rows of
+    ``demo.customers(2000, seed=1, fault_rate=0.05)`` in turn, each made distinct: its own
+    name, valid VAT number, e-mail, phone, mobile, valid IBAN and Extern ID, so about 5 % of the
+    rows carry a planted fault and the distinct values are as many as the rows.
+    """
+    heads = WIDE_COLUMNS if wide else ["title", "last_name", "vat_id", "email", "address_zip"]
+    pool = _wide_pool() if wide else []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",
                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
@@ -487,19 +496,73 @@ def write_big_sheet(path: Path, rows: int) -> None:
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
                      b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                     b'<row r="1">' + b"".join(
-                         b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>'
-                         % (chr(65 + i).encode(), h.encode()) for i, h in enumerate(heads))
-                     + b"</row>")
+                     + _xml_row(1, heads))
             for start in range(2, rows + 2, 10_000):
+                stop = min(start + 10_000, rows + 2)
+                if wide:
+                    fh.write(b"".join(_xml_row(r, _wide_row(pool, r)) for r in range(start, stop)))
+                    continue
                 fh.write(b"".join(
                     b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Klant %d</t></is></c>'
                     b'<c r="B%d" t="inlineStr"><is><t>Janssens</t></is></c><c r="C%d">'
                     b'<v>403019261</v></c><c r="D%d" t="inlineStr"><is><t>k%d@voorbeeld.be'
                     b'</t></is></c><c r="E%d"><v>9000</v></c></row>'
-                    % (r, r, r, r, r, r, r, r) for r in range(start, min(start + 10_000,
-                                                                         rows + 2))))
+                    % (r, r, r, r, r, r, r, r) for r in range(start, stop)))
             fh.write(b"</sheetData></worksheet>")
+
+
+#: The columns of the wide big sheet: what a customer list usually fills.
+WIDE_COLUMNS = ["title", "last_name", "first_name", "company_type", "vat_id", "vat_country_code",
+                "address", "address_zip", "address_city", "address_country", "email",
+                "telephone", "cellphone", "iban_country_code", "iban", "bic", "doc_language",
+                "vat_percentage", "vat_shifted", "payment_term", "auto_reminder", "external_id"]
+
+
+def _wide_pool() -> list[dict[str, Any]]:
+    from numnum_xl.demo import customers
+
+    return customers(2000, seed=1, fault_rate=0.05)[0]
+
+
+def _wide_row(pool: list[dict[str, Any]], r: int) -> list[Any]:
+    """Row ``r`` of the wide sheet: a pool customer with its own identifiers (all valid)."""
+    row = dict(pool[r % len(pool)])
+    row["title"] = f"{row['title']} {r}" if row.get("title") else None
+    if row.get("vat_id") and str(row["vat_id"]).isdigit() and len(str(row["vat_id"])) == 10:
+        base = 2_000_000 + r
+        row["vat_id"] = f"0{base:07d}{97 - base % 97:02d}"
+    if row.get("email") and "@" in str(row["email"]):
+        user, _, host = str(row["email"]).partition("@")
+        row["email"] = f"{user}.{r}@{host}"
+    if row.get("telephone"):
+        row["telephone"] = f"+32 9 {200 + r // 10_000 % 800} {r // 100 % 100:02d} {r % 100:02d}"
+    if row.get("cellphone"):
+        row["cellphone"] = f"+32 47{r % 10} {r // 10 % 100:02d} {r // 1000 % 100:02d} " \
+                           f"{r // 100_000 % 100:02d}"
+    iban = row.get("iban")
+    if iban and str(iban).startswith("BE") and len(str(iban)) == 16:
+        bank = str(iban)[4:7]
+        first = int(f"{bank}{r % 10_000_000:07d}")
+        bban = f"{first:010d}{first % 97 or 97:02d}"
+        row["iban"] = f"BE{98 - int(bban + '111400') % 97:02d}{bban}"
+    row["external_id"] = f"K{r:07d}"
+    return [row.get(k) for k in WIDE_COLUMNS]
+
+
+def _xml_row(r: int, values: list[Any]) -> bytes:
+    from xml.sax.saxutils import escape
+
+    cells = []
+    for j, v in enumerate(values):
+        ref = f"{chr(65 + j)}{r}"
+        if v is None:
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+        else:
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
+                         f"{escape(str(v))}</t></is></c>")
+    return f'<row r="{r}">{"".join(cells)}</row>'.encode()
 
 
 def memory_child(path: Path, n: int, out: Path) -> dict[str, Any]:
