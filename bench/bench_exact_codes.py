@@ -23,7 +23,8 @@ measures:
   paused, whose full collections walk every live object: the algorithm's own growth.
 
 CPU seconds are user + system of the command's process and its waited-for children (the forked
-validation workers), from ``os.wait4``; the peak memory is the largest max RSS among them. Runs
+validation workers), from ``os.wait4``; the peak memory is the largest summed PSS of the
+command's process tree, sampled from ``/proc`` (``bench/procstat.py``). Runs
 are interleaved (every size and stage once, then again, ``--repeat`` times); each figure is the
 median. The table prints each size's CPU and wall seconds and the growth between the smallest
 and the largest size beside the growth of the rows: linear work grows like the rows
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from numnum_xl.demo import customers
 from numnum_xl.exact.codes import CodeRegister, assign
@@ -83,24 +85,25 @@ def timed(fn) -> tuple[float, float, object]:
 
 
 def run_command(xlsx: Path, register: Path, fresh: bool) -> dict[str, float]:
-    """One whole ``exact relaties`` process: CPU (with its children), wall, peak RSS."""
+    """One whole ``exact relaties`` process: CPU (with its children), wall, peak memory."""
+    import tempfile
+
+    from procstat import run_measured
+
     out = xlsx.with_suffix(".relaties.csv")
     copy = xlsx.with_name(xlsx.stem + ".gecontroleerd.xlsx")
     for p in (out, copy) + ((register,) if fresh else ()):
         p.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "numnum_xl", "exact", "relaties", str(xlsx), str(out),
            "--register", str(register)]
-    w0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            cwd=Path(__file__).resolve().parents[1])
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - w0
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1) or not out.exists():
-        raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{err[-3000:]}")
-    return {"cpu": usage.ru_utime + usage.ru_stime, "wall": wall,
-            "peak_mb": usage.ru_maxrss / 1024}
+    with tempfile.TemporaryFile() as err:
+        got = run_measured(cmd, stdout=subprocess.DEVNULL, stderr=err,
+                           cwd=Path(__file__).resolve().parents[1])
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    if got["rc"] not in (0, 1) or not out.exists():
+        raise SystemExit(f"{' '.join(cmd)} failed ({got['rc']}):\n{text[-3000:]}")
+    return {"cpu": got["cpu"], "wall": got["s"], "peak_mb": got["tree_pss_mb"]}
 
 
 def profile(xlsx: Path, register: Path) -> None:
@@ -203,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             verdict = f"  target <= {allowed:.0f}x: {'MET' if growth <= allowed else 'NOT MET'}"
         print(f"{stage:26}{cells}   {growth:6.1f}x{verdict}")
         if "peak_mb" in per[sizes[0]][0]:
-            print(f"{'  peak memory':26}" + "".join(f"{med[n]['peak_mb']:>21.0f} MB   "
+            print(f"{'  peak memory (PSS)':26}" + "".join(f"{med[n]['peak_mb']:>21.0f} MB   "
                                                      for n in sizes))
     return 0
 

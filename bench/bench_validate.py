@@ -27,9 +27,13 @@ process would not be what a user gets):
 Runs are interleaved (every stage once, then every stage again, ``--repeat`` times) and each
 figure is the median. CPU seconds are user + system of the process and the children it
 waited for (forked workers included): on a shared machine read the CPU columns; wall clock is
-printed beside them. ``--memory-rows`` adds the peak memory (max RSS) of annotating a
-generated sheet of that many rows (the sheet is written as XML directly, findings are
-synthetic: one flagged cell in twenty rows).
+printed beside them. ``--memory-rows M`` writes M-row sheets as XML directly (``narrow``:
+5 columns, two findings on every row, the worst case for findings; ``wide``: 22 columns of
+distinct customers, about 5 % with a fault; ``--memory-sheets``) and measures on each: the
+annotate step alone with synthetic findings (max RSS), the real ``validate --json`` and
+``validate -o COPY`` as whole processes (peak memory of the process tree, sampled from /proc:
+``bench/procstat.py``; targets for 1,048,575 rows: 1 GB and 2 GB), and where the memory of
+reading + validating goes (tracemalloc's top allocation sites, bytes per row).
 """
 
 from __future__ import annotations
@@ -60,6 +64,9 @@ except ImportError:  # not on Windows: CPU time of this process only
 
 #: The annotated copy may cost at most this many times the floor beyond validating.
 TARGET_COPY_VS_FLOOR = 3.0
+#: Peak memory (MB, the command's process tree) for 1,048,575 rows: validate --json, -o COPY.
+TARGET_JSON_MB = 1024
+TARGET_COPY_MB = 2048
 FAULT_RATE = 0.05
 PACKAGES = ("numnum-xl", "openpyxl", "python-calamine", "frictionless", "python-stdnum",
             "phonenumbers", "pycountry", "email-validator", "rapidfuzz")
@@ -344,6 +351,8 @@ def _child(stage: str, path: Path, n: int, out: Path) -> dict[str, Any]:
         return {"s": s, "cpu": cpu, "findings": len(report.findings)}
     if stage == "memory":
         return memory_child(path, n, out)
+    if stage == "memtrace":
+        return memory_trace_child(path)
     if stage == "profile":
         import cProfile
         import pstats
@@ -584,6 +593,52 @@ def memory_child(path: Path, n: int, out: Path) -> dict[str, Any]:
             "xlsx_mb": path.stat().st_size / 2**20, "out_mb": out.stat().st_size / 2**20}
 
 
+def validate_memory(big: Path) -> dict[str, Any]:
+    """The real commands on ``big``, each a whole process (forked workers included): CPU,
+    wall and peak memory of its process tree (``bench/procstat.py``)."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from procstat import run_measured
+
+    copy = big.with_name(big.stem + ".memory-copy.xlsx")
+    res = {}
+    for stage, extra in (("json", ["--json"]), ("copy", ["-o", str(copy)])):
+        cmd = [sys.executable, "-m", "numnum_xl", "validate", str(big), *extra]
+        with tempfile.TemporaryFile() as err:
+            got = run_measured(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            err.seek(0)
+            text = err.read().decode(errors="replace")
+        if got["rc"] not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} failed ({got['rc']}):\n{text[-2000:]}")
+        res[stage] = got
+    copy.unlink(missing_ok=True)
+    return res
+
+
+def memory_trace_child(path: Path) -> dict[str, Any]:
+    """Where the memory of reading and validating ``path`` goes, in one process: tracemalloc's
+    top allocation sites after ``validate_table(workers=1)``, in bytes per data row."""
+    import tracemalloc
+
+    from numnum_xl.mapping import propose
+    from numnum_xl.readers import read_table
+    from numnum_xl.validate import validate_table
+
+    tracemalloc.start(1)
+    table = read_table(path)
+    after_read = tracemalloc.get_traced_memory()[0]
+    report = validate_table(table, propose(table.headers, rows=table.rows), workers=1)
+    gc.collect()
+    now, peak = tracemalloc.get_traced_memory()
+    n = max(len(table.rows), 1)
+    top = [{"site": str(st.traceback), "bytes_per_row": st.size / n, "objects": st.count}
+           for st in tracemalloc.take_snapshot().statistics("lineno")[:12]]
+    return {"rows": n, "findings": len(report.findings), "table_b_per_row": after_read / n,
+            "after_validate_b_per_row": now / n, "peak_b_per_row": peak / n, "top": top,
+            "peak_mb": _peak_mb()}
+
+
 # --------------------------------------------------------------------------------------------
 # printing
 
@@ -651,6 +706,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("bench/out"))
     ap.add_argument("--memory-rows", type=int, default=0,
                     help="also measure annotating a generated sheet of this many rows")
+    ap.add_argument("--memory-sheets", nargs="+", choices=("narrow", "wide"),
+                    default=["narrow", "wide"],
+                    help="which big sheets --memory-rows writes (see write_big_sheet)")
     ap.add_argument("--profile", action="store_true",
                     help="cProfile of validate(workers=1) + annotate at the smallest size")
     ap.add_argument("--child", metavar="STAGE", help=argparse.SUPPRESS)
@@ -672,14 +730,34 @@ def main(argv: list[str] | None = None) -> int:
         results.append(res)
     memory = None
     if args.memory_rows:
-        big = args.out / f"big-{args.memory_rows}.xlsx"
-        print(f"\n[{args.memory_rows:,} rows] writing the sheet ...", flush=True)
-        write_big_sheet(big, args.memory_rows)
-        memory = run_child("memory", big, args.memory_rows)
-        print(f"== annotate {args.memory_rows:,} rows ({memory['xlsx_mb']:.0f} MB .xlsx, "
-              f"{memory['findings']:,} flagged cells): {fmt(memory['cpu'])} CPU, "
-              f"{fmt(memory['s'])} wall, peak memory {fmt(memory['peak_mb'], 'MB')} "
-              f"(interpreter + imports before: {fmt(memory['peak_mb_before'], 'MB')})")
+        memory = {}
+        for kind in args.memory_sheets:
+            big = args.out / f"big-{kind}-{args.memory_rows}.xlsx"
+            if not big.exists():
+                print(f"\n[{args.memory_rows:,} rows, {kind}] writing the sheet ...", flush=True)
+                write_big_sheet(big, args.memory_rows, wide=kind == "wide")
+            got = run_child("memory", big, args.memory_rows)
+            print(f"== {kind} sheet, {args.memory_rows:,} rows ({got['xlsx_mb']:.0f} MB .xlsx)")
+            print(f"   annotate alone ({got['findings']:,} synthetic flagged cells): "
+                  f"{fmt(got['cpu'])} CPU, peak memory {fmt(got['peak_mb'], 'MB')} "
+                  f"(interpreter + imports before: {fmt(got['peak_mb_before'], 'MB')})", flush=True)
+            cmds = validate_memory(big)
+            for stage, limit in (("json", TARGET_JSON_MB), ("copy", TARGET_COPY_MB)):
+                c = cmds[stage]
+                label = "validate --json" if stage == "json" else "validate -o COPY"
+                print(f"   {label:<17} {fmt(c['cpu'])} CPU, {fmt(c['s'])} wall; peak memory: "
+                      f"largest process {fmt(c['peak_mb'], 'MB')}, process tree "
+                      f"{fmt(c['tree_pss_mb'], 'MB')} PSS ({fmt(c['tree_rss_mb'], 'MB')} RSS)"
+                      f"  target <= {limit:,} MB: "
+                      f"{'MET' if c['tree_pss_mb'] <= limit else 'NOT MET'}", flush=True)
+            trace = run_child("memtrace", big, args.memory_rows)
+            print(f"   one process, read + validate (tracemalloc): table "
+                  f"{trace['table_b_per_row']:.0f} B/row, after validating "
+                  f"{trace['after_validate_b_per_row']:.0f} B/row, peak "
+                  f"{trace['peak_b_per_row']:.0f} B/row ({trace['findings']:,} findings); top:")
+            for t in trace["top"][:8]:
+                print(f"     {t['bytes_per_row']:7.0f} B/row  {t['site']}")
+            memory[kind] = {"annotate": got, "commands": cmds, "trace": trace}
     if args.profile:
         n = min(args.rows)
         subprocess.run([sys.executable, __file__, "--child", "profile",
