@@ -1003,12 +1003,20 @@ def _read_xlsx(p: Path, sheet: str | None, src: Path | io.BytesIO | None = None)
         except BaseException as exc:  # CalamineError, or a Rust panic (BaseException)
             _reraise_fatal(exc)
             grid = None
-    if grid is None:
+    rows: list[list[Any]] | None = None
+    if grid is not None:
+        try:  # python-calamine converts each cell as the row is taken: it may panic here too
+            with quiet_stderr():
+                rows, nums = _normalise(_patch_errors(grid, row0, col0, scan.errors), row0)
+        except ReadError:
+            raise
+        except BaseException as exc:  # a Rust panic (e.g. a date out of range) or CalamineError
+            _reraise_fatal(exc)
+            rows = None
+    if rows is None:
         grid, row0, col0 = _openpyxl_grid(p, name, src)
         info["reader"] = "openpyxl"
-    else:
-        grid = _patch_errors(grid, row0, col0, scan.errors)
-    rows, nums = _normalise(grid, row0)
+        rows, nums = _normalise(grid, row0)
     del grid
     if sparse:
         far = _drop_far_cells(rows, nums, col0)
