@@ -3,7 +3,7 @@ its peak memory sampled from ``/proc`` (Linux).
 
 ``ru_maxrss`` from ``wait4`` is not used for memory: a child started by a large benchmark
 process counts the parent's pages it had before ``exec``, and forked workers are not summed.
-Instead the process tree (the command and every descendant) is sampled every 50 ms:
+Instead the process tree (the command and every descendant) is sampled every 250 ms:
 
 * ``peak_mb``: the largest RSS of any one process of the tree;
 * ``tree_rss_mb``: the largest sum of the tree's RSS (pages shared after a fork counted in
@@ -46,7 +46,7 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_measured(cmd: list[str], interval: float = 0.05, **popen: Any) -> dict[str, Any]:
+def run_measured(cmd: list[str], interval: float = 0.25, **popen: Any) -> dict[str, Any]:
     """Run ``cmd`` to its end; its exit code, CPU, wall and peak memory (see the module doc)."""
     w0 = time.perf_counter()
     proc = subprocess.Popen(cmd, **popen)
