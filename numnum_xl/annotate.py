@@ -67,11 +67,13 @@ from numnum_xl.findings import ERROR, WARNING, Finding
 #: Re-exported from :mod:`numnum_xl.marks` (the one place for these names, openpyxl-free).
 from numnum_xl.marks import (
     _KIND_RANK,
-    _TEXT,
     COLOUR_ONLY,
     DUPLICATE,
     DUPLICATE_RGB,
+    DUPLICATES_SHEET,
     ERROR_RGB,
+    FIXED,
+    FIXED_RGB,
     NOTE_AUTHOR,
     NOTE_SEPARATOR,
     STATE_SHEET,
@@ -81,6 +83,8 @@ from numnum_xl.marks import (
     _normal_ref,
     marks_by_cell,
 )
+from numnum_xl.marks import merge_marks as merged_marks
+from numnum_xl.summary import WORDS
 from numnum_xl.table import ErrorValue, ReadError, Table
 
 if TYPE_CHECKING:
@@ -118,12 +122,9 @@ __all__ = [
     "real_path",
 ]
 
-#: The mark of a cell ``--fix`` changed (Excel's "good" green).
-FIXED = "fixed"
-FIXED_RGB = "FFC6EFCE"
 COLOURS = {ERROR: ERROR_RGB, WARNING: WARNING_RGB, DUPLICATE: DUPLICATE_RGB, FIXED: FIXED_RGB}
 #: Which mark a cell with several kinds gets (lowest first): the findings' order, then fixes.
-_RANK = {**_KIND_RANK, FIXED: 3}
+_RANK = _KIND_RANK
 #: Files that can be marked in place.
 BOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _MACRO_SUFFIXES = (".xlsm", ".xltm")
@@ -181,20 +182,6 @@ def change_marks(changes: Iterable[Any], lang: str = "nl") -> dict[str, tuple[st
     return {_normal_ref(c.cell): (FIXED, changed_note(c.old, c.new, lang)) for c in changes}
 
 
-def merged_marks(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Several cell -> (kind, text) maps in one: the lowest-ranked kind wins, texts joined."""
-    out: dict[str, tuple[str, str]] = {}
-    for part in parts:
-        for ref, (kind, text) in part.items():
-            ref = _normal_ref(ref)
-            if ref in out:
-                old_kind, old_text = out[ref]
-                kind = min(kind, old_kind, key=lambda k: _RANK.get(k, 9))
-                text = old_text + "\n" + text
-            out[ref] = (kind, text)
-    return out
-
-
 def make_note(text: str) -> Comment:
     """A note by ``NumNum`` sized to its text (openpyxl's default box is tiny)."""
     from openpyxl.comments import Comment
@@ -211,12 +198,6 @@ def _clean(text: str) -> str:
     from numnum_xl.xlsxpatch.ownsheet import clean
 
     return clean(text)
-
-
-def _column_label(f: Finding, table: Table, lang: str) -> str:
-    from numnum_xl.summary import column_label
-
-    return column_label(f, table, lang)
 
 
 # --- paths and safe writing ------------------------------------------------------------------
@@ -377,7 +358,7 @@ def _replace(tmp: Path, out: Path, like: Path | None) -> None:
 
 # --- which sheets are ours -------------------------------------------------------------------
 
-_TITLE_START = tuple(t["title"].split("{")[0] for t in _TEXT.values())
+_TITLE_START = tuple(t["title"].split("{")[0] for t in WORDS.values())
 
 
 @dataclass
@@ -411,7 +392,7 @@ def _own_sheets(path: Path) -> _Ours:
                     if saved and saved.summary:
                         named, token = saved.summary[0], saved.summary[1]
             for name in entries:
-                if not name.startswith(SUMMARY_SHEET):
+                if not name.startswith((SUMMARY_SHEET, DUPLICATES_SHEET)):
                     continue
                 first = _calamine_rows(path, name, 1)
                 row1 = [str(v) for v in (first[0] if first else [])]

@@ -426,6 +426,7 @@ def propose(headers: list[str], *, profile: dict | None = None,
             cands[c.index] = _read_column(c, profiles[c.index], bool(sample))
     _names_in_context(columns, cands, sample)
     _house_numbers(columns, cands, profiles)
+    _postcodes_by_town(columns, cands, profiles, sample)
     fields: dict[str, list[int]] = {k: list(v) for k, v in explicit.items()}
     chosen: dict[int, _Cand] = {}
     # a column tries its fields in its own order; columns compete by how sure they are
@@ -520,6 +521,37 @@ def _house_numbers(columns: list[Column], cands: dict[int, list[_Cand]],
                 _HOUSE_NUMBER.fullmatch(e) for e in profiles[i + 1].examples):
             ev = {"type": "words", "words": r.words, "next to": columns[i].header}
             cands[i + 1] = [_Cand("address", "words", 1.0, [ev], "number")]
+
+
+def _postcodes_by_town(columns: list[Column], cands: dict[int, list[_Cand]],
+                       profiles: list[ValueProfile], sample: list[list[Any]]) -> None:
+    """A column of 4-digit numbers whose header says nothing ("Kolom3") is the postcode when
+    on (nearly) every row it is a Belgian postcode of the town in the row's town column:
+    four digits alone are too common to tell, the town beside them is the evidence."""
+    from numnum_xl.rules import be_places
+
+    towns = [i for i, cs in cands.items() if cs and cs[0].key == "address_city"]
+    if not towns or not sample:
+        return
+    t = towns[0]
+    for i, cs in cands.items():
+        if (cs and cs[0].tier <= _TIER["weak"]) or columns[i].status is not None \
+                or profiles[i].share("zip") < FIND:
+            continue
+        pairs = [(_cell_text(r[i]), _cell_text(r[t])) for r in sample
+                 if i < len(r) and t < len(r) and r[i] is not None and r[t] is not None]
+        pairs = [(code, town) for code, town in pairs if code and town]
+        if len(pairs) < 2:
+            continue
+        agree = 0
+        for code, town in pairs:
+            hit = be_places.town(town)
+            agree += bool(hit and hit[0] in be_places.municipalities(code))
+        if agree / len(pairs) >= FIND:
+            ev = {"type": "values", "kind": "zip", "share": round(agree / len(pairs), 2),
+                  "of": len(pairs), "examples": profiles[i].examples,
+                  "town column": columns[t].header}
+            cands[i] = [_Cand("address_zip", "values", agree / len(pairs), [ev]), *cs]
 
 
 def _stem(header: str) -> list[str]:
@@ -619,7 +651,8 @@ def evidence_text(c: Column) -> str:
             share = e.get("share", e.get("fit", 0))
             kind = e.get("kind", c.key or "")
             shown = ", ".join(str(x) for x in e.get("examples", [])[:2])
-            return f"{round(share * e.get('of', 0))}/{e.get('of', 0)} {kind}: {shown}"
+            town = f" ({e['town column']})" if e.get("town column") else ""
+            return f"{round(share * e.get('of', 0))}/{e.get('of', 0)} {kind}{town}: {shown}"
     return ""
 
 

@@ -16,17 +16,16 @@ add-in, whose click must not import openpyxl (issue 15: a ribbon click paid 0.2�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from numnum_xl.catalogue import FIELD_BY_KEY
-from numnum_xl.cells import column_index_of
 from numnum_xl.findings import ERROR, WARNING, Finding
-from numnum_xl.table import Table
 
 NOTE_AUTHOR = "NumNum"
 #: The line between the user's own note text and ours.
 NOTE_SEPARATOR = "— NumNum —"
 SUMMARY_SHEET = "NumNum-controle"
+#: The add-in's list of duplicate groups (the summary's layout, see :mod:`numnum_xl.summary`).
+DUPLICATES_SHEET = "NumNum-duplicaten"
 #: Very hidden sheet recording each marked cell's original fill and note.
 STATE_SHEET = "_numnum"
 ERROR_RGB = "FFFFC7CE"
@@ -36,58 +35,15 @@ WARNING_RGB = "FFFFEB9C"
 #: red and orange (also for red-green colour blindness) and from Excel's grey-blue selection.
 DUPLICATE = "duplicate"
 DUPLICATE_RGB = "FFCCC0DA"
+#: The mark of a cell ``--fix`` changed (its old value in the note): green.
+FIXED = "fixed"
+FIXED_RGB = "FFC6EFCE"
 #: Codes of findings that only colour their cell: no note line, no line on the summary sheet
 #: (the note and the line belong to another finding of the same row). ``duplicates`` colours
 #: a duplicate's whole row this way, its note on the cell that proves it.
 COLOUR_ONLY: frozenset[str] = frozenset({"duplicate.row"})
-#: Which mark a cell with several kinds of finding gets (lowest first).
-_KIND_RANK = {ERROR: 0, DUPLICATE: 1, WARNING: 2}
-
-_TEXT: dict[str, dict[str, str]] = {
-    "nl": {
-        ERROR: "Fout", WARNING: "Waarschuwing", DUPLICATE: "Dubbel", "colon": ": ",
-        "title": "NumNum-controle van blad «{sheet}» ({file})",
-        "data_rows": "Gegevensrijen", "errors": "Fouten", "warnings": "Waarschuwingen",
-        "rows_with_errors": "Rijen met fouten",
-        "rows_with_warnings_only": "Rijen met alleen waarschuwingen",
-        "clean_rows": "Rijen zonder opmerkingen",
-        "rows_with_duplicates": "Rijen met dubbele klanten", "count": "Aantal", "code": "Code",
-        "legend": "Legende", "legend_note": "De uitleg staat in de notitie van de cel.",
-        "legend_clear": "Markeringen wissen: numnum-xl clear BESTAND",
-        "row": "Rij", "column": "Kolom", "cell": "Cel", "severity": "Ernst",
-        "message": "Melding", "suggestion": "Voorstel",
-        "more": "… en nog {count} meldingen die niet op dit blad passen.",
-    },
-    "fr": {
-        ERROR: "Erreur", WARNING: "Avertissement", DUPLICATE: "Doublon", "colon": " : ",
-        "title": "Contrôle NumNum de la feuille « {sheet} » ({file})",
-        "data_rows": "Lignes de données", "errors": "Erreurs", "warnings": "Avertissements",
-        "rows_with_errors": "Lignes avec erreurs",
-        "rows_with_warnings_only": "Lignes avec avertissements seulement",
-        "clean_rows": "Lignes sans remarque",
-        "rows_with_duplicates": "Lignes avec doublons", "count": "Nombre", "code": "Code",
-        "legend": "Légende", "legend_note": "L'explication se trouve dans la note de la cellule.",
-        "legend_clear": "Effacer les marques : numnum-xl clear FICHIER",
-        "row": "Ligne", "column": "Colonne", "cell": "Cellule", "severity": "Gravité",
-        "message": "Message", "suggestion": "Suggestion",
-        "more": "… et encore {count} messages qui ne tiennent pas sur cette feuille.",
-    },
-    "en": {
-        ERROR: "Error", WARNING: "Warning", DUPLICATE: "Duplicate", "colon": ": ",
-        "title": "NumNum check of sheet “{sheet}” ({file})",
-        "data_rows": "Data rows", "errors": "Errors", "warnings": "Warnings",
-        "rows_with_errors": "Rows with errors",
-        "rows_with_warnings_only": "Rows with warnings only",
-        "clean_rows": "Rows without remarks",
-        "rows_with_duplicates": "Rows with duplicates", "count": "Count", "code": "Code",
-        "legend": "Legend", "legend_note": "The explanation is in the cell's note.",
-        "legend_clear": "Remove the marks: numnum-xl clear FILE",
-        "row": "Row", "column": "Column", "cell": "Cell", "severity": "Severity",
-        "message": "Message", "suggestion": "Suggestion",
-        "more": "… and {count} more messages that do not fit on this sheet.",
-    },
-}
-
+#: Which mark a cell with several kinds gets (lowest first); ``--fix``'s change mark last.
+_KIND_RANK = {ERROR: 0, DUPLICATE: 1, WARNING: 2, FIXED: 3}
 
 # --- marks -----------------------------------------------------------------------------------
 
@@ -109,7 +65,9 @@ def marks_by_cell(findings: Iterable[Finding], lang: str = "nl") -> dict[str, tu
     findings (:data:`DUPLICATE`) come between errors and warnings, without a prefix (their
     message says it), and colour a cell unless it has an error.
     """
-    text = _TEXT.get(lang, _TEXT["nl"])
+    from numnum_xl.summary import words
+
+    text = words(lang)
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         if f.cell:
@@ -131,12 +89,25 @@ def marks_by_cell(findings: Iterable[Finding], lang: str = "nl") -> dict[str, tu
     return marks
 
 
+def merge_marks(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    r"""Several cell -> (kind, note text) maps in one: the lowest-ranked kind wins (error,
+    duplicate, warning, fixed), the texts are joined by lines, a line already there is not
+    repeated; an empty text (a mark that only colours) adds no line.
 
-def _column_label(f: Finding, table: Table, lang: str) -> str:
-    if f.column in FIELD_BY_KEY:
-        return FIELD_BY_KEY[f.column].label(lang)
-    if f.cell:
-        i = column_index_of(f.cell) - table.first_col
-        if 0 <= i < len(table.headers) and table.headers[i] not in (None, ""):
-            return str(table.headers[i])
-    return f.column or ""
+    >>> merge_marks({"A1": ("warning", "x")}, {"a1": ("error", "y\nx"), "B2": ("fixed", "z")})
+    {'A1': ('error', 'x\ny'), 'B2': ('fixed', 'z')}
+    >>> merge_marks({"C3": ("duplicate", "")}, {"C3": ("warning", "w")})
+    {'C3': ('duplicate', 'w')}
+    """
+    out: dict[str, tuple[str, str]] = {}
+    for part in parts:
+        for ref, (kind, text) in part.items():
+            ref = _normal_ref(ref)
+            if ref in out:
+                old_kind, old_text = out[ref]
+                lines = old_text.split("\n") if old_text else []
+                lines += [ln for ln in (text.split("\n") if text else []) if ln not in lines]
+                kind = min(kind, old_kind, key=lambda k: _KIND_RANK.get(k, 9))
+                text = "\n".join(lines)
+            out[ref] = (kind, text)
+    return out

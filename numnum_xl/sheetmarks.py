@@ -39,15 +39,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from numnum_xl.cells import cell_ref, column_index_of, column_letter
-from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
+from numnum_xl.findings import ERROR, WARNING, Finding
 from numnum_xl.marks import (
-    _TEXT,
+    DUPLICATE,
+    DUPLICATE_RGB,
+    DUPLICATES_SHEET,
     ERROR_RGB,
+    FIXED,
+    FIXED_RGB,
     NOTE_SEPARATOR,
     STATE_SHEET,
     SUMMARY_SHEET,
     WARNING_RGB,
-    _column_label,
+    merge_marks,  # noqa: F401 (the add-in's name for the one way of merging marks)
 )
 from numnum_xl.table import Table
 
@@ -60,7 +64,6 @@ STATE_HEADER = ("sheet", "cell", "existed", "fill", "comment", "written", "sever
 #: Sheets the add-in adds; none of them is ever validated, fixed or marked.
 MAPPING_SHEET = "NumNum-koppeling"
 SETTINGS_SHEET = "NumNum-instellingen"
-DUPLICATES_SHEET = "NumNum-duplicaten"
 #: Sheets "Wis markeringen" removes (with the state sheet).
 REPORT_SHEETS = (SUMMARY_SHEET, DUPLICATES_SHEET)
 OWN_SHEETS = frozenset({SUMMARY_SHEET, STATE_SHEET, MAPPING_SHEET, SETTINGS_SHEET,
@@ -78,8 +81,9 @@ def rgb(hex_argb: str) -> Color:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-#: The fill of a flagged cell per severity (the colours of :mod:`numnum_xl.annotate`).
-SEVERITY_COLOR: dict[str, Color] = {ERROR: rgb(ERROR_RGB), WARNING: rgb(WARNING_RGB)}
+#: The fill of a flagged cell per kind of mark (the colours of :mod:`numnum_xl.annotate`).
+SEVERITY_COLOR: dict[str, Color] = {ERROR: rgb(ERROR_RGB), WARNING: rgb(WARNING_RGB),
+                                    DUPLICATE: rgb(DUPLICATE_RGB), FIXED: rgb(FIXED_RGB)}
 OUR_COLORS = frozenset(SEVERITY_COLOR.values())
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -238,11 +242,16 @@ def restored_note(current: str | None, original: Sequence[str] | None,
 
 
 def ours_of(written: str, original: Sequence[str] | None) -> str:
-    """Our part of a note we wrote (without the user's text above the separator)."""
+    """Our part of a note we wrote (without the user's text above the separator); nothing
+    when the cell kept the user's own note (a mark that only coloured it).
+
+    >>> ours_of("mijn notitie", ["mijn notitie", "An"]), ours_of("Fout: x", None)
+    ('', 'Fout: x')
+    """
     if original is None:
         return written
     i = written.find("\n" + NOTE_SEPARATOR + "\n")
-    return written[i + len(NOTE_SEPARATOR) + 2:] if i >= 0 else written
+    return written[i + len(NOTE_SEPARATOR) + 2:] if i >= 0 else ""
 
 
 # --- the state sheet ---------------------------------------------------------------------------
@@ -322,7 +331,7 @@ def parse_state(grid: Sequence[Sequence[Any]] | None) -> list[StateRecord]:
             existed=str(existed).strip() not in ("0", "0.0", "", "None", "False"),
             fill=str(fill) if fill else fill_xml(None), original=original,
             written=text if isinstance(text, str) else "",
-            severity=str(severity) if severity in (ERROR, WARNING) else WARNING))
+            severity=str(severity) if severity in SEVERITY_COLOR else WARNING))
     return records
 
 
@@ -351,14 +360,19 @@ def needs_text_format(value: Any) -> bool:
 
 @dataclass
 class SummaryPlan:
-    """What the summary sheet gets: one grid (one bulk write) and where to format it."""
+    """The summary sheet of :func:`numnum_xl.summary.build` (the command line's layout) as
+    Excel gets it: one grid (one bulk write) and the cells of each named style."""
 
     grid: list[list[Any]]
-    header_row: int  #: 1-based row of the findings table's header
-    severity_cells: dict[str, list[str]]  #: severity → cells of the "Ernst" column
-    bold_cells: list[str]
-    text_columns: tuple[str, ...] = ("B", "E", "F", "G")
-    widths: tuple[int, ...] = (7, 26, 9, 15, 26, 90, 28)
+    styles: dict[str, list[str]]  #: style name (``title``, ``header``, ``error``, …) → cells
+    widths: dict[int, float]  #: column (1-based) → width in characters
+    hidden_cols: list[int]
+    text_columns: tuple[str, ...]  #: formatted as text before the write
+    freeze_row: int | None  #: the first row below the frozen header, when it is near the top
+    autofilter: str | None
+    #: (address, attribute, value) after the grid is written: ``font.bold``, ``font.size``,
+    #: ``font.color``, ``color`` (the fill), ``wrap_text``, ``column_width`` (0 hides)
+    formats: list[tuple[str, str, Any]]
 
 
 def hyperlink_formula(sheet: str, ref: str) -> str:
@@ -371,78 +385,121 @@ def hyperlink_formula(sheet: str, ref: str) -> str:
     return '=HYPERLINK("' + target.replace('"', '""') + '","' + ref + '")'
 
 
-#: The legend's last line in the add-in (the command line's says ``numnum-xl clear``).
-_CLEAR_HINT = {"nl": "Markeringen wissen: knop «Wis markeringen» op de tab NumNum",
-               "fr": "Effacer les marques : bouton « Wis markeringen » de l'onglet NumNum",
-               "en": "Remove the marks: button “Wis markeringen” on the NumNum tab"}
-#: Rows of findings the summary lists at most (Excel's grid has 1,048,576 rows).
-MAX_SUMMARY_FINDINGS = 1_000_000
+#: Columns of the summary that only ever hold text (labels, kinds, messages, suggestions,
+#: codes): formatted as text so that Excel keeps "0403019261" or "=…" as written. Column A
+#: (row numbers, counts) and C (counts, links) hold numbers and formulas.
+SUMMARY_TEXT_COLUMNS = ("B", "D", "E", "F", "G")
 
 
 def summary_plan(table: Table, findings: Sequence[Finding], sheet: str, source: str,
-                 lang: str = "nl") -> SummaryPlan:
-    """The summary sheet of :mod:`numnum_xl.annotate` as one grid of 7 columns.
+                 lang: str = "nl", *, validated: bool = True) -> SummaryPlan:
+    """The summary sheet for the add-in: :func:`numnum_xl.summary.build`'s sheet (the same
+    sections, words and order as the command line's), its internal links as ``HYPERLINK``
+    formulas in the grid, its styles as lists of cells.
 
-    Cells link to the flagged cell with a ``HYPERLINK`` formula; text cells that Excel could
-    read as something else sit in columns the add-in formats as text first.
+    >>> t = Table("k.xlsx", "Klanten", "xlsx", 1, 1, ["title"], [["Bakkerij"]], [2])
+    >>> f = Finding(2, "title", "A2", "error", "required.missing", {"field": "title"})
+    >>> plan = summary_plan(t, [f], "Klanten", "k.xlsx")
+    >>> plan.grid[0][0]
+    'NumNum-controle van blad «Klanten» (k.xlsx)'
+    >>> print([row[2] for row in plan.grid if row[0] == 2][0])
+    =HYPERLINK("#'Klanten'!A2","A2")
     """
-    lang = lang if lang in _TEXT else "nl"
-    t = _TEXT[lang]
-    counts = summarize(findings, table.data_rows)
-    by_code = sorted(counts["by_code"].items(), key=lambda kv: (-kv[1], kv[0]))
-    header = 3 + max(6, 1 + len(by_code)) + 1
-    ordered = sorted(findings, key=sort_key)[:MAX_SUMMARY_FINDINGS]
-    grid: list[list[Any]] = [[None] * 7 for _ in range(header + len(ordered))]
-    grid[0][0] = t["title"].format(sheet=sheet, file=source)
-    for i, key in enumerate(("data_rows", "errors", "warnings", "rows_with_errors",
-                             "rows_with_warnings_only", "clean_rows")):
-        grid[2 + i][1] = t[key]
-        grid[2 + i][2] = counts[key]
-    grid[2][3], grid[2][4] = t["count"], t["code"]
-    for i, (code, n) in enumerate(by_code, start=3):
-        grid[i][3], grid[i][4] = n, code
-    grid[2][6], grid[3][6], grid[4][6] = t["legend"], t[ERROR], t[WARNING]
-    grid[5][6], grid[6][6] = t["legend_note"], _CLEAR_HINT[lang]
-    for c, key in enumerate(("row", "column", "cell", "severity", "code", "message",
-                             "suggestion")):
-        grid[header - 1][c] = t[key]
-    severity_cells: dict[str, list[str]] = {ERROR: [f"G{4}"], WARNING: [f"G{5}"]}
-    for i, f in enumerate(ordered):
-        row = grid[header + i]
-        row[0] = f.row
-        row[1] = _column_label(f, table, lang)
-        if f.cell:
-            row[2] = hyperlink_formula(sheet, normal_ref(f.cell))
-        sev = ERROR if f.severity == ERROR else WARNING
-        row[3] = t[sev]
-        severity_cells[sev].append(f"D{header + i + 1}")
-        row[4] = f.code
-        row[5] = f.message(lang)
-        if f.suggestion is not None and f.suggestion != "":
-            row[6] = str(f.suggestion)
-    bold = ["D3", "E3", "G3"] + [f"{column_letter(c)}{header}" for c in range(1, 8)]
-    return SummaryPlan(grid, header, severity_cells, bold)
+    from numnum_xl.summary import build
+
+    own = build(table, findings, sheet=sheet, file=source, lang=lang, validated=validated,
+                addin=True)
+    rows = max(own.cells, default=0)
+    cols = max((max(r) for r in own.cells.values() if r), default=1)
+    grid: list[list[Any]] = [[None] * cols for _ in range(rows)]
+    styles: dict[str, list[str]] = {}
+    for r, row in own.cells.items():
+        for c, (value, style) in row.items():
+            grid[r - 1][c - 1] = value
+            if style:
+                styles.setdefault(style, []).append(cell_ref(r, c))
+    for ref, location, _tip in own.links:
+        r, c = parse_ref(ref)
+        target = location.rpartition("!")[2]
+        grid[r - 1][c - 1] = hyperlink_formula(sheet, target)
+    formats = _style_formats(styles)
+    for c, width in sorted(own.widths.items()):
+        formats.append((f"{column_letter(c)}:{column_letter(c)}", "column_width",
+                        0 if c in own.hidden_cols else width))
+    return SummaryPlan(grid, styles, dict(own.widths), sorted(own.hidden_cols),
+                       SUMMARY_TEXT_COLUMNS, own.freeze_row, own.autofilter, formats)
+
+
+#: Style attributes as xlwings' properties (the fill is ``Range.color``).
+_ATTRIBUTES = (("bold", "font.bold"), ("size", "font.size"), ("color", "font.color"),
+               ("fill", "color"), ("wrap", "wrap_text"))
+
+
+def _style_formats(styles: Mapping[str, list[str]]) -> list[tuple[str, str, Any]]:
+    """Per style and attribute, the addresses to set (:func:`style_addresses`: a run down a
+    column is one call); colours as RGB."""
+    from numnum_xl.marks import DUPLICATE_RGB, ERROR_RGB, FIXED_RGB, WARNING_RGB
+    from numnum_xl.summary import style
+
+    colours = {ERROR: ERROR_RGB, WARNING: WARNING_RGB, DUPLICATE: DUPLICATE_RGB,
+               FIXED: FIXED_RGB}
+    out: list[tuple[str, str, Any]] = []
+    for name, refs in styles.items():
+        d = style(name, colours)
+        addresses = style_addresses(refs)
+        for key, attribute in _ATTRIBUTES:
+            value = d.get(key)
+            if not value:
+                continue
+            if key in ("color", "fill"):
+                value = rgb(value)
+            out.extend((address, attribute, value) for address in addresses)
+    return out
+
+
+def style_addresses(refs: Iterable[str], run: int = 3) -> list[str]:
+    """Addresses covering ``refs``: every run of at least ``run`` consecutive cells of a
+    column as one range (``C10:C500``, a call of its own), the other cells joined by commas
+    (:func:`address_chunks`: single cells only, as the Mac engine needs).
+
+    >>> style_addresses(["C10", "C11", "C12", "C13", "D2", "B7"])
+    ['C10:C13', 'D2,B7']
+    """
+    ranges: list[str] = []
+    singles: list[str] = []
+    for col, rows in column_runs(parse_ref(r) for r in refs).items():
+        letter = column_letter(col)
+        start = prev = rows[0]
+        for r in [*rows[1:], None]:
+            if r is not None and r == prev + 1:
+                prev = r
+                continue
+            if prev - start + 1 >= run:
+                ranges.append(f"{letter}{start}:{letter}{prev}")
+            else:
+                singles.extend(f"{letter}{x}" for x in range(start, prev + 1))
+            if r is not None:
+                start = prev = r
+    return ranges + address_chunks(singles)
 
 
 # --- marks -------------------------------------------------------------------------------------
 
-def merge_marks(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
-    """Several cell → (severity, text) maps in one: error wins, texts joined by lines.
+def whole_rows(marks: Mapping[str, tuple[str, str]], first_col: int, last_col: int,
+               kind: str = DUPLICATE) -> dict[str, tuple[str, str]]:
+    """``marks`` plus a colour-only mark of ``kind`` on every cell (columns ``first_col`` to
+    ``last_col``) of each row that has a ``kind`` mark: a duplicate's whole row keeps its
+    colour when validation re-marks the cells in it.
 
-    >>> merge_marks({"A1": ("warning", "x")}, {"A1": ("error", "y"), "B2": ("warning", "z")})
-    {'A1': ('error', 'x\\ny'), 'B2': ('warning', 'z')}
+    >>> whole_rows({"B3": ("duplicate", "Duplicaat van rij 5."), "A4": ("error", "x")}, 1, 3)
+    {'B3': ('duplicate', 'Duplicaat van rij 5.'), 'A4': ('error', 'x'), 'A3': ('duplicate', ''), \
+'C3': ('duplicate', '')}
     """
-    out: dict[str, tuple[str, str]] = {}
-    for part in parts:
-        for ref, (sev, text) in part.items():
-            ref = normal_ref(ref)
-            if ref in out:
-                old_sev, old_text = out[ref]
-                lines = old_text.split("\n")
-                new = [line for line in text.split("\n") if line not in lines]
-                sev = ERROR if ERROR in (sev, old_sev) else WARNING
-                text = "\n".join(lines + new)
-            out[ref] = (sev, text)
+    out = dict(marks)
+    rows = {parse_ref(ref)[0] for ref, (k, _) in marks.items() if k == kind}
+    for row in sorted(rows):
+        for col in range(first_col, last_col + 1):
+            out.setdefault(cell_ref(row, col), (kind, ""))
     return out
 
 

@@ -26,15 +26,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
+from numnum_xl.marks import DUPLICATE, FIXED
 from numnum_xl.messages import render
 from numnum_xl.table import Table
-from numnum_xl.xlsxpatch.ownsheet import OwnSheet
 
-DUPLICATE = "duplicate"
-FIXED = "fixed"
+if TYPE_CHECKING:  # the writer is imported when a sheet is built: the words stay light
+    from numnum_xl.xlsxpatch.ownsheet import OwnSheet
+
 #: Column widths (characters): row, column, cell, kind, message, suggestion, code.
 WIDTHS = (8, 38, 9, 15, 70, 28, 24)
 ROW_HEIGHT = 15.0
@@ -42,11 +43,45 @@ ROW_HEIGHT = 15.0
 MAX_FROZEN = 30
 MAX_FINDINGS = 1_000_000
 
+#: The sheet's named styles, one description for both writers: the command line's XML
+#: (:func:`numnum_xl.xlsxpatch.mark.own_styles`) and the add-in's Excel calls
+#: (:func:`numnum_xl.sheetmarks.summary_plan`). Colours are ARGB; each kind of mark (error,
+#: warning, duplicate, fixed) is a style too: its fill, top-aligned.
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "size": 14},
+    "subtitle": {"color": "FF595959"},
+    "bold": {"bold": True, "top": True},
+    "header": {"bold": True, "fill": "FFD9E1F2", "top": True, "wrap": True},
+    "section": {"bold": True, "size": 12, "fill": "FFD9E1F2"},
+    "top": {"top": True},
+    "wrap": {"top": True, "wrap": True},
+    "link": {"color": "FF0563C1", "underline": True, "top": True},
+    "muted": {"color": "FF808080", "top": True},
+    "text": {"top": True, "text": True},
+}
+
+
+def style(name: str, colours: dict[str, str] | None = None) -> dict[str, Any]:
+    """The description of style ``name``; a kind of mark in ``colours`` (kind -> ARGB) is a
+    top-aligned fill.
+
+    >>> style("header")["fill"], style("error", {"error": "FFFFC7CE"})
+    ('FFD9E1F2', {'fill': 'FFFFC7CE', 'top': True})
+    """
+    if colours and name in colours:
+        return {"fill": colours[name], "top": True}
+    return STYLES.get(name, {})
+
+
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
         "title": "NumNum-controle van blad «{sheet}» ({file})",
         "checked": "Gecontroleerd op {when} · de uitleg staat ook in de notitie van elke "
                    "gekleurde cel · markeringen wissen: numnum-xl clear {file}",
+        "checked_addin": "Gecontroleerd op {when} · de uitleg staat ook in de notitie van "
+                         "elke gekleurde cel · markeringen wissen: knop «Wis markeringen» op "
+                         "de tab NumNum",
+        "colon": ": ",
         "overview": "Overzicht", "data_rows": "Gegevensrijen", "clean_rows":
         "Rijen zonder opmerkingen", "rows_with_errors": "Rijen met fouten",
         "rows_with_warnings_only": "Rijen met alleen waarschuwingen",
@@ -73,6 +108,10 @@ WORDS: dict[str, dict[str, str]] = {
         "title": "Contrôle NumNum de la feuille « {sheet} » ({file})",
         "checked": "Contrôlé le {when} · l'explication figure aussi dans la note de chaque "
                    "cellule colorée · effacer les marques : numnum-xl clear {file}",
+        "checked_addin": "Contrôlé le {when} · l'explication figure aussi dans la note de "
+                         "chaque cellule colorée · effacer les marques : bouton « Wis "
+                         "markeringen » de l'onglet NumNum",
+        "colon": " : ",
         "overview": "Vue d'ensemble", "data_rows": "Lignes de données",
         "clean_rows": "Lignes sans remarque", "rows_with_errors": "Lignes avec erreurs",
         "rows_with_warnings_only": "Lignes avec avertissements seulement",
@@ -101,6 +140,9 @@ WORDS: dict[str, dict[str, str]] = {
         "title": "NumNum check of sheet “{sheet}” ({file})",
         "checked": "Checked on {when} · each coloured cell's note explains it too · remove "
                    "the marks: numnum-xl clear {file}",
+        "checked_addin": "Checked on {when} · each coloured cell's note explains it too · "
+                         "remove the marks: button “Wis markeringen” on the NumNum tab",
+        "colon": ": ",
         "overview": "Overview", "data_rows": "Data rows", "clean_rows": "Rows without remarks",
         "rows_with_errors": "Rows with errors",
         "rows_with_warnings_only": "Rows with warnings only",
@@ -241,10 +283,18 @@ class _Writer:
 
 def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
           lang: str = "nl", changes: Sequence[Any] = (),
-          when: datetime | None = None, validated: bool = True) -> OwnSheet:
+          when: datetime | None = None, validated: bool = True, addin: bool = False
+          ) -> OwnSheet:
     """The summary sheet for ``findings`` on ``sheet`` (``changes``: :class:`numnum_xl.fix.Change`
     objects of ``--fix``; ``validated=False``: only duplicates were looked for, so the sheet
-    claims nothing about errors)."""
+    claims nothing about errors; ``addin``: the marks are wiped with the ribbon's button, not
+    with ``numnum-xl clear``). The command line writes it as XML
+    (:mod:`numnum_xl.xlsxpatch.mark`), the add-in through Excel
+    (:func:`numnum_xl.sheetmarks.summary_plan`): one layout for both."""
+    from numnum_xl.marks import COLOUR_ONLY
+    from numnum_xl.xlsxpatch.ownsheet import OwnSheet
+
+    findings = [f for f in findings if f.code not in COLOUR_ONLY]  # they only colour
     lang = lang if lang in WORDS else "nl"
     t = WORDS[lang]
     sh = OwnSheet()
@@ -254,7 +304,8 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
     w = _Writer(sh)
     w.cells([(1, t["title"].format(sheet=sheet, file=file), "title")])
     stamp = (when or datetime.now()).strftime("%d-%m-%Y %H:%M")
-    w.cells([(1, t["checked"].format(when=stamp, file=file), "subtitle")])
+    w.cells([(1, t["checked_addin" if addin else "checked"].format(when=stamp, file=file),
+              "subtitle")])
     w.skip()
 
     # overview and legend: labels in B, numbers in C; the legend below it

@@ -278,9 +278,46 @@ def test_validate_10k_final_state_matches_annotate(validated_10k) -> None:
     assert book._active is sheet
     summary = book._sheets[1]
     errors = sum(1 for s, _ in marks.values() if s == ERROR)
-    assert xf.cell(summary, "C4") >= errors
+    labels = {xf.cell(summary, f"B{r}"): r for r in range(1, 20)}
+    assert xf.cell(summary, f"C{labels['Fouten']}") >= errors
     assert any(str(f).startswith('=HYPERLINK("#\'Klanten\'!') for f in
                summary._formulas.values())
+
+
+def test_addin_summary_is_the_command_lines_layout(validated_10k) -> None:
+    """The add-in writes the cells of :func:`numnum_xl.summary.build` (the command line's
+    sheet): same sections, words, counts and messages; links as HYPERLINK formulas; the
+    header, section and kind cells styled; the hidden code column hidden."""
+    from numnum_xl import summary as cli_summary
+    from numnum_xl.addin import excel as xl
+
+    book = validated_10k[0]
+    sheet = book._sheets[0]
+    data = xl.read_sheet(book, sheet)
+    report = validate_table(data.table)
+    own = cli_summary.build(data.table, report.findings, sheet="Klanten", file=book.name,
+                            addin=True)
+    summary = book._sheets[1]
+    linked = {ref for ref, _, _ in own.links}
+    compared = 0
+    for r, row in own.cells.items():
+        for c, (value, _style) in row.items():
+            ref = xf.ref(r, c)
+            if r == 2 or ref in linked or value is None:
+                continue  # the time stamp; links are formulas
+            got = xf.cell(summary, ref)
+            assert (got == value or str(got) == str(value)
+                    or (isinstance(value, int) and got == float(value))), (ref, got, value)
+            compared += 1
+    assert compared > 1000
+    assert summary._bold[(1, 1)] and summary._size[(1, 1)] == 14
+    kinds = {xf.cell(summary, f"D{r}"): summary._fills.get((r, 4)) for r in range(1, 400)}
+    assert kinds["Fout"] == sheetmarks.SEVERITY_COLOR[ERROR]
+    assert summary._widths[7] == 0  # the code column, hidden as on the command line's sheet
+    wrapped = {(r, c) for (r, c), on in summary._wrap.items() if on}
+    messages = {(r, 5) for r, row in own.cells.items() if row.get(5, (None, None))[1] == "wrap"}
+    assert messages and messages <= wrapped  # messages wrap …
+    assert (1, 1) not in wrapped and (2, 1) not in wrapped  # … the title lines do not
 
 
 def test_clear_restores_the_users_fills_and_notes_exactly(validated_10k) -> None:
@@ -344,16 +381,27 @@ def test_validate_keeps_duplicate_marks_and_marks_nothing_on_our_sheets() -> Non
     addin.on_ribbon("nnValidate", book)
     addin.on_ribbon("nnDuplicates", book)
     assert "1 groep" in last_alert(book)
-    notes = xf.notes(sheet)
-    # rows 3, 4 and 5 have the same VAT number (row 3 writes it with prefix and dots)
-    assert notes["C4"][0] == "Duplicaat: ook rij 3, 5 (zelfde btw-nummer; zeker)"
+    notes, fills = xf.notes(sheet), xf.fills(sheet)
+    lavender, red = sheetmarks.SEVERITY_COLOR["duplicate"], sheetmarks.SEVERITY_COLOR[ERROR]
+    # rows 3, 4 and 5 have the same VAT number (row 3 writes it with prefix and dots): the
+    # command line's notes, on the cell that proves it; the whole row in the duplicate colour
+    assert notes["C4"][0] == "Duplicaat van rij 3, 5: zelfde btw-nummer (0403019261)."
     assert notes["C3"][0].startswith("Waarschuwing: ")  # the validation mark …
-    assert notes["C3"][0].endswith("\nDuplicaat: ook rij 4, 5 (zelfde btw-nummer; zeker)")
-    assert "Fout:" in notes["B3"][0]  # … and the other validation marks are kept
+    assert notes["C3"][0].endswith("\nDuplicaat van rij 4, 5: zelfde btw-nummer "
+                                   "(BE 0403.019.261).")
+    assert "Fout:" in notes["B3"][0] and fills["B3"] == red  # … the other validation marks
+    assert all(fills[f"{c}{r}"] == lavender for r in (4, 5) for c in "ABCDEF")
+    assert "A4" not in notes  # the rest of the row is only coloured
     dup_sheet = next(s for s in book._sheets if s._name == sheetmarks.DUPLICATES_SHEET)
-    assert [xf.cell(dup_sheet, f"B{r}") for r in (3, 4, 5)] == [3.0, 4.0, 5.0]
-    addin.on_ribbon("nnValidate", book)
-    assert "Duplicaat: ook rij 3, 4" in xf.notes(sheet)["C5"][0]  # duplicate marks kept
+    groups = next(r for r in range(1, 60) if xf.cell(dup_sheet, f"A{r}") == "Dubbele klanten")
+    assert xf.cell(dup_sheet, f"B{groups + 2}") == "3, 4, 5"  # the summary's group section
+    addin.on_ribbon("nnValidate", book)  # validating again keeps the duplicate marks
+    notes, fills = xf.notes(sheet), xf.fills(sheet)
+    assert notes["C5"][0] == "Duplicaat van rij 3, 4: zelfde btw-nummer (0403019261)."
+    assert "Duplicaat van rij 4, 5" in notes["C3"][0] and fills["A4"] == lavender
+    addin.on_ribbon("nnDuplicates", book)  # and the duplicate check again keeps validation's
+    notes = xf.notes(sheet)
+    assert notes["C3"][0].count("Duplicaat van rij 4, 5") == 1 and "Fout:" in notes["B3"][0]
     book._active = dup_sheet
     addin.on_ribbon("nnValidate", book)
     assert "blad van NumNum" in last_alert(book)
@@ -522,12 +570,12 @@ def test_map_columns_sheet_drives_validation() -> None:
     book._active = book._sheets[0]
     addin.on_ribbon("nnValidate", book)
     summary = next(s for s in book._sheets if s._name == SUMMARY_SHEET)
-    codes = {v for (r, c), v in summary._values.items() if c == 5}
+    codes = {v for (r, c), v in summary._values.items() if c == 7}
     assert "header.required_missing" in codes and "header.unmapped" not in codes
     mapping_sheet._values[(3, 3)] = "title"  # the user picks the fields in column C
     mapping_sheet._values[(4, 3)] = "last_name"
     addin.on_ribbon("nnValidate", book)
-    codes = {v for (r, c), v in summary._values.items() if c == 5}
+    codes = {v for (r, c), v in summary._values.items() if c == 7}
     assert "header.required_missing" not in codes
 
 
@@ -761,3 +809,51 @@ def test_every_button_dispatches_without_an_unexpected_error(sandbox, tmp_path: 
         assert new, control_id
         assert not any("Er ging iets mis" in a["prompt"] for a in new), (control_id, new)
     assert os.listdir(tmp_path)  # exports and the journal went beside the workbook
+
+
+# --- duplicates and validation on one sheet, run after run (review of the shared marks) -------
+
+def test_duplicate_rows_user_notes_and_multi_line_messages_survive_every_run(
+        tmp_path: Path) -> None:
+    lavender, orange = sheetmarks.SEVERITY_COLOR["duplicate"], sheetmarks.SEVERITY_COLOR[
+        "warning"]
+    grid = [[*row, addr] for row, addr in zip(
+        [*SMALL, ["Garage Peeters", "Peeters", "0403019261", "BE", "BE", "info@garage.be"]],
+        ["address", "Kerkstraat 1", "Markt 2", "Kerkstraat 1\n9000 Gent ", "Dorp 3"],
+        strict=True)]
+    book = xf.make_book({"Klanten": grid})
+    sheet = book._sheets[0]
+    xf.set_note(sheet, "F5", "mijn notitie", "An")  # the user's note in a duplicate row
+    addin.on_ribbon("nnValidate", book)
+    addin.on_ribbon("nnDuplicates", book)
+    addin.on_ribbon("nnValidate", book)
+    notes, fills = xf.notes(sheet), xf.fills(sheet)
+    # a colour-only cell keeps the user's note as it is (not taken for ours, not doubled)
+    assert notes["F5"] == ("mijn notitie", "An") and fills["F5"] == lavender
+    # a message whose value holds a line break stays one validation mark, not a duplicate
+    assert notes["G4"][0].startswith("Waarschuwing: ") and "\n9000 Gent" in notes["G4"][0]
+    assert fills["G4"] == lavender  # row 4 is a duplicate row: the row's colour wins …
+    assert fills.get("G2") != lavender  # … and nothing outside the duplicate rows turns lavender
+    # the error cell of a duplicate row goes back to the row's colour once fixed
+    assert fills["B3"] == sheetmarks.SEVERITY_COLOR[ERROR]
+    xf.put(sheet, [["Smet"]], "B3")
+    addin.on_ribbon("nnValidate", book)
+    fills = xf.fills(sheet)
+    assert all(fills[f"{c}3"] == lavender for c in "ABCDG"), fills
+    # the duplicates sheet lists the groups and the notes, not every coloured cell
+    dup_sheet = next(s for s in book._sheets if s._name == sheetmarks.DUPLICATES_SHEET)
+    codes = {v for (r, c), v in dup_sheet._values.items() if c == 7}
+    assert "duplicate.vat_id" in codes and "duplicate.row" not in codes
+    # a multi-line warning outside a duplicate row keeps its own colour run after run
+    grid2 = [SMALL[0] + ["address"], SMALL[1] + ["Kerkstraat 1\n9000 Gent "]]
+    book2 = xf.make_book({"Klanten": grid2})
+    addin.on_ribbon("nnValidate", book2)
+    addin.on_ribbon("nnValidate", book2)
+    assert xf.fills(book2._sheets[0])["G2"] == orange
+    # numnum-xl clear on the workbook removes the duplicates sheet too
+    path = tmp_path / "k.xlsx"
+    _to_xlsx(book, path)
+    cli_clear(path, backup=False)
+    assert load_workbook(path).sheetnames == ["Klanten"]
+    ws = load_workbook(path)["Klanten"]
+    assert ws["F5"].comment.text == "mijn notitie" and ws["A4"].fill.patternType is None

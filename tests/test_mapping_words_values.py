@@ -121,6 +121,23 @@ def test_an_iban_column_is_found_by_its_check_digits_even_with_unknown_banks(tmp
     assert m.fields.get("iban") == [1] and m.columns[1].how == "values"
 
 
+def test_a_postcode_column_is_found_by_the_towns_beside_it(tmp_path):
+    # four digits alone could be anything (a year, a code); the town on the same row says
+    # they are its postcode - and numbers that are not the towns' postcodes stay unmapped
+    rows = [("Bakkerij Claes", "9000", "Gent", "1987"), ("Garage Lambert", "5000", "Namur", "2011"),
+            ("Dakwerken Vermeulen", "2000", "Antwerpen", "1999"),
+            ("Brasserie Le Coq", "1400", "Nivelles", "2003"),
+            ("Kapsalon Nina", "3500", "Hasselt", "2020")]
+    path = book(tmp_path / "k.xlsx", ["Klant", "Kolom3", "Woonplaats", "Kolom4"], *rows)
+    m = validate_file(str(path)).mapping
+    assert m.fields.get("address_zip") == [1] and m.columns[1].how == "values"
+    assert m.columns[1].evidence[0]["town column"] == "Woonplaats"
+    assert 3 not in [i for idx in m.fields.values() for i in idx]
+    wrong = [(name, "1000", town, year) for name, _, town, year in rows]  # not their codes
+    path = book(tmp_path / "w.xlsx", ["Klant", "Kolom3", "Woonplaats", "Kolom4"], *wrong)
+    assert "address_zip" not in validate_file(str(path)).mapping.fields
+
+
 def test_values_choose_mobile_over_fixed_and_overrule_a_weak_header(tmp_path):
     path = book(tmp_path / "k.xlsx", ["Bedrijf", "Telefoon", "VAT liability"],
                 ["Bakkerij", "+32 475 12 34 56", "vat_liable"],

@@ -301,3 +301,33 @@ def test_error_rows_and_json_contract(sheet):
     assert data["summary"]["data_rows"] == len(CASES)
     clean_rows = {n for n, c in enumerate(CASES, start=2) if c.code is None}
     assert not clean_rows & report.rows_with_errors()
+
+
+def test_belgian_iban_check_agrees_with_python_stdnum() -> None:
+    """The Belgian IBAN check asks python-stdnum's bank list once per bank code; on every kind
+    of number (good, wrong IBAN sum, wrong national sum, unknown bank) it says what
+    stdnum.be.iban.is_valid says."""
+    import random
+
+    from stdnum import iban as std_iban
+    from stdnum.be import iban as be_iban
+    from stdnum.exceptions import ValidationError
+
+    from numnum_xl.rules.bank import _validate_iban
+
+    rng = random.Random(7)
+    kinds = {"valid": 0, "invalid": 0}
+    for _ in range(20_000):
+        body = "".join(rng.choice("0123456789") for _ in range(10))
+        national = f"{int(body) % 97 or 97:02d}" if rng.random() < 0.9 \
+            else f"{rng.randrange(100):02d}"
+        number = f"BE00{body}{national}"
+        if rng.random() < 0.95:
+            number = "BE" + std_iban.calc_check_digits(number) + number[4:]
+        try:
+            ours = _validate_iban(number) == number
+        except ValidationError:
+            ours = False
+        assert ours == be_iban.is_valid(number), number
+        kinds["valid" if ours else "invalid"] += 1
+    assert min(kinds.values()) > 1000  # both answers were exercised

@@ -674,6 +674,9 @@ class Sheet:
         self._col_formats: dict[int, str] = {}
         self._bold: dict[tuple[int, int], bool] = {}
         self._size: dict[tuple[int, int], float] = {}
+        self._font_colors: dict[tuple[int, int], Color] = {}
+        self._wrap: dict[tuple[int, int], bool] = {}
+        self._col_wrap: dict[int, bool] = {}
         self._widths: dict[int, float] = {}
         self._validations: list[tuple[str, str, Any]] = []
         self._alert_styles: dict[str, Any] = {}
@@ -784,9 +787,10 @@ class Sheet:
     @counted
     def clear(self) -> None:
         for d in (self._values, self._formulas, self._fills, self._notes, self._formats,
-                  self._bold, self._size):
+                  self._bold, self._size, self._font_colors, self._wrap):
             d.clear()
         self._col_formats.clear()
+        self._col_wrap.clear()
         self._validations.clear()
 
 
@@ -995,6 +999,24 @@ class Range:
                     self._sheet._formats[(r, c)] = value
 
     @cprop
+    def wrap_text(self) -> bool | None:
+        found = {self._sheet._wrap.get((r, c), self._sheet._col_wrap.get(c, False))
+                 for r1, c1, r2, c2 in self._areas if r2 - r1 < 10_000
+                 for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        return found.pop() if len(found) == 1 else None
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        for r1, c1, r2, c2 in self._areas:
+            if r1 == 1 and r2 == MAX_ROW:
+                for c in range(c1, c2 + 1):
+                    self._sheet._col_wrap[c] = bool(value)
+                continue
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    self._sheet._wrap[(r, c)] = bool(value)
+
+    @cprop
     def column_width(self) -> float | None:
         widths = {self._sheet._widths.get(c, 8.43) for _, c1, _, c2 in self._areas
                   for c in range(c1, c2 + 1)}
@@ -1045,7 +1067,8 @@ class Range:
             raise NotImplementedError("the fake inserts whole rows only")
         n = r2 - r1 + 1
         sheet = self._sheet
-        for name in ("_values", "_formulas", "_fills", "_notes", "_formats", "_bold", "_size"):
+        for name in ("_values", "_formulas", "_fills", "_notes", "_formats", "_bold", "_size",
+                     "_font_colors", "_wrap"):
             d = getattr(sheet, name)
             moved = {(r + n if r >= r1 else r, c): v for (r, c), v in d.items()}
             d.clear()
@@ -1114,6 +1137,16 @@ class Font:
     def size(self, value: float) -> None:
         for key in self._range._cells():
             self._range._sheet._size[key] = value
+
+    @cprop
+    def color(self) -> Color | None:
+        found = {self._range._sheet._font_colors.get(k) for k in self._range._cells()}
+        return found.pop() if len(found) == 1 else None
+
+    @color.setter
+    def color(self, value: Color) -> None:
+        for key in self._range._cells():
+            self._range._sheet._font_colors[key] = tuple(value)
 
 
 class DataValidation:

@@ -18,14 +18,12 @@ from typing import Any
 from numnum_xl import sheetmarks as sm
 from numnum_xl.addin import Stop, native, paths
 from numnum_xl.addin import excel as xl
-from numnum_xl.findings import ERROR, WARNING
 from numnum_xl.marks import STATE_SHEET, SUMMARY_SHEET, marks_by_cell
 
 #: How many changes / findings an alert lists at most.
 ALERT_LINES = 12
 #: Duplicate notes start with this (per language), so that validating keeps them and a new
 #: duplicate check replaces them.
-DUPLICATE_PREFIX = {"nl": "Duplicaat: ", "fr": "Doublon : ", "en": "Duplicate: "}
 
 
 def _alert(book: Any, message: str, *, buttons: str = "ok", mode: str | None = "info") -> str:
@@ -80,29 +78,15 @@ def _check_has_header(data: xl.SheetData) -> None:
 
 # --- marks: validation and duplicates side by side -------------------------------------------
 
-def _is_duplicate_line(line: str) -> bool:
-    return line.startswith(tuple(DUPLICATE_PREFIX.values()))
-
-
 def _kept_marks(records: list[sm.StateRecord], sheet_name: str, *,
                 duplicates: bool) -> dict[str, tuple[str, str]]:
-    """Our current marks on ``sheet_name`` (from the state records): ``duplicates`` — the
-    lines of the checks besides validation (duplicates, Peppol, VIES), which validating
-    keeps; else all but the duplicate lines (what a new duplicate check keeps)."""
+    """Our current marks on ``sheet_name`` (from the state records): ``duplicates`` — what
+    validating keeps (the lines of the duplicate check, Peppol and VIES, and the duplicate
+    rows' colour); else what a new duplicate check keeps (all but its own lines)."""
     from numnum_xl.addin import checks
 
-    if not duplicates:
-        return checks.kept_marks(records, sheet_name, drop=tuple(DUPLICATE_PREFIX.values()))
-    out: dict[str, tuple[str, str]] = {}
-    for rec in records:
-        if rec.sheet != sheet_name:
-            continue
-        lines = [ln for ln in sm.ours_of(rec.written, rec.original).split("\n")
-                 if ln and ln.startswith(checks.EXTRA_PREFIXES)]
-        if lines:
-            error = any(" (fout):" in ln for ln in lines)
-            out[rec.cell] = (ERROR if error else WARNING, "\n".join(lines))
-    return out
+    return checks.kept_marks(records, sheet_name,
+                             drop="validation" if duplicates else "duplicates")
 
 
 def mark_findings(book: Any, data: xl.SheetData, findings: list[Any], lang: str, *,
@@ -111,6 +95,8 @@ def mark_findings(book: Any, data: xl.SheetData, findings: list[Any], lang: str,
     write the summary sheet."""
     state = xl.read_state(book)
     kept = _kept_marks(state[1], data.name, duplicates=True)
+    table = data.table
+    kept = sm.whole_rows(kept, table.first_col, table.first_col + len(table.headers) - 1)
     marks = sm.merge_marks(marks_by_cell(findings, lang), kept)
     xl.status(book.app, f"{_n(len(marks), 'cel', 'cellen')} markeren…")
     result = xl.apply_marks(book, data, marks, state=state)
@@ -240,7 +226,11 @@ def clear(book: Any) -> None:
 
 
 def duplicates(book: Any) -> None:
-    """Mark rows that are (probably) the same customer; list the groups on a sheet."""
+    """Mark rows that are (probably) the same customer as ``numnum-xl duplicates`` does (the
+    whole row in the duplicate colour, the note on the cell that proves it) and list the
+    groups on a sheet in the summary's layout."""
+    from numnum_xl.commands.duplicates import as_json
+    from numnum_xl.commands.duplicates import findings as duplicate_findings
     from numnum_xl.duplicates import find_groups, record_from_values
 
     settings = workbook_settings(book)
@@ -253,17 +243,15 @@ def duplicates(book: Any) -> None:
         xl.status(book.app, "duplicaten zoeken…")
         records = [record_from_values(i, v) for i, v in enumerate(report.values)]
         groups = find_groups(records)
-        marks = duplicate_marks(data.table, mapping, groups, report.values, lang)
+        found = duplicate_findings(data.table, mapping, report.values, groups, {}, {},
+                                   as_json(data.table, groups, {}))
         state = xl.read_state(book)
         kept = _kept_marks(state[1], data.name, duplicates=False)
-        xl.apply_marks(book, data, sm.merge_marks(kept, marks), state=state)
+        xl.apply_marks(book, data, sm.merge_marks(kept, marks_by_cell(found, lang)),
+                       state=state)
         if groups:
-            sheet = xl.fresh_sheet(book, sm.DUPLICATES_SHEET,
-                                   before=xl.find_sheet(book, STATE_SHEET))
-            sheet.range("A:A").number_format = "@"
-            sheet.range("D:H").number_format = "@"
-            sheet.range("A1").value = duplicates_grid(data, mapping, groups, report.values)
-            sheet.range("A1:H2").font.bold = True
+            xl.write_summary(book, data, found, lang, name=sm.DUPLICATES_SHEET,
+                             validated=False)
         elif (old := xl.find_sheet(book, sm.DUPLICATES_SHEET)) is not None:
             xl.delete_sheet(old)
         data.sheet.activate()
@@ -274,70 +262,8 @@ def duplicates(book: Any) -> None:
     certain = sum(1 for g in groups if g.confidence == "certain")
     _alert(book, f"{_n(len(groups), 'groep', 'groepen')} van dubbele klanten "
                  f"({_n(rows, 'rij', 'rijen')}; {certain} zeker, {len(groups) - certain} "
-                 f"waarschijnlijk). De cellen zijn oranje gemarkeerd; de lijst staat op blad "
-                 f"{sm.DUPLICATES_SHEET}.")
-
-
-_REASON = {"external_id": "zelfde Extern ID", "vat_id": "zelfde btw-nummer",
-           "email": "zelfde e-mailadres", "name": "gelijkaardige naam op dezelfde plaats"}
-_REASON_FR = {"external_id": "même ID externe", "vat_id": "même numéro de TVA",
-              "email": "même adresse e-mail", "name": "nom semblable au même endroit"}
-_REASON_EN = {"external_id": "same external ID", "vat_id": "same VAT number",
-              "email": "same email address", "name": "similar name at the same place"}
-_CONF = {"nl": {"certain": "zeker", "probable": "waarschijnlijk"},
-         "fr": {"certain": "certain", "probable": "probable"},
-         "en": {"certain": "certain", "probable": "probable"}}
-
-
-def _reason_text(reason: str, lang: str) -> str:
-    return {"fr": _REASON_FR, "en": _REASON_EN}.get(lang, _REASON).get(reason, reason)
-
-
-def _duplicate_cell(table: Any, mapping: Any, index: int, reason: str,
-                    values: dict[str, Any]) -> str:
-    key = {"external_id": "external_id", "vat_id": "vat_id", "email": "email"}.get(reason)
-    candidates = [key] if key else []
-    candidates += ["title", "last_name", "first_name"]
-    for k in candidates:
-        if k in mapping.fields and (k == key or values.get(k) is not None):
-            return table.cell(index, mapping.fields[k][0])
-    return table.cell(index, 0)
-
-
-def duplicate_marks(table: Any, mapping: Any, groups: list[Any], values: list[dict[str, Any]],
-                    lang: str) -> dict[str, tuple[str, str]]:
-    """Cell → (warning, note) for every row of every duplicate group."""
-    prefix = DUPLICATE_PREFIX.get(lang, DUPLICATE_PREFIX["nl"])
-    others = {"nl": "ook rij", "fr": "aussi ligne", "en": "also row"}.get(lang, "ook rij")
-    marks: dict[str, tuple[str, str]] = {}
-    for g in groups:
-        rows = {i: table.row_numbers[i] for i in g.refs}
-        for i in g.refs:
-            also = ", ".join(str(rows[j]) for j in g.refs if j != i)
-            text = (f"{prefix}{others} {also} ({_reason_text(g.reason, lang)}; "
-                    f"{_CONF.get(lang, _CONF['nl']).get(g.confidence, g.confidence)})")
-            cell = _duplicate_cell(table, mapping, i, g.reason, values[i])
-            marks = sm.merge_marks(marks, {cell: (WARNING, text)})
-    return marks
-
-
-def duplicates_grid(data: xl.SheetData, mapping: Any, groups: list[Any],
-                    values: list[dict[str, Any]]) -> list[list[Any]]:
-    """The duplicates sheet: one row per row of a group, with a link to it."""
-    grid: list[list[Any]] = [[f"Duplicaten op blad «{data.name}»", None, None, None, None,
-                              None, None, None],
-                             ["Groep", "Rij", "Cel", "Reden", "Zekerheid", "Naam",
-                              "BTW-nummer", "E-mail"]]
-    for n, g in enumerate(groups, start=1):
-        for i in g.refs:
-            v = values[i]
-            cell = _duplicate_cell(data.table, mapping, i, g.reason, v)
-            grid.append([str(n), data.table.row_numbers[i], sm.hyperlink_formula(data.name, cell),
-                         _reason_text(g.reason, "nl"), _CONF["nl"].get(g.confidence),
-                         _plain(v.get("title") or " ".join(
-                             str(x) for x in (v.get("first_name"), v.get("last_name")) if x)),
-                         _plain(v.get("vat_id")), _plain(v.get("email"))])
-    return grid
+                 f"waarschijnlijk). De rijen zijn paars gekleurd; de notitie staat op de cel "
+                 f"die het aantoont, de groepen staan op blad {sm.DUPLICATES_SHEET}.")
 
 
 def _plain(value: Any) -> Any:

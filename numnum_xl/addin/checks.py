@@ -24,17 +24,97 @@ from numnum_xl import sheetmarks as sm
 from numnum_xl.addin import Stop
 from numnum_xl.addin import excel as xl
 from numnum_xl.findings import ERROR, WARNING
+from numnum_xl.marks import DUPLICATE, FIXED
+from numnum_xl.summary import WORDS
 
 #: Note prefix and result sheet per online check.
 ONLINE = {"peppol": ("Peppol: ", "NumNum-peppol", "Peppol"),
           "vies": ("VIES: ", "NumNum-vies", "VIES")}
 #: Sheets these buttons add ("Wis markeringen" removes them too).
 SHEETS = tuple(sheet for _, sheet, _ in ONLINE.values())
-#: Every note prefix of a check besides validation (validation keeps these lines).
 _FOUT = " (fout)"
-EXTRA_PREFIXES = ("Duplicaat: ", "Doublon : ", "Duplicate: ",
-                  *(p for p, _, _ in ONLINE.values()),
-                  *(p.rstrip(": ") + _FOUT + ": " for p, _, _ in ONLINE.values()))
+#: The note prefixes of each online check (its warnings, its errors).
+_ONLINE_PREFIXES = {check: (p, p.rstrip(": ") + _FOUT + ": ") for check, (p, _, _)
+                    in ONLINE.items()}
+#: How validation's note lines start, in every language (:func:`numnum_xl.marks.marks_by_cell`:
+#: "Fout: …", "Waarschuwing: …", "Erreur : …"); error lines apart.
+_ERROR_PREFIXES = tuple(w[ERROR] + w["colon"] for w in WORDS.values())
+_VALIDATION_PREFIXES = _ERROR_PREFIXES + tuple(w[WARNING] + w["colon"] for w in WORDS.values())
+
+
+def _starts(texts: Any) -> tuple[str, ...]:
+    """The fixed beginnings of message templates (the text before the first ``{``)."""
+    return tuple(sorted({t.split("{")[0] for t in texts if len(t.split("{")[0]) >= 4},
+                        key=len, reverse=True))
+
+
+def _duplicate_starts() -> tuple[str, ...]:
+    from numnum_xl.marks import COLOUR_ONLY
+    from numnum_xl.messages import MESSAGES
+
+    texts = [t for code, ts in MESSAGES.items() if code.startswith(("duplicate.", "existing."))
+             and code not in COLOUR_ONLY and not code.startswith("duplicate.group.")
+             for t in ts]
+    # and the add-in's duplicate notes before it wrote the command line's
+    return _starts([*texts, "Duplicaat: ", "Doublon : ", "Duplicate: "])
+
+
+_DUPLICATE_STARTS = _duplicate_starts()
+#: ``--fix``'s note on a cell it changed ("Gewijzigd: «belgië» → «BE»").
+_FIXED_STARTS = _starts(w["changed_note"] for w in WORDS.values())
+
+
+def line_source(line: str) -> str:
+    """Which check wrote a line of one of our notes, by how it begins: ``validation``
+    ("Fout: …", "Avertissement : …"), an online check (``peppol``, ``vies``), ``duplicates``
+    (the duplicate messages: "Duplicaat van rij 12: …", "Bestaat al in NumNum: …"),
+    ``fixed`` (``--fix``'s "Gewijzigd: …") or ``other``.
+
+    >>> line_source("Fout: Titel is verplicht maar leeg."), line_source("VIES (fout): x")
+    ('validation', 'vies')
+    >>> line_source("Mogelijk duplicaat van rij 4: zelfde e-mailadres (a@b.be).")
+    'duplicates'
+    >>> line_source("Gewijzigd: «belgië» → «BE»"), line_source("9000 Gent")
+    ('fixed', 'other')
+    """
+    if line.startswith(_VALIDATION_PREFIXES):
+        return "validation"
+    for check, prefixes in _ONLINE_PREFIXES.items():
+        if line.startswith(prefixes):
+            return check
+    if line.startswith(_DUPLICATE_STARTS):
+        return "duplicates"
+    if line.startswith(_FIXED_STARTS):
+        return "fixed"
+    return "other"
+
+
+def line_sources(lines: list[str]) -> list[str]:
+    """:func:`line_source` of each line; a line that begins like none of them continues the
+    line above it (a message whose value holds a line break), and before any: ``other``.
+
+    >>> line_sources(["Waarschuwing: Adres … Voorstel: Kerkstraat 1", "9000 Gent"])
+    ['validation', 'validation']
+    """
+    out: list[str] = []
+    for line in lines:
+        source = line_source(line)
+        out.append(out[-1] if source == "other" and out else source)
+    return out
+
+
+def _kind_of_lines(lines: list[str], sources: list[str]) -> str:
+    """The mark of a cell whose note keeps ``lines``: error, duplicate, warning, fixed (as
+    :data:`numnum_xl.marks._KIND_RANK` ranks them)."""
+    if any(ln.startswith(_ERROR_PREFIXES) or _FOUT + ":" in ln for ln in lines):
+        return ERROR
+    if "duplicates" in sources:
+        return DUPLICATE
+    if "fixed" in sources and not set(sources) - {"fixed", "other"}:
+        return FIXED
+    return WARNING
+
+
 _SEVERITY = {"error": ERROR, "warning": WARNING}
 
 
@@ -129,22 +209,26 @@ def online_marks(table: Any, results: list[Any], prefix: str) -> dict[str, tuple
 
 
 def kept_marks(records: list[sm.StateRecord], sheet_name: str, *,
-               drop: tuple[str, ...]) -> dict[str, tuple[str, str]]:
-    """Our current marks on ``sheet_name`` without the note lines starting with ``drop``
-    (the check about to run again); a line marked ``(fout)`` keeps the cell red."""
+               drop: str) -> dict[str, tuple[str, str]]:
+    """Our current marks on ``sheet_name`` without the note lines of check ``drop`` (a
+    :func:`line_source`: the check about to run again) and without lines no check can be
+    named for. A cell the duplicate check only coloured (the rest of a duplicate row) is kept
+    unless ``drop`` is ``duplicates``."""
     out: dict[str, tuple[str, str]] = {}
+    colour_only = drop != "duplicates"
     for rec in records:
         if rec.sheet != sheet_name:
             continue
-        lines = [ln for ln in sm.ours_of(rec.written, rec.original).split("\n")
-                 if ln and not ln.startswith(drop)]
-        if lines:
-            if any(ln.startswith(EXTRA_PREFIXES) for ln in lines) and not any(
-                    not ln.startswith(EXTRA_PREFIXES) for ln in lines):
-                sev = ERROR if any(_FOUT + ":" in ln for ln in lines) else WARNING
-            else:
-                sev = rec.severity
-            out[rec.cell] = (sev, "\n".join(lines))
+        ours = [ln for ln in sm.ours_of(rec.written, rec.original).split("\n") if ln]
+        sources = line_sources(ours)
+        keep = [(ln, src) for ln, src in zip(ours, sources, strict=True)
+                if src not in (drop, "other")]
+        if keep:
+            lines = [ln for ln, _ in keep]
+            out[rec.cell] = (_kind_of_lines(lines, [src for _, src in keep]),
+                             "\n".join(lines))
+        elif colour_only and rec.severity == DUPLICATE:
+            out[rec.cell] = (DUPLICATE, "")
     return out
 
 
@@ -156,8 +240,7 @@ def _online(book: Any, check: str, run: Any) -> None:
                                    lambda progress: run(report, lang, progress),
                                    total=data.table.data_rows)
         state = xl.read_state(book)
-        keep = kept_marks(state[1], data.name,
-                          drop=(prefix, prefix.rstrip(": ") + _FOUT + ":"))
+        keep = kept_marks(state[1], data.name, drop=check)
         marks = sm.merge_marks(keep, online_marks(data.table, results, prefix))
         xl.apply_marks(book, data, marks, state=state)
         sheet = xl.fresh_sheet(book, sheet_name)

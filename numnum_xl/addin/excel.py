@@ -423,8 +423,12 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
         row, col = cells[ref]
         existed = data.value_at(row, col) is not None or sm.color_from_fill_xml(fill) \
             is not None or original is not None
-        # a mark without text only colours (marks.COLOUR_ONLY): the note stays as it is
-        written = sm.compose_note(user_text, ours) if ours else (current or "")
+        # a mark without text only colours (marks.COLOUR_ONLY): the cell keeps the user's
+        # own note, and a note of ours from an earlier run goes
+        if ours:
+            written = sm.compose_note(user_text, ours)
+        else:
+            written = (user_text or "") if current is not None else ""
         new_records[ref] = sm.StateRecord(name, ref, existed, fill, original, written,
                                           severity)
     # a cell marked before and now: until its note is rewritten, the record says the old text
@@ -441,7 +445,11 @@ def apply_marks(book: Any, data: SheetData, marks: Mapping[str, tuple[str, str]]
             rec = new_records[ref]
             note = notes.get(ref)
             if not marks[ref][1]:
-                pass
+                if note is not None and texts[ref] != rec.written:  # an old note of ours
+                    if rec.written:
+                        note.text = rec.written
+                    else:
+                        note.delete()
             elif note is not None:
                 if texts[ref] != rec.written:
                     note.text = rec.written
@@ -502,27 +510,33 @@ def write_values(sheet: Any, values: Mapping[str, Any]) -> int:
 
 # --- the summary sheet -------------------------------------------------------------------------
 
-def write_summary(book: Any, data: SheetData, findings: list[Any], lang: str) -> Any:
-    """The sheet ``NumNum-controle``: one bulk write plus a few formatting calls."""
+def write_summary(book: Any, data: SheetData, findings: list[Any], lang: str, *,
+                  name: str = SUMMARY_SHEET, validated: bool = True) -> Any:
+    """The sheet ``NumNum-controle`` (or ``name``) in the command line's layout
+    (:func:`numnum_xl.sheetmarks.summary_plan`): the text columns formatted as text, one bulk
+    write, then one call per style attribute and address."""
     status(book.app, "overzicht schrijven…")
-    tick = Ticker(book.app, "overzicht schrijven", len(findings))
-    plan = sm.summary_plan(data.table, findings, data.name, book.name, lang)
+    plan = sm.summary_plan(data.table, findings, data.name, book.name, lang,
+                           validated=validated)
+    tick = Ticker(book.app, "overzicht schrijven", len(plan.formats) + 10)
     state = find_sheet(book, STATE_SHEET)
-    summary = fresh_sheet(book, SUMMARY_SHEET, before=state)
+    summary = fresh_sheet(book, name, before=state)
+    tick()
+    # a reused sheet: on the Mac engine clearing it keeps whole-column formats
+    summary.range("A:H").number_format = "General"
+    summary.range("A:H").wrap_text = False
+    tick()
     for col in plan.text_columns:
         summary.range(f"{col}:{col}").number_format = "@"
         tick()
     summary.range("A1").value = plan.grid
     tick()
-    title = summary.range("A1").font
-    title.bold = True
-    title.size = 14
-    summary.range(",".join(plan.bold_cells)).font.bold = True
-    tick()
-    paint(summary, {sm.SEVERITY_COLOR[sev]: refs for sev, refs in plan.severity_cells.items()},
-          tick)
-    for i, width in enumerate(plan.widths, start=1):
-        summary.range((1, i)).column_width = width
+    for address, attribute, value in plan.formats:
+        target = summary.range(address)
+        if attribute.startswith("font."):
+            target = target.font
+            attribute = attribute[len("font."):]
+        setattr(target, attribute, value)
         tick()
     return summary
 

@@ -36,8 +36,15 @@ _MULTILINE_OK = {"private_notes", "address"}
 
 
 def has_control(value: str) -> bool:
-    """Whether ``value`` holds a line break, tab, control character or odd space."""
-    return _CONTROL.search(value) is not None
+    """Whether ``value`` holds a line break, tab, control character or odd space (all of
+    them non-printable, so printable text is answered without the pattern).
+
+    >>> has_control("Bakkerij Janssen"), has_control("Bakkerij\u00a0Janssen")
+    (False, True)
+    >>> has_control("a\u202eb")
+    True
+    """
+    return not value.isprintable() and _CONTROL.search(value) is not None
 
 
 def check_text(value: str, key: str) -> tuple[Issue, ...]:

@@ -129,22 +129,24 @@ def _info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
 
 
 def own_styles(st: Styles, colours: Mapping[str, str]) -> dict[str, int]:
-    """The named cell formats of our sheets."""
-    bold = st.font(bold=True)
-    names = {
-        "title": st.xf(font=st.font(bold=True, size=14)),
-        "subtitle": st.xf(font=st.font(color="FF595959")),
-        "bold": st.xf(font=bold, top=True),
-        "header": st.xf(font=bold, fill=st.fill("FFD9E1F2"), top=True, wrap=True),
-        "section": st.xf(font=st.font(bold=True, size=12), fill=st.fill("FFD9E1F2")),
-        "top": st.xf(top=True),
-        "wrap": st.xf(top=True, wrap=True),
-        "link": st.xf(font=st.font(color="FF0563C1", underline=True), top=True),
-        "muted": st.xf(font=st.font(color="FF808080"), top=True),
-        "text": st.xf(top=True, num_fmt=49),
-    }
-    for kind, argb in colours.items():
-        names[kind] = st.xf(fill=st.fill(argb), top=True)
+    """The named cell formats of our sheets (described in :data:`numnum_xl.summary.STYLES`;
+    each kind in ``colours`` a fill)."""
+    from numnum_xl.summary import STYLES, style
+
+    names = {}
+    fonts: dict[tuple, int] = {}
+    for name in [*STYLES, *colours]:
+        d = style(name, dict(colours))
+        font = 0
+        look = (d.get("bold", False), d.get("size"), d.get("color"), d.get("underline", False))
+        if any(look):
+            if look not in fonts:
+                fonts[look] = st.font(bold=look[0], size=look[1], color=look[2],
+                                      underline=look[3])
+            font = fonts[look]
+        names[name] = st.xf(font=font, fill=st.fill(d["fill"]) if "fill" in d else 0,
+                            top=d.get("top", False), wrap=d.get("wrap", False),
+                            num_fmt=49 if d.get("text") else 0)
     return names
 
 
