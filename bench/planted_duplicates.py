@@ -6,6 +6,14 @@ French-speaking names, trades and towns; family names drawn with the skew of rea
 "Peeters" and "Janssens" recur), and every copy is made the way people and systems make them,
 with random edits - not with the matcher's normalisation run backwards.
 
+Every customer has the contact details of a real customer list: a street address (an
+invoice names the customer's address), often a telephone and a GSM number. Two distinct customers
+with one name in one town (the same family in the same trade is common) therefore differ
+in street, phone and mailbox, as real namesakes do - without those fields the truth
+"different customers" of such a pair would rest on nothing the rows show. A copy keeps the
+customer's details, sometimes written otherwise ("Kerkstr. 12", "+32 9 223 45 67" /
+"09/223.45.67") or left out; a copy of a customer who moved has new ones.
+
 Duplicates (must be found), each copy with **its own external ID** (merged lists, or a
 customer entered twice under a new number):
 
@@ -92,6 +100,23 @@ FORMS = {"BV": ("B.V.", "bv", "bvba", "BVBA", "b.v.", "Besloten Vennootschap"),
          "SA": ("S.A.", "sa", "NV", "Société Anonyme"),
          "VOF": ("vof", "V.O.F.", "snc"), "CommV": ("Comm.V", "comm.v", "GCV", "scs"),
          "VZW": ("vzw", "v.z.w.", "asbl", "ASBL")}
+#: Streets (Dutch, French) and how else people write them.
+STREETS_NL = ("Kerkstraat", "Stationsstraat", "Molenstraat", "Schoolstraat", "Dorpsstraat",
+              "Nieuwstraat", "Kapelstraat", "Veldstraat", "Beekstraat", "Kouter", "Lindelaan",
+              "Populierenlaan", "Industrieweg", "Grote Markt", "Brugsesteenweg",
+              "Gentsesteenweg", "Nieuwpoortsesteenweg", "Meersstraat", "Hoogstraat", "Vaart")
+STREETS_FR = ("Rue de la Station", "Rue de l'Église", "Chaussée de Bruxelles", "Avenue Louise",
+              "Rue du Moulin", "Place communale", "Rue Haute", "Rue des Écoles",
+              "Boulevard du Nord", "Rue de Namur", "Chaussée de Louvain", "Rue du Marché")
+_ABBREVIATIONS = (("straat", "str."), ("steenweg", "stwg."), ("laan", "ln."),
+                  ("Chaussée", "Chée"), ("Avenue", "Av."), ("Boulevard", "Bd"),
+                  ("Rue", "R."), ("Place", "Pl."))
+#: Belgian zones (trunk 0 + zone, then the subscriber number) and mobile prefixes.
+_ZONES = ("2", "3", "4", "9", "50", "51", "52", "53", "54", "55", "56", "57", "58", "59",
+          "10", "11", "12", "13", "14", "15", "16", "19", "60", "61", "63", "64", "65", "67",
+          "69", "71", "80", "81", "82", "83", "84", "85", "86", "87", "89")
+_MOBILE = ("470", "471", "472", "473", "474", "475", "476", "477", "478", "479", "484", "485",
+           "486", "487", "488", "489", "491", "492", "493", "494", "495", "496", "497", "498")
 FREE_MAIL = ("telenet.be", "skynet.be", "gmail.com", "hotmail.com", "proximus.be", "outlook.be")
 _KEYS = ("azertyuiop", "qsdfghjklm", "wxcvbn")  # a Belgian keyboard
 
@@ -152,6 +177,23 @@ class _Maker:
         self.emails.add(address)
         return address
 
+    def street(self, lang: str) -> str:
+        rng = self.rng
+        name = rng.choice(STREETS_FR if lang == "fr" else STREETS_NL)
+        number = str(rng.randint(1, 250)) + (rng.choice(("", "", "", "A", " bus 2", " bus 3"))
+                                             if lang == "nl" else "")
+        return f"{name} {number}" if lang == "nl" or rng.random() < 0.7 else \
+            f"{number}, {name.lower() if rng.random() < 0.5 else name}"
+
+    def phone(self, mobile: bool) -> str:
+        rng = self.rng
+        if mobile:
+            return f"0{rng.choice(_MOBILE)} {rng.randint(10, 99)} {rng.randint(10, 99)} " \
+                   f"{rng.randint(10, 99)}"
+        zone = rng.choice(_ZONES)
+        digits = f"{rng.randrange(10 ** (8 - len(zone))):0{8 - len(zone)}d}"
+        return f"0{zone} {digits[:-4]} {digits[-4:-2]} {digits[-2:]}"
+
     def customer(self, town: tuple[str, str, str] | None = None, family: str | None = None,
                  trade: str | None = None, company: bool | None = None) -> dict[str, Any]:
         rng = self.rng
@@ -162,6 +204,7 @@ class _Maker:
         row: dict[str, Any] = {"first_name": first, "last_name": family,
                                "address_zip": zip_code, "address_city": city,
                                "address_country": "BE", "external_id": self.ext()}
+        self.contact(row, lang)
         if company:
             trade = trade or rng.choice(TRADES_FR if lang == "fr" else TRADES_NL)
             form = rng.choice(("SRL", "SA") if lang == "fr" else ("BV", "NV", "BV", "VOF",
@@ -178,6 +221,53 @@ class _Maker:
             row["email"] = self.email(f"{_slug(first)}.{_slug(family)}",
                                       rng.choice(FREE_MAIL))
         return row
+
+
+    def contact(self, row: dict[str, Any], lang: str) -> None:
+        """A street address (on every customer: an invoice names the customer's address), a
+        telephone and a GSM number (on many), new ones each call."""
+        rng = self.rng
+        row["address"] = self.street(lang)
+        row["telephone"] = self.phone(False) if rng.random() < 0.6 else None
+        row["cellphone"] = self.phone(True) if rng.random() < 0.4 else None
+
+
+def _street_written(rng: random.Random, street: str) -> str:
+    """The same address written otherwise: abbreviated, in capitals, with spaces."""
+    for long, short in _ABBREVIATIONS:
+        if long in street and rng.random() < 0.6:
+            street = street.replace(long, short, 1)
+            break
+    if rng.random() < 0.2:
+        street = street.upper()
+    return street + rng.choice(("", "", " "))
+
+
+def _phone_written(rng: random.Random, phone: str) -> str:
+    """The same number written otherwise: +32, 0032, slashes and dots, no spaces."""
+    digits = "".join(ch for ch in phone if ch.isdigit())[1:]  # without the trunk 0
+    style = rng.randrange(4)
+    if style == 0:
+        return f"+32 {digits[:-6]} {digits[-6:-4]} {digits[-4:-2]} {digits[-2:]}"
+    if style == 1:
+        return f"0032{digits}"
+    if style == 2:
+        return f"0{digits[:-6]}/{digits[-6:-4]}.{digits[-4:-2]}.{digits[-2:]}"
+    return f"0{digits}"
+
+
+def _contact_copied(rng: random.Random, row: dict[str, Any]) -> None:
+    """The contact details of a second entry of the same customer: mostly as they were,
+    sometimes written otherwise, sometimes left out."""
+    if row.get("address"):
+        r = rng.random()
+        row["address"] = None if r < 0.1 else (_street_written(rng, row["address"]) if r < 0.4
+                                               else row["address"])
+    for key in ("telephone", "cellphone"):
+        if row.get(key):
+            r = rng.random()
+            row[key] = None if r < 0.2 else (_phone_written(rng, row[key]) if r < 0.6
+                                             else row[key])
 
 
 def _typo(rng: random.Random, text: str, keep_tail: str = "") -> str:
@@ -238,6 +328,8 @@ def _copy(rng: random.Random, maker: _Maker, src: dict[str, Any], kind: str,
     """A second row of the customer ``src`` made the way ``kind`` says."""
     row = dict(src)
     row["external_id"] = maker.ext("N")  # its own number (another list, a new entry)
+    _contact_copied(rng, row)
+    lang = next((t[2] for t in towns if t[1] == src["address_city"]), "nl")
     if rng.random() < 0.3:
         row["title"] = row["title"].upper()
     if kind == "vat_written":
@@ -247,8 +339,9 @@ def _copy(rng: random.Random, maker: _Maker, src: dict[str, Any], kind: str,
     elif kind == "email_case":
         row["email"] = rng.choice((" ", "", "  ")) + src["email"].upper() + rng.choice((" ", ""))
         row["vat_id"] = row["vat_country_code"] = None
-        if rng.random() < 0.5:
-            row["address_zip"], row["address_city"], _ = rng.choice(towns)  # moved since
+        if rng.random() < 0.5:  # moved since: another town, street and phone
+            row["address_zip"], row["address_city"], lang = rng.choice(towns)
+            maker.contact(row, lang)
     elif kind == "legal_form":
         row["title"] = _other_form(rng, src)
         row["vat_id"] = row["vat_country_code"] = row["email"] = None
@@ -270,10 +363,12 @@ def _copy(rng: random.Random, maker: _Maker, src: dict[str, Any], kind: str,
             rng.choice((" & Zonen", " & Fils", ""))
         row["email"] = maker.email("info", f"{_slug(src['title'])}-{rng.randrange(99)}.be")
         row["vat_id"] = row["vat_country_code"] = None
-        row["address_zip"], row["address_city"], _ = rng.choice(towns)
+        row["address_zip"], row["address_city"], lang = rng.choice(towns)
+        maker.contact(row, lang)
     elif kind == "branch":
-        zip_code, city, _ = rng.choice([t for t in towns if t[1] != src["address_city"]])
+        zip_code, city, lang = rng.choice([t for t in towns if t[1] != src["address_city"]])
         row["address_zip"], row["address_city"] = zip_code, city
+        maker.contact(row, lang)
         row["title"] = f"{src['title']} - {city}" if rng.random() < 0.5 else src["title"]
         row["email"] = maker.email(_slug(city), f"{_slug(src['title'])}.be")
     else:

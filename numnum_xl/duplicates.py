@@ -28,7 +28,13 @@ city                                    spelling in the catalogue) ignored; simi
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
-whatever the email address or name say. **Different external IDs** overrule nothing (merged
+whatever the email address or name say. **Own contact details that all differ** contradict
+a name: when the only link is the (similar) name at one place, and at least
+:data:`DIFFERING_DETAILS` of street address, phone number and email address are on both
+records and every one of them differs, they are namesakes - no match (:func:`details_differ`;
+a bookkeeper would not merge two "Jan Peeters" of Gent with another street, phone and
+mailbox each). Missing details say nothing; one detail that differs only lowers the score
+when it is the email address. **Different external IDs** overrule nothing (merged
 lists and customers entered twice each carry their own number); they only lower the score,
 as do two different email addresses. An invalid VAT number says nothing. A match is
 ``certain`` when one certain piece of evidence holds, else ``probable`` with a score that
@@ -53,7 +59,9 @@ Nothing here compares all pairs: exact keys go through dict indexes, and a bucke
 a few records sharing a key is linked per VAT number and, for an external ID or email
 address, per similar name (:class:`_Pairs`); a name is compared only with names of the same
 area (the postcodes and cities that records connect) that share a rare word with it, or a
-rare word one letter off, or that sort next to it (:func:`similar_names`).
+rare word one letter off, or that are it with a rare word one letter off a common one, or
+that sort next to it (:func:`similar_names`). One-letter-off words are found once per run
+over the distinct words of all areas (:func:`_one_off`).
 
 >>> a = record_from_values(0, {"title": "Bakkerij Janssens BV", "vat_id": "BE 0403.019.261",
 ...                            "address_zip": "9000", "address_city": "Gent",
@@ -84,12 +92,16 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, combinations
+from operator import itemgetter
 from typing import Any, NamedTuple
 
+import phonenumbers
 from rapidfuzz import fuzz, process
 
 from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
@@ -124,6 +136,15 @@ COMMON_WORD_SHARE = 0.01
 #: An email address on this many records or more is shared (a bookkeeper's, a head office's):
 #: alone it is no evidence.
 SHARED_EMAIL = 3
+#: Two records whose only link is a (similar) name at one place are two customers when at
+#: least this many of their own contact details - street address, phone number, email
+#: address - are on both and every one of them differs (:func:`details_differ`). One
+#: differing detail proves little (a second mailbox, a move, a new phone); two or more,
+#: with nothing in common but the name, are namesakes ("Jan Peeters" in Gent).
+DIFFERING_DETAILS = 2
+#: Two streets (letters without spaces) are written alike from this ``fuzz.ratio`` on (0..1):
+#: "gentsesteenweg" / "gentsestwg" 0.83.
+STREET_ALIKE = 0.8
 #: Scores of the probable evidence (a certain match scores 1.0): the same email address; the
 #: same name (times its similarity).
 WEIGHT_EMAIL = 0.85
@@ -150,6 +171,9 @@ class Record(NamedTuple):
     postcode: str | None
     city: str | None  #: normalised like a name (without removing legal forms)
     form: str | None = None  #: legal form (:func:`legal_form`), e.g. "nv" for "N.V." or "SA"
+    street: str | None = None  #: the address line as written (compared by :func:`same_street`)
+    phones: tuple[str, ...] = ()  #: telephone and GSM numbers as written
+    country: str | None = None  #: the address country as written (region of the phones)
 
 
 @dataclass(frozen=True)
@@ -191,8 +215,11 @@ def _fold(text: str) -> str:
     return text.casefold()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in _SPLIT.split(_DROP.sub("", _fold(text))) if w)
+    return tuple(_WORD.findall(_DROP.sub("", _fold(text))))
 
 
 def _legal_form_phrases() -> frozenset[tuple[str, ...]]:
@@ -244,18 +271,21 @@ def _form_of_type(text: str) -> str | None:
 def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     """(the words without legal forms at the end and the start - "NV Bekaert", "Janssens BV";
     one word always stays -, the code of the first form removed)."""
-    changed = True
     form = None
-    while changed and len(words) > 1 and (words[-1] in _FORM_ENDS or words[0] in _FORM_STARTS):
-        changed = False
+    while len(words) > 1:
+        end, start = words[-1] in _FORM_ENDS, words[0] in _FORM_STARTS
+        if not (end or start):
+            break
         for n in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
-            for part, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
-                if part in LEGAL_FORM_PHRASES:
-                    form = form or _FORM_CODE.get(part)
-                    words, changed = rest, True
-                    break
-            if changed:
+            if end and words[-n:] in LEGAL_FORM_PHRASES:
+                part, words = words[-n:], words[:-n]
                 break
+            if start and words[:n] in LEGAL_FORM_PHRASES:
+                part, words = words[:n], words[n:]
+                break
+        else:
+            break
+        form = form or _FORM_CODE.get(part)
     return words, form
 
 
@@ -410,28 +440,27 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
     return _vat(text, cc)
 
 
-def _person_or_title(title: Any, first: Any, last: Any) -> str | None:
-    name = normalise_name(title)
-    if name is None:
-        parts = [t for t in (text_of(first), text_of(last)) if t]
-        name = normalise_name(" ".join(parts)) if parts else None
-    return name
-
-
 def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
     """The record of one sheet row: a :attr:`Report.values <numnum_xl.validate.Report.values>`
-    dict (field key -> value NumNum would get); the name is the title, else first + last."""
+    dict (field key -> value NumNum would get); the name is the title, else first + last;
+    the legal form that of the title, else ``company_type``."""
     get = values.get
-    return Record(
-        ref=ref,
-        external_id=normalise_external_id(get("external_id")),
-        vat=normalise_vat(get("vat_id"), get("vat_country_code")),
-        email=normalise_email(get("email")),
-        name=_person_or_title(get("title"), get("first_name"), get("last_name")),
-        postcode=normalise_postcode(get("address_zip")),
-        city=normalise_city(get("address_city")),
-        form=legal_form(get("title"), get("company_type")),
-    )
+    title = text_of(get("title"))
+    name, form = _name_form(title) if title is not None else (None, None)
+    if name is None:
+        parts = [t for t in (text_of(get("first_name")), text_of(get("last_name"))) if t]
+        name = _name_form(" ".join(parts))[0] if parts else None
+    if form is None:
+        kind = text_of(get("company_type"))
+        form = _form_of_type(kind) if kind is not None else None
+    tel, gsm = text_of(get("telephone")), text_of(get("cellphone"))
+    return Record(ref, text_of(get("external_id")),
+                  normalise_vat(get("vat_id"), get("vat_country_code")),
+                  normalise_email(get("email")), name,
+                  normalise_postcode(get("address_zip")), normalise_city(get("address_city")),
+                  form, text_of(get("address")),
+                  (tel, gsm) if tel and gsm else (tel,) if tel else (gsm,) if gsm else (),
+                  text_of(get("address_country")))
 
 
 def record_from_contact(contact: dict[str, Any]) -> Record:
@@ -531,22 +560,115 @@ def same_place(a: Record, b: Record) -> bool | None:
     return None
 
 
+_HOUSE_NUMBER = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=65536)
+def _street(text: str) -> tuple[str, str | None]:
+    """(the street's letters without spaces, the house number) of an address line: "Kerkstr.
+    12 bus 3" -> ("kerkstr", "12"), "5, rue de la Gare" -> ("ruedelagare", "5")."""
+    folded = _DROP.sub("", _fold(text))
+    m = _HOUSE_NUMBER.search(folded)
+    if m is None:
+        return "".join(_SPLIT.split(folded)), None
+    before, after = folded[:m.start()], folded[m.end():]
+    name = before if any(ch.isalpha() for ch in before) else after
+    if name is after:  # "5, rue de la gare bte 2": the street up to a next number
+        name = _HOUSE_NUMBER.split(after, 1)[0]
+    return "".join(_SPLIT.split(name)), m.group()
+
+
+def same_street(a: str, b: str) -> bool:
+    """Whether two address lines are one address: the same house number (when both have one)
+    and the street written alike - one an abbreviation of the other ("Kerkstr." /
+    "Kerkstraat") or at least :data:`STREET_ALIKE` similar.
+
+    >>> same_street("Kerkstraat 12", "KERKSTR. 12 bus 3"), same_street("Kerkstraat 12",
+    ...                                                               "Kerkstraat 14")
+    (True, False)
+    >>> same_street("Rue de la Gare 5", "5, r. de la gare"), same_street("Veldstraat 8",
+    ...                                                               "Kerkstraat 8")
+    (True, False)
+    """
+    (na, ha), (nb, hb) = _street(a), _street(b)
+    if ha is not None and hb is not None and ha != hb:
+        return False
+    if not na or not nb or na.startswith(nb) or nb.startswith(na):
+        return True
+    return fuzz.ratio(na, nb) >= STREET_ALIKE * 100
+
+
+@lru_cache(maxsize=65536)
+def _phone(text: str, country: str | None) -> str | None:
+    """A phone number in E.164 ("+3292234567"), read with phonenumbers for the region of the
+    address country (else Belgium); None when it is no possible number."""
+    from numnum_xl.rules.country import lookup
+    from numnum_xl.rules.phone import parse
+
+    region = (lookup(country) if country else None) or "BE"
+    number = parse(text, region)
+    if number is None or not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def details_differ(a: Record, b: Record) -> bool:
+    """Whether two records' own contact details say they are two customers: of the street
+    address, the phone numbers and the email address, at least :data:`DIFFERING_DETAILS`
+    are on both records, and every one of those differs (another address, no phone number
+    in common, another mailbox). Details missing on either side say nothing.
+
+    >>> a = record_from_values(0, {"title": "Jan Peeters", "address_city": "Gent",
+    ...     "address": "Kerkstraat 12", "telephone": "09 223 45 67",
+    ...     "email": "jan.peeters@telenet.be"})
+    >>> b = a._replace(street="Veldstraat 8", phones=("+32 9 233 11 22",),
+    ...                email="jpeeters@gmail.com")
+    >>> details_differ(a, b), details_differ(a, b._replace(phones=("+32 9 223 45 67",)))
+    (True, False)
+    >>> details_differ(a, b._replace(street=None, phones=()))  # one detail compared: unsure
+    False
+    """
+    compared = 0
+    if a.email is not None and b.email is not None:
+        if a.email == b.email:
+            return False
+        compared += 1
+    if a.street is not None and b.street is not None:
+        if same_street(a.street, b.street):
+            return False
+        compared += 1
+    if a.phones and b.phones:
+        pa = {_phone(p, a.country) for p in a.phones} - {None}
+        pb = {_phone(p, b.country) for p in b.phones} - {None}
+        if pa and pb:
+            if pa & pb:
+                return False
+            compared += 1
+    return compared >= DIFFERING_DETAILS
+
+
 def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | None:
     """How ``a`` matches ``b`` (a :class:`Match` naming ``b.ref``), or None: every key weighed,
     see the module docstring; ``context``: see :class:`Context`."""
     if a.vat is not None and b.vat is not None and a.vat != b.vat:
         return None  # two legal entities, whatever else they share
     names = a.name is not None and b.name is not None
+    emails_differ = a.email is not None and b.email is not None and a.email != b.email
+    ids_differ = (a.external_id is not None and b.external_id is not None
+                  and a.external_id != b.external_id)
+    level = None  # a certain key decides alone (the keys after it come later in NumNum's order)
+    if a.external_id is not None and a.external_id == b.external_id and not (
+            names and same_place(a, b) is False
+            and names_clearly_differ(a.name, b.name, context.common_words)):
+        level = 0  # else: one ID given to two customers
+    elif a.vat is not None and a.vat == b.vat:
+        level = 1
+    if level is not None:
+        score = (0.9 if ids_differ else 1.0) * (0.95 if emails_differ else 1.0)
+        return Match(b.ref, REASONS[level], CERTAIN, round(score, 4))
     similarity = name_similarity(a.name, b.name) if names else 0.0
     place = same_place(a, b)
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
-    if a.external_id is not None and a.external_id == b.external_id and not (
-            place is False and names
-            and names_clearly_differ(a.name, b.name, context.common_words)):
-        evidence.append((0, CERTAIN, 1.0))  # else: one ID given to two customers
-    if a.vat is not None and a.vat == b.vat:
-        evidence.append((1, CERTAIN, 1.0))
-    emails_differ = a.email is not None and b.email is not None and a.email != b.email
     if a.email is not None and a.email == b.email:
         if a.email not in context.shared_emails:
             evidence.append((2, PROBABLE, WEIGHT_EMAIL))
@@ -559,18 +681,17 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
         return None
-    if any(conf == CERTAIN for _lv, conf, _w in evidence):
-        confidence, score = CERTAIN, 1.0
-    else:  # two probable keys together are stronger than either
-        weights = sorted((w for _lv, _c, w in evidence), reverse=True)
-        confidence, score = PROBABLE, min(weights[0] + 0.1 * sum(weights[1:]), 0.99)
-    if (a.external_id is not None and b.external_id is not None
-            and a.external_id != b.external_id):
+    if len(evidence) == 1 and evidence[0][0] == 3 and details_differ(a, b):
+        return None  # the name alone, against an own address, phone and mailbox: namesakes
+    # two probable keys together are stronger than either
+    weights = sorted((w for _lv, _c, w in evidence), reverse=True)
+    score = min(weights[0] + 0.1 * sum(weights[1:]), 0.99)
+    if ids_differ:
         score *= 0.9  # two customer numbers: lowers the confidence, overrules nothing
     if emails_differ:
         score *= 0.95
     level = min(lv for lv, _c, _w in evidence)  # NumNum's order names the key
-    return Match(b.ref, REASONS[level], confidence, round(score, 4))
+    return Match(b.ref, REASONS[level], PROBABLE, round(score, 4))
 
 
 def match_rank(m: Match) -> tuple[int, int, float]:
@@ -593,109 +714,171 @@ _MAX_WORD_BLOCK = 20
 _WINDOW = 6
 
 
-def _places(r: Record) -> list[tuple[str, str]]:
-    out = []
-    if r.postcode:
-        out.append(("p", r.postcode))
-    if r.city:
-        out.append(("c", r.city))
+def _areas(names: list[str | None], postcodes: list[str | None], cities: list[str | None]
+           ) -> tuple[dict[str, int], dict[str, int]]:
+    """Postcodes and cities that records with a name connect (9000 Gent, 9050 Gent), merged
+    into areas (numbered): a name is compared with the other names of its area only.
+    Returns (postcode -> area, city -> area)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    places = {(p, c) for n, p, c in zip(names, postcodes, cities, strict=True)
+              if n is not None}
+    for p, c in places:
+        a = ("p", p) if p else None
+        b = ("c", c) if c else None
+        for x in (a, b):
+            if x is not None:
+                parent.setdefault(x, x)
+        if a is not None and b is not None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[rb] = ra
+    number: dict[tuple[str, str], int] = {}
+    by_postcode: dict[str, int] = {}
+    by_city: dict[str, int] = {}
+    for x in parent:
+        area = number.setdefault(find(x), len(number))
+        (by_postcode if x[0] == "p" else by_city)[x[1]] = area
+    return by_postcode, by_city
+
+
+def _buckets(values: list[Any], least: int = 2) -> dict[Any, list[int]]:
+    """value -> the indices of the values that occur at least ``least`` times (None aside)."""
+    counts = Counter(values)
+    counts.pop(None, None)
+    many = {v for v, c in counts.items() if c >= least}
+    out: dict[Any, list[int]] = {v: [] for v in many}
+    if many:
+        for i, v in enumerate(values):
+            if v in many:
+                out[v].append(i)
     return out
 
 
-class _Areas:
-    """Postcodes and cities that records connect (9000 Gent, 9050 Gent), merged into areas: a
-    name is compared with the other names of its area only."""
-
-    def __init__(self, records: list[Record]) -> None:
-        parent: dict[tuple[str, str], tuple[str, str]] = {}
-
-        def find(x: tuple[str, str]) -> tuple[str, str]:
-            root = x
-            while parent[root] != root:
-                root = parent[root]
-            while parent[x] != root:
-                parent[x], x = root, parent[x]
-            return root
-
-        for r in records:
-            if r.name is None:
-                continue
-            places = _places(r)
-            for p in places:
-                parent.setdefault(p, p)
-            if len(places) == 2:
-                a, b = find(places[0]), find(places[1])
-                if a != b:
-                    parent[b] = a
-        self.area = {p: find(p) for p in parent}
-
-    def of(self, r: Record) -> tuple[str, str] | None:
-        if r.postcode:
-            return self.area.get(("p", r.postcode))
-        return self.area.get(("c", r.city)) if r.city else None
+_EXT, _VAT, _EMAIL, _NAME, _POSTCODE, _CITY = (itemgetter(k) for k in range(1, 7))
 
 
 class _Index:
-    """Dict indexes over a list of records: exact keys per level (names per place), and the
-    distinct names per area (per side when matching against an account)."""
+    """Dict indexes over a list of records: exact keys per level (values on two records or
+    more), the same name per area, and the distinct names per area (per side when matching
+    against an account)."""
 
     def __init__(self, records: list[Record], side: list[int] | None = None) -> None:
-        areas = _Areas(records)
-        #: per key (external ID, VAT number, email): value -> indices of the records with it
-        self.exact: list[dict[Any, list[int]]] = [{}, {}, {}]
+        names = list(map(_NAME, records))
+        postcodes = list(map(_POSTCODE, records))
+        cities = list(map(_CITY, records))
+        #: per key (external ID, VAT number, email): value -> indices of the records with it,
+        #: for the values on two records or more
+        self.exact: list[dict[Any, list[int]]] = [
+            _buckets(list(map(key, records))) for key in (_EXT, _VAT, _EMAIL)]
+        by_postcode, by_city = _areas(names, postcodes, cities)
+        get_p, get_c = by_postcode.get, by_city.get
         #: (area, name) -> indices (the same name in one area)
-        self.at: dict[tuple[Any, str], list[int]] = {}
+        at: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for i, (name, p, c) in enumerate(zip(names, postcodes, cities, strict=True)):
+            if name is not None:
+                area = get_p(p) if p else get_c(c) if c else None
+                if area is not None:
+                    at[(area, name)].append(i)
+        self.at = dict(at)
         #: per side (0 within a sheet; 1 rows, 2 contacts): area -> distinct names
         self.names: dict[int, dict[Any, list[str]]] = {}
-        ext_index, vat_index, email_index = self.exact
-        at = self.at
-        seen: set[tuple[int, Any, str]] = set()
-        for i, r in enumerate(records):
-            if r.external_id is not None:
-                ext_index.setdefault(r.external_id, []).append(i)
-            if r.vat is not None:
-                vat_index.setdefault(r.vat, []).append(i)
-            if r.email is not None:
-                email_index.setdefault(r.email, []).append(i)
-            if r.name is None:
-                continue
-            area = areas.of(r)
-            if area is None:
-                continue
-            key = (area, r.name)
-            members = at.get(key)
-            if members is None:
-                at[key] = members = []
-            members.append(i)
-            if side is None:
-                if len(members) == 1:
-                    self.names.setdefault(0, {}).setdefault(area, []).append(r.name)
-            elif (side[i], area, r.name) not in seen:
-                seen.add((side[i], area, r.name))
-                self.names.setdefault(side[i], {}).setdefault(area, []).append(r.name)
+        if side is None:
+            by_area: dict[Any, list[str]] = defaultdict(list)
+            for area, name in at:
+                by_area[area].append(name)
+            self.names[0] = by_area
+        else:
+            by_side: dict[int, dict[Any, list[str]]] = {1: defaultdict(list),
+                                                        2: defaultdict(list)}
+            for (area, name), members in at.items():
+                first = side[members[0]]
+                by_side[first][area].append(name)
+                if len(members) > 1:
+                    other = 3 - first
+                    if any(side[i] == other for i in members):
+                        by_side[other][area].append(name)
+            self.names = {s: names for s, names in by_side.items() if names}
 
     def context(self) -> Context:
         """Addresses on :data:`SHARED_EMAIL` records or more (a bookkeeper's, a head office's);
         words in :data:`COMMON_WORD_SHARE` of the names and at least :data:`SHARED_EMAIL`."""
         shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL)
-        df: dict[str, int] = {}
-        names = 0
-        for by_area in self.names.values():
-            for area_names in by_area.values():
-                for name in area_names:
-                    names += 1
-                    for w in set(name.split()):
-                        df[w] = df.get(w, 0) + 1
-        least = max(SHARED_EMAIL, COMMON_WORD_SHARE * names)
+        all_names = [n for by_area in self.names.values() for ns in by_area.values() for n in ns]
+        df = Counter(chain.from_iterable({*n.split()} for n in all_names))
+        least = max(SHARED_EMAIL, COMMON_WORD_SHARE * len(all_names))
         return Context(shared, frozenset(w for w, k in df.items() if k >= least))
+
+
+@lru_cache(maxsize=262144)
+def _block_keys(name: str) -> tuple[tuple[str, ...], str | None]:
+    """(the distinct words of a name that can be blocking keys - three letters or more, no
+    particle -, the name without spaces when it has several words: "de smet" -> "desmet")."""
+    words = name.split()
+    keys = tuple(dict.fromkeys(w for w in words if len(w) >= 3 and w not in _PARTICLES))
+    return keys, ("".join(words) if len(words) > 1 else None)
+
+
+@lru_cache(maxsize=262144)
+def _deletions(word: str) -> tuple[str, ...]:
+    """The word with one letter deleted, each way: "vans" -> "ans", "vns", "vas", "van"."""
+    return tuple({word[:x] + word[x + 1:] for x in range(len(word))})
+
+
+def _one_off(*sides: dict[Any, list[str]] | None) -> dict[str, frozenset[str]]:
+    """Which words of the names of every area are one letter off each other: the same after
+    deleting one letter from either or both ("vans" / "vains", "lamter" / "lamters",
+    "segeaert" / "segelert"); words of four letters or more, letters only (a number one
+    digit off is another number). A deletion that more than :data:`_MAX_WORD_BLOCK` words
+    share links none of them. Found once over every area (a family name recurs in many
+    towns): word -> its neighbours, for the words that have any.
+
+    >>> sorted(_one_off({"gent": ["bakkerij vans", "bakkerij vains", "garage 1234",
+    ...                           "garage 1235"]}).items())
+    [('vains', frozenset({'vans'})), ('vans', frozenset({'vains'}))]
+    """
+    words: set[str] = set()
+    for by_area in sides:
+        for names in (by_area or {}).values():
+            for name in names:
+                words.update(_block_keys(name)[0])
+    index: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        if len(word) >= 4 and word.isalpha():
+            index[word].append(word)
+            for d in _deletions(word):
+                index[d].append(word)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for bucket in index.values():
+        if 1 < len(bucket) <= _MAX_WORD_BLOCK:
+            for w in bucket:
+                linked[w].update(bucket)
+    out = {}
+    for w, found in linked.items():
+        found.discard(w)
+        if found:
+            out[w] = frozenset(found)
+    return out
 
 
 def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None = None,
                   threshold: float | None = None) -> Iterator[tuple[Any, str, str, float]]:
     """(area, name of ``left``, a different name of ``right`` (default: of ``left``), score)
     for every pair of names in one area at least ``threshold`` similar (default
-    :data:`FUZZY_THRESHOLD`), each pair once. Not all pairs are compared: see
-    :data:`_MAX_WORD_BLOCK` and :data:`_WINDOW`.
+    :data:`FUZZY_THRESHOLD`), each pair once. Not all pairs are compared: two names are when
+    they share a rare word (one that at most :data:`_MAX_WORD_BLOCK` names of the area have)
+    or have rare words one letter off, or when one is the other with one rare word one letter
+    off a common one ("berzekeringen peeters" / "verzekeringen peeters"), or - for a name
+    that none of that pairs with another - when they sort within :data:`_WINDOW` places
+    (:func:`_window`).
 
     >>> pairs = similar_names({"gent": ["bakkerij janssens", "bakerij janssens",
     ...                                 "slagerij janssens", "drukkerij maes"]})
@@ -703,13 +886,14 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
     [('bakkerij janssens', 'bakerij janssens', 0.9697)]
     """
     threshold = FUZZY_THRESHOLD if threshold is None else threshold
-    loose = threshold * 100 - 5  # the blocking key is one spelling of two; checked below
+    loose = threshold * 100 - 5  # the window key is one spelling of two; checked below
+    cutoff = threshold * 100
+    one_off = _one_off(left, right)
     for area, ours in left.items():
         theirs = right.get(area) if right is not None else ours
         if not theirs:
             continue
-        cross = right is not None
-        if cross:  # each distinct name once; side: 1 ours, 2 theirs, 3 both
+        if right is not None:  # each distinct name once; side: 1 ours, 2 theirs, 3 both
             sides: dict[str, int] = dict.fromkeys(ours, 1)
             for n in theirs:
                 sides[n] = sides.get(n, 0) | 2
@@ -717,55 +901,9 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             side: list[int] | None = list(sides.values())
         else:
             names, side = list(ours), None
-        words = [n.split() for n in names]
-        df: dict[str, int] = {}
-        for ws in words:
-            for w in set(ws):
-                df[w] = df.get(w, 0) + 1
-        candidates: set[tuple[int, int]] = set()
-        blocks: dict[str, list[int]] = {}
-        for k, ws in enumerate(words):
-            rare = [w for w in ws if df[w] <= _MAX_WORD_BLOCK and len(w) >= 3
-                    and w not in _PARTICLES]
-            keys = list(rare)
-            if len(ws) > 1:
-                keys.append("".join(ws))  # "de smet" / "desmet"
-            if rare:  # one letter off: the rarest word only (a typo elsewhere leaves it equal)
-                w = min(rare, key=lambda w: (df[w], -len(w)))
-                if len(w) >= 4:
-                    keys += [w[:x] + w[x + 1:] for x in range(len(w))]
-            for key in set(keys):
-                blocks.setdefault(key, []).append(k)
-        for members in blocks.values():
-            if 1 < len(members) <= _MAX_WORD_BLOCK:
-                for x, k in enumerate(members):
-                    for j in members[x + 1:]:
-                        if side is None or side[k] | side[j] == 3:
-                            candidates.add((k, j))
-        if len(names) > 2:
-            covered = {k for pair in candidates for k in pair}
-            if len(covered) < len(names):  # the names no block brought together
-                keys = [" ".join(sorted(ws, key=lambda w: (df[w], w))) for ws in words]
-                order = sorted(range(len(names)), key=keys.__getitem__)
-                for pos, k in enumerate(order):
-                    window = order[pos + 1:pos + 1 + _WINDOW]
-                    if k in covered:
-                        window = [j for j in window if j not in covered]
-                    if side is not None:
-                        window = [j for j in window if side[j] | side[k] == 3]
-                    if not window:
-                        continue
-                    for _c, _s, x in process.extract(keys[k], [keys[j] for j in window],
-                                                     scorer=fuzz.ratio, score_cutoff=loose,
-                                                     limit=None):
-                        j = window[x]
-                        candidates.add((k, j) if k < j else (j, k))
-        elif len(names) == 2 and (side is None or side[0] | side[1] == 3):
-            candidates.add((0, 1))
         found = []
         keys = [_name_keys(n) for n in names]
-        cutoff = threshold * 100
-        for k, j in candidates:
+        for k, j in _name_candidates(names, side, one_off, loose, keys):
             (sa, fa), (sb, fb) = keys[k], keys[j]
             if not (fuzz.ratio(sa, sb, score_cutoff=cutoff)
                     or fuzz.ratio(fa, fb, score_cutoff=cutoff)):
@@ -785,6 +923,90 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             yield area, a, b, score
 
 
+def _name_candidates(names: list[str], side: list[int] | None,
+                     one_off: dict[str, frozenset[str]], loose: float,
+                     keys: list[tuple[str, str]]) -> set[tuple[int, int]]:
+    """The pairs (k, j), k < j, of one area's ``names`` worth comparing (see
+    :func:`similar_names`); with ``side``, only pairs across the two sides."""
+    by_word: dict[str, list[int]] = defaultdict(list)
+    by_joined: dict[str, list[int]] = defaultdict(list)  # "desmet" is "de smet"
+    for k, name in enumerate(names):
+        words, joined = _block_keys(name)
+        for w in words:
+            by_word[w].append(k)
+        if joined is not None:
+            by_joined[joined].append(k)
+    candidates: set[tuple[int, int]] = set()
+    rare = {w: m for w, m in by_word.items() if len(m) <= _MAX_WORD_BLOCK}
+    for members in rare.values():
+        if len(members) > 1:
+            candidates.update(combinations(members, 2))
+    present = set(rare)
+    common = by_word.keys() - present
+    by_words: dict[str, list[int]] | None = None
+    for w in present & one_off.keys():  # one letter off (iterates over the smaller)
+        members = rare[w]
+        near = one_off[w]
+        for x in near & present:
+            if w < x:  # each pair of words once
+                others = rare[x]
+                candidates.update((k, j) if k < j else (j, k)
+                                  for k in members for j in others)
+        for x in near & common:  # "berzekeringen peeters": the name with "verzekeringen"
+            if by_words is None:  # the names by their words sorted (:func:`_name_keys`)
+                by_words = defaultdict(list)
+                for k, (sorted_key, _joined) in enumerate(keys):
+                    by_words[sorted_key].append(k)
+            for k in members:
+                twin = " ".join(sorted(x if t == w else t for t in keys[k][0].split()))
+                for j in by_words.get(twin, ()):
+                    if j != k:
+                        candidates.add((k, j) if k < j else (j, k))
+    for joined, members in by_joined.items():
+        members = members + rare.get(joined, [])
+        if 1 < len(members) <= _MAX_WORD_BLOCK:
+            candidates.update((k, j) if k < j else (j, k)
+                              for k, j in combinations(members, 2) if k != j)
+    if side is not None:
+        candidates = {(k, j) for k, j in candidates if side[k] | side[j] == 3}
+    if len(names) > 2:
+        covered = {k for pair in candidates for k in pair}
+        if len(covered) < len(names):
+            _window(names, covered, side, loose, candidates, keys)
+    elif len(names) == 2 and (side is None or side[0] | side[1] == 3):
+        candidates.add((0, 1))
+    return candidates
+
+
+def _window(names: list[str], covered: set[int], side: list[int] | None, loose: float,
+            candidates: set[tuple[int, int]], sorted_keys: list[tuple[str, str]]) -> None:
+    """The sorted-neighbourhood method for the names no block pairs with another (not in
+    ``covered``): each is compared with the :data:`_WINDOW` names before and after it,
+    their words sorted rare first (then alphabetically)."""
+    words = [sk.split() for sk, _joined in sorted_keys]  # alphabetically (_name_keys)
+    rank = Counter(chain.from_iterable(words)).__getitem__
+    keys = []
+    for ws in words:
+        if len(ws) > 1:
+            ws.sort(key=rank)  # a stable sort: rare first, then alphabetically
+            keys.append(" ".join(ws))
+        else:
+            keys.append(ws[0] if ws else "")
+    order = sorted(range(len(names)), key=keys.__getitem__)
+    for pos, k in enumerate(order):
+        if k in covered:
+            continue
+        # after it: every name; before it: the covered ones (an uncovered one did it)
+        window = order[pos + 1:pos + 1 + _WINDOW]
+        window += [j for j in order[max(0, pos - _WINDOW):pos] if j in covered]
+        if side is not None:
+            window = [j for j in window if side[j] | side[k] == 3]
+        if not window:
+            continue
+        for _c, _s, x in process.extract(keys[k], [keys[j] for j in window],
+                                         scorer=fuzz.ratio, score_cutoff=loose, limit=None):
+            j = window[x]
+            candidates.add((k, j) if k < j else (j, k))
 
 
 # --- candidate pairs (blocking) --------------------------------------------------------------
@@ -893,18 +1115,25 @@ def _candidates(records: list[Record], index: _Index, side: list[int] | None
     """Every pair worth comparing, never all pairs: records that share a key (bounded per
     bucket, see :class:`_Pairs`) or have similar names in one area (:func:`similar_names`)."""
     pairs = _Pairs(records, side)
+    found = pairs.pairs
     for level, buckets in enumerate(index.exact):
         for key, members in buckets.items():
-            if len(members) < 2:
-                continue
-            if len(members) <= _SMALL:
+            if len(members) == 2:  # most buckets: inline (members ascend)
+                i, j = members
+                if side is None or side[i] != side[j]:
+                    found.add((i, j))
+            elif len(members) <= _SMALL:
                 pairs.all(members)
             elif level in (0, 2):
                 pairs.by_name(members, (level, key))
             else:
                 pairs.alike(members)
     for members in index.at.values():  # the same name in one area
-        if len(members) > 1:
+        if len(members) == 2:
+            i, j = members
+            if side is None or side[i] != side[j]:
+                found.add((i, j))
+        elif len(members) > 2:
             pairs.alike(members)
     if side is None:
         similar = similar_names(index.names.get(0, {}))
@@ -991,7 +1220,7 @@ def find_groups(records: list[Record]) -> list[Group]:
             vat[a] = va if va is not None else vb
             weakest[a] = max((x for x in (wa, wb, m) if x is not None), key=_rank)
         members: dict[int, list[int]] = {root: [] for root in weakest}
-        for i in range(len(records)):
+        for i in sorted({i for ij in links for i in ij}):  # the others are alone
             root = find(i)
             if root in members:
                 members[root].append(i)

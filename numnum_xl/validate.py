@@ -761,11 +761,17 @@ class _RowChecker:
             if vals.get("external_id") is not None:
                 rows[str(vals["external_id"])].append(r)
         out = []
+        numbers = self.table.row_numbers
         for value, rs in rows.items():
             if len(rs) < 2:
                 continue
+            # the first rows of the group by name, the rest counted: a column of one value on
+            # every row must not join the whole sheet for every row
+            head = rs[:OTHER_ROWS_SHOWN + 1]
             for r in rs:
-                others = ", ".join(str(self.table.row_numbers[o]) for o in rs if o != r)
+                shown = [numbers[o] for o in head if o != r][:OTHER_ROWS_SHOWN]
+                rest = len(rs) - 1 - len(shown)
+                others = ", ".join(map(str, shown)) + (f", … +{rest}" if rest else "")
                 out.append(Finding(self.table.row_numbers[r], "external_id",
                                    self.cell(r, "external_id"), ERROR, "external_id.duplicate",
                                    {"field": "external_id", "value": value, "other": others}))
@@ -773,6 +779,8 @@ class _RowChecker:
 
 
 _IDENTIFIERS = frozenset(f.key for f in FIELDS if f.text_format)
+#: How many other rows an "external ID occurs more than once" message names (the rest counted).
+OTHER_ROWS_SHOWN = 10
 
 
 def _is_number(value: Any) -> bool:

@@ -169,6 +169,49 @@ def test_two_email_addresses_leave_only_the_identical_name() -> None:
     assert compare(a, rec(3, title="Garrage Maes", address_zip="8000")).reason == "name"
 
 
+def test_namesakes_with_their_own_address_phone_and_mailbox_are_two_customers() -> None:
+    """One name at one place is no link when street, phone and mailbox each differ (two "Jan
+    Peeters" of Gent); with one detail in common, or fewer than two to compare, the name
+    counts again. Other evidence is not touched."""
+    a = rec(0, title="Jan Peeters", address_zip="9000", address="Kerkstraat 12",
+            telephone="09 223 45 67", email="jan.peeters@telenet.be")
+    b = {"title": "Jan Peeters", "address_zip": "9000", "address": "Veldstraat 8",
+         "telephone": "09 233 11 22", "email": "jpeeters@gmail.com"}
+    assert compare(a, rec(1, **b)) is None
+    assert find_groups([a, rec(1, **b)]) == []
+    assert compare(a, rec(2, **{**b, "telephone": None})) is None  # street and mailbox
+    assert compare(a, rec(3, **{**b, "email": None, "telephone": None})).reason == "name"
+    assert compare(a, rec(4, **{**b, "telephone": "+32 9 223 45 67"})).reason == "name"
+    assert compare(a, rec(5, **{**b, "address": "KERKSTR. 12 bus 2"})).reason == "name"
+    assert compare(a, rec(6, **{**b, "email": " JAN.PEETERS@telenet.be"})).reason == "email"
+    copy = rec(7, title="Jan Peters", address_zip="9000", address="Kerkstr. 12")
+    assert compare(a, copy).reason == "name"  # a second entry with a typo, no mailbox
+
+
+def test_namesakes_in_a_crowded_list_stay_apart() -> None:
+    """6,000 planted customers in 3 towns: same-name customers of one town (another street,
+    phone and mailbox each) are never joined, and the planted copies are still found."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from bench.planted_duplicates import DUPLICATE_KINDS, TOWNS, group_pairs, planted_list
+
+    rows, truth, _near = planted_list(6000, 11, duplicates={k: 30 for k in DUPLICATE_KINDS},
+                                      near={}, towns=list(TOWNS[:3]))
+    records = [record_from_values(i, v) for i, v in enumerate(rows)]
+    copies = {i for pair in truth for i in pair}
+    by_name: dict[tuple, list[int]] = {}
+    for r in records:
+        if r.ref not in copies:
+            by_name.setdefault((r.name, r.postcode), []).append(r.ref)
+    namesakes = {(a, b) for refs in by_name.values() for a in refs for b in refs
+                 if a < b and not (records[a].vat and records[b].vat)}  # else: two VAT numbers
+    assert len(namesakes) >= 10  # the crowded list has them: the test means something
+    pred = group_pairs([g.refs for g in find_groups(records)])
+    assert not pred & namesakes
+    assert len(truth.keys() & pred) >= 0.95 * len(truth)
+
+
 def test_names_need_the_same_place() -> None:
     a = rec(0, title="Garage Maes BV", address_zip="8000", address_city="Brugge")
     assert compare(a, rec(1, title="garage maes", address_zip="8000")).reason == "name"
@@ -206,6 +249,24 @@ def test_similar_names_are_told_apart_by_their_own_words() -> None:
     assert compare(a, b, common) is None  # ... but the trade is shared by many rows
     typo = rec(2, title="Schrijnwerkerij Houvabkee NV", address_zip="2200")
     assert compare(a, typo, common).reason == "name"
+
+
+def test_a_typo_in_a_common_word_is_still_compared() -> None:
+    """In a crowded town neither "verzekeringen" nor "peeters" is rare, and they sort far from
+    "berzekeringen peeters": the name with the rare word one letter off a common one is
+    compared with the name that has the common word."""
+    families = ["claes", "dubois", "evers", "fontaine", "goossens", "hermans", "jacobs",
+                "lambert", "maes", "mertens", "michiels", "lemmens", "segers", "smets",
+                "thys", "wuyts", "cools", "baert", "denis", "geerts", "moens", "deprez",
+                "collard", "dierckx", "wijns"]
+    trades = ["garage", "kapsalon", "slagerij", "drukkerij", "frituur", "optiek", "immo",
+              "apotheek", "bloemen", "elektro", "fietsen", "dakwerken", "transport", "wasserij",
+              "loodgieterij", "architect", "boekhandel", "brasserie", "bouwbedrijf", "haarmode",
+              "tuinaanleg", "schilderwerken", "interieur", "juwelier", "keukens"]
+    names = ([f"verzekeringen {f}" for f in families] + [f"{t} peeters" for t in trades]
+             + ["verzekeringen peeters", "berzekeringen peeters"])
+    pairs = {(a, b) for _area, a, b, _s in dup.similar_names({"gent": names})}
+    assert ("verzekeringen peeters", "berzekeringen peeters") in pairs
 
 
 def test_the_context_is_taken_from_the_rows() -> None:

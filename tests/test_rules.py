@@ -331,3 +331,27 @@ def test_belgian_iban_check_agrees_with_python_stdnum() -> None:
         assert ours == be_iban.is_valid(number), number
         kinds["valid" if ours else "invalid"] += 1
     assert min(kinds.values()) > 1000  # both answers were exercised
+
+
+def test_one_external_id_on_every_row_is_reported_without_joining_the_sheet() -> None:
+    """A column filled with one value: every row gets its error, naming the first other rows
+    and counting the rest (joining every other row for every row was quadratic: hours on a
+    full sheet)."""
+    from numnum_xl.table import Table
+    from numnum_xl.validate import OTHER_ROWS_SHOWN, validate_table
+
+    n = 5_000
+    rows = [[f"Klant {i}", f"Naam{i}", "K1"] for i in range(n)]
+    table = Table("x.csv", "", "csv", 1, 1, ["title", "last_name", "external_id"], rows,
+                  list(range(2, n + 2)))
+    found = [f for f in validate_table(table, workers=1).findings
+             if f.code == "external_id.duplicate"]
+    assert len(found) == n
+    first = found[0].params["other"]
+    assert first.startswith("3, 4, 5") and first.endswith(f"… +{n - 1 - OTHER_ROWS_SHOWN}")
+    assert found[5].params["other"].split(", ")[:6] == ["2", "3", "4", "5", "6", "8"]
+    small = Table("x.csv", "", "csv", 1, 1, ["title", "last_name", "external_id"],
+                  [["A", "A", "K1"], ["B", "B", "K1"], ["C", "C", "K2"]], [2, 3, 4])
+    other = [f.params["other"] for f in validate_table(small, workers=1).findings
+             if f.code == "external_id.duplicate"]
+    assert other == ["3", "2"]
