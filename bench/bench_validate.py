@@ -27,9 +27,13 @@ process would not be what a user gets):
 Runs are interleaved (every stage once, then every stage again, ``--repeat`` times) and each
 figure is the median. CPU seconds are user + system of the process and the children it
 waited for (forked workers included): on a shared machine read the CPU columns; wall clock is
-printed beside them. ``--memory-rows`` adds the peak memory (max RSS) of annotating a
-generated sheet of that many rows (the sheet is written as XML directly, findings are
-synthetic: one flagged cell in twenty rows).
+printed beside them. ``--memory-rows M`` writes M-row sheets as XML directly (``narrow``:
+5 columns, two findings on every row, the worst case for findings; ``wide``: 22 columns of
+distinct customers, about 5 % with a fault; ``--memory-sheets``) and measures on each: the
+annotate step alone with synthetic findings (max RSS), the real ``validate --json`` and
+``validate -o COPY`` as whole processes (peak memory of the process tree, sampled from /proc:
+``bench/procstat.py``; targets for 1,048,575 rows: 1 GB and 2 GB), and where the memory of
+reading + validating goes (tracemalloc's top allocation sites, bytes per row).
 """
 
 from __future__ import annotations
@@ -60,6 +64,9 @@ except ImportError:  # not on Windows: CPU time of this process only
 
 #: The annotated copy may cost at most this many times the floor beyond validating.
 TARGET_COPY_VS_FLOOR = 3.0
+#: Peak memory (MB, the command's process tree) for 1,048,575 rows: validate --json, -o COPY.
+TARGET_JSON_MB = 1024
+TARGET_COPY_MB = 2048
 #: frictionless with equivalent checks (the same field libraries) may cost at least this many
 #: times numnum-xl's rules on the same rows.
 TARGET_CORE_VS_FRICTIONLESS = 2.0
@@ -440,6 +447,8 @@ def _child(stage: str, path: Path, n: int, out: Path) -> dict[str, Any]:
         return {"s": s, "cpu": cpu, "findings": len(report.findings)}
     if stage == "memory":
         return memory_child(path, n, out)
+    if stage == "memtrace":
+        return memory_trace_child(path)
     if stage == "profile":
         import cProfile
         import pstats
@@ -559,10 +568,19 @@ def bench_size(n: int, out: Path, repeat: int) -> dict[str, Any]:
 # memory: annotating a sheet of (nearly) the grid's full height
 
 
-def write_big_sheet(path: Path, rows: int) -> None:
+def write_big_sheet(path: Path, rows: int, wide: bool = False) -> None:
     """A workbook of ``rows`` data rows + header, written as XML directly (seconds, not the
-    minutes openpyxl needs), with shared strings for the header only."""
-    heads = ["title", "last_name", "vat_id", "email", "address_zip"]
+    minutes openpyxl needs), text as inline strings.
+
+    Narrow (5 columns): the same customer on every row, its VAT number stored as a number and
+    no VAT-country column: two findings on every row, the worst case for the findings.
+    ``wide`` (22 columns, what a customer list really holds): rows of
+    ``demo.customers(2000, seed=1, fault_rate=0.05)`` in turn, each made distinct: its own
+    name, valid VAT number, e-mail, phone, mobile, valid IBAN and Extern ID, so about 5 % of the
+    rows carry a planted fault and the distinct values are as many as the rows.
+    """
+    heads = WIDE_COLUMNS if wide else ["title", "last_name", "vat_id", "email", "address_zip"]
+    pool = _wide_pool() if wide else []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml",
                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.'
@@ -589,19 +607,73 @@ def write_big_sheet(path: Path, rows: int) -> None:
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://'
                      b'schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                     b'<row r="1">' + b"".join(
-                         b'<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>'
-                         % (chr(65 + i).encode(), h.encode()) for i, h in enumerate(heads))
-                     + b"</row>")
+                     + _xml_row(1, heads))
             for start in range(2, rows + 2, 10_000):
+                stop = min(start + 10_000, rows + 2)
+                if wide:
+                    fh.write(b"".join(_xml_row(r, _wide_row(pool, r)) for r in range(start, stop)))
+                    continue
                 fh.write(b"".join(
                     b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>Klant %d</t></is></c>'
                     b'<c r="B%d" t="inlineStr"><is><t>Janssens</t></is></c><c r="C%d">'
                     b'<v>403019261</v></c><c r="D%d" t="inlineStr"><is><t>k%d@voorbeeld.be'
                     b'</t></is></c><c r="E%d"><v>9000</v></c></row>'
-                    % (r, r, r, r, r, r, r, r) for r in range(start, min(start + 10_000,
-                                                                         rows + 2))))
+                    % (r, r, r, r, r, r, r, r) for r in range(start, stop)))
             fh.write(b"</sheetData></worksheet>")
+
+
+#: The columns of the wide big sheet: what a customer list usually fills.
+WIDE_COLUMNS = ["title", "last_name", "first_name", "company_type", "vat_id", "vat_country_code",
+                "address", "address_zip", "address_city", "address_country", "email",
+                "telephone", "cellphone", "iban_country_code", "iban", "bic", "doc_language",
+                "vat_percentage", "vat_shifted", "payment_term", "auto_reminder", "external_id"]
+
+
+def _wide_pool() -> list[dict[str, Any]]:
+    from numnum_xl.demo import customers
+
+    return customers(2000, seed=1, fault_rate=0.05)[0]
+
+
+def _wide_row(pool: list[dict[str, Any]], r: int) -> list[Any]:
+    """Row ``r`` of the wide sheet: a pool customer with its own identifiers (all valid)."""
+    row = dict(pool[r % len(pool)])
+    row["title"] = f"{row['title']} {r}" if row.get("title") else None
+    if row.get("vat_id") and str(row["vat_id"]).isdigit() and len(str(row["vat_id"])) == 10:
+        base = 2_000_000 + r
+        row["vat_id"] = f"0{base:07d}{97 - base % 97:02d}"
+    if row.get("email") and "@" in str(row["email"]):
+        user, _, host = str(row["email"]).partition("@")
+        row["email"] = f"{user}.{r}@{host}"
+    if row.get("telephone"):
+        row["telephone"] = f"+32 9 {200 + r // 10_000 % 800} {r // 100 % 100:02d} {r % 100:02d}"
+    if row.get("cellphone"):
+        row["cellphone"] = f"+32 47{r % 10} {r // 10 % 100:02d} {r // 1000 % 100:02d} " \
+                           f"{r // 100_000 % 100:02d}"
+    iban = row.get("iban")
+    if iban and str(iban).startswith("BE") and len(str(iban)) == 16:
+        bank = str(iban)[4:7]
+        first = int(f"{bank}{r % 10_000_000:07d}")
+        bban = f"{first:010d}{first % 97 or 97:02d}"
+        row["iban"] = f"BE{98 - int(bban + '111400') % 97:02d}{bban}"
+    row["external_id"] = f"K{r:07d}"
+    return [row.get(k) for k in WIDE_COLUMNS]
+
+
+def _xml_row(r: int, values: list[Any]) -> bytes:
+    from xml.sax.saxutils import escape
+
+    cells = []
+    for j, v in enumerate(values):
+        ref = f"{chr(65 + j)}{r}"
+        if v is None:
+            continue
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            cells.append(f'<c r="{ref}"><v>{v}</v></c>')
+        else:
+            cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">'
+                         f"{escape(str(v))}</t></is></c>")
+    return f'<row r="{r}">{"".join(cells)}</row>'.encode()
 
 
 def memory_child(path: Path, n: int, out: Path) -> dict[str, Any]:
@@ -621,6 +693,52 @@ def memory_child(path: Path, n: int, out: Path) -> dict[str, Any]:
     return {"s": s, "cpu": cpu, "marked": result.marked_cells, "peak_mb": _peak_mb(),
             "peak_mb_before": before, "findings": len(findings),
             "xlsx_mb": path.stat().st_size / 2**20, "out_mb": out.stat().st_size / 2**20}
+
+
+def validate_memory(big: Path) -> dict[str, Any]:
+    """The real commands on ``big``, each a whole process (forked workers included): CPU,
+    wall and peak memory of its process tree (``bench/procstat.py``)."""
+    import tempfile
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from procstat import run_measured
+
+    copy = big.with_name(big.stem + ".memory-copy.xlsx")
+    res = {}
+    for stage, extra in (("json", ["--json"]), ("copy", ["-o", str(copy)])):
+        cmd = [sys.executable, "-m", "numnum_xl", "validate", str(big), *extra]
+        with tempfile.TemporaryFile() as err:
+            got = run_measured(cmd, stdout=subprocess.DEVNULL, stderr=err)
+            err.seek(0)
+            text = err.read().decode(errors="replace")
+        if got["rc"] not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} failed ({got['rc']}):\n{text[-2000:]}")
+        res[stage] = got
+    copy.unlink(missing_ok=True)
+    return res
+
+
+def memory_trace_child(path: Path) -> dict[str, Any]:
+    """Where the memory of reading and validating ``path`` goes, in one process: tracemalloc's
+    top allocation sites after ``validate_table(workers=1)``, in bytes per data row."""
+    import tracemalloc
+
+    from numnum_xl.mapping import propose
+    from numnum_xl.readers import read_table
+    from numnum_xl.validate import validate_table
+
+    tracemalloc.start(1)
+    table = read_table(path)
+    after_read = tracemalloc.get_traced_memory()[0]
+    report = validate_table(table, propose(table.headers, rows=table.rows), workers=1)
+    gc.collect()
+    now, peak = tracemalloc.get_traced_memory()
+    n = max(len(table.rows), 1)
+    top = [{"site": str(st.traceback), "bytes_per_row": st.size / n, "objects": st.count}
+           for st in tracemalloc.take_snapshot().statistics("lineno")[:12]]
+    return {"rows": n, "findings": len(report.findings), "table_b_per_row": after_read / n,
+            "after_validate_b_per_row": now / n, "peak_b_per_row": peak / n, "top": top,
+            "peak_mb": _peak_mb()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -696,6 +814,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("bench/out"))
     ap.add_argument("--memory-rows", type=int, default=0,
                     help="also measure annotating a generated sheet of this many rows")
+    ap.add_argument("--memory-sheets", nargs="+", choices=("narrow", "wide"),
+                    default=["narrow", "wide"],
+                    help="which big sheets --memory-rows writes (see write_big_sheet)")
     ap.add_argument("--profile", action="store_true",
                     help="cProfile of validate(workers=1) + annotate at the smallest size")
     ap.add_argument("--child", metavar="STAGE", help=argparse.SUPPRESS)
@@ -717,14 +838,34 @@ def main(argv: list[str] | None = None) -> int:
         results.append(res)
     memory = None
     if args.memory_rows:
-        big = args.out / f"big-{args.memory_rows}.xlsx"
-        print(f"\n[{args.memory_rows:,} rows] writing the sheet ...", flush=True)
-        write_big_sheet(big, args.memory_rows)
-        memory = run_child("memory", big, args.memory_rows)
-        print(f"== annotate {args.memory_rows:,} rows ({memory['xlsx_mb']:.0f} MB .xlsx, "
-              f"{memory['findings']:,} flagged cells): {fmt(memory['cpu'])} CPU, "
-              f"{fmt(memory['s'])} wall, peak memory {fmt(memory['peak_mb'], 'MB')} "
-              f"(interpreter + imports before: {fmt(memory['peak_mb_before'], 'MB')})")
+        memory = {}
+        for kind in args.memory_sheets:
+            big = args.out / f"big-{kind}-{args.memory_rows}.xlsx"
+            if not big.exists():
+                print(f"\n[{args.memory_rows:,} rows, {kind}] writing the sheet ...", flush=True)
+                write_big_sheet(big, args.memory_rows, wide=kind == "wide")
+            got = run_child("memory", big, args.memory_rows)
+            print(f"== {kind} sheet, {args.memory_rows:,} rows ({got['xlsx_mb']:.0f} MB .xlsx)")
+            print(f"   annotate alone ({got['findings']:,} synthetic flagged cells): "
+                  f"{fmt(got['cpu'])} CPU, peak memory {fmt(got['peak_mb'], 'MB')} "
+                  f"(interpreter + imports before: {fmt(got['peak_mb_before'], 'MB')})", flush=True)
+            cmds = validate_memory(big)
+            for stage, limit in (("json", TARGET_JSON_MB), ("copy", TARGET_COPY_MB)):
+                c = cmds[stage]
+                label = "validate --json" if stage == "json" else "validate -o COPY"
+                print(f"   {label:<17} {fmt(c['cpu'])} CPU, {fmt(c['s'])} wall; peak memory: "
+                      f"largest process {fmt(c['peak_mb'], 'MB')}, process tree "
+                      f"{fmt(c['tree_pss_mb'], 'MB')} PSS ({fmt(c['tree_rss_mb'], 'MB')} RSS)"
+                      f"  target <= {limit:,} MB: "
+                      f"{'MET' if c['tree_pss_mb'] <= limit else 'NOT MET'}", flush=True)
+            trace = run_child("memtrace", big, args.memory_rows)
+            print(f"   one process, read + validate (tracemalloc): table "
+                  f"{trace['table_b_per_row']:.0f} B/row, after validating "
+                  f"{trace['after_validate_b_per_row']:.0f} B/row, peak "
+                  f"{trace['peak_b_per_row']:.0f} B/row ({trace['findings']:,} findings); top:")
+            for t in trace["top"][:8]:
+                print(f"     {t['bytes_per_row']:7.0f} B/row  {t['site']}")
+            memory[kind] = {"annotate": got, "commands": cmds, "trace": trace}
     if args.profile:
         n = min(args.rows)
         subprocess.run([sys.executable, __file__, "--child", "profile",

@@ -26,9 +26,11 @@ WARNING = "warning"
 SEVERITIES = (ERROR, WARNING)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem in one cell (or, with ``column`` None, in one row or the whole sheet)."""
+    """One problem in one cell (or, with ``column`` None, in one row or the whole sheet).
+
+    Slotted: a sheet of a million rows can carry millions of findings."""
 
     row: int | None
     column: str | None
@@ -87,3 +89,34 @@ def sort_key(f: Finding) -> tuple:
 
     col = column_index_of(f.cell) if f.cell else 0
     return (f.row or 0, col, f.code)
+
+
+def dump_json(findings: Iterable[Finding], lang: str, rest: dict[str, Any], stream: Any,
+              **options: Any) -> None:
+    """Write ``{"findings": [...], **rest}`` to ``stream`` exactly as ``json.dump(...,
+    ensure_ascii=False, indent=1)`` would, one finding at a time: a million findings are never
+    all held as JSON dicts at once.
+
+    >>> import io, json
+    >>> f = Finding(5, "vat_id", "E5", ERROR, "vat.checksum", {"value": "0123456789"})
+    >>> out = io.StringIO()
+    >>> dump_json([f, f], "en", {"summary": {"rows": 2}}, out)
+    >>> out.getvalue() == json.dumps({"findings": [f.as_json("en")] * 2, "summary": {"rows": 2}},
+    ...                              ensure_ascii=False, indent=1)
+    True
+    """
+    import json
+
+    def text(value: Any, indent: str) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=1, **options).replace(
+            "\n", "\n" + indent)
+
+    stream.write('{\n "findings": [')
+    sep = "\n  "
+    for f in findings:
+        stream.write(sep + text(f.as_json(lang), "  "))
+        sep = ",\n  "
+    stream.write("]" if sep == "\n  " else "\n ]")
+    for key, value in rest.items():
+        stream.write(f",\n {json.dumps(key, ensure_ascii=False)}: {text(value, ' ')}")
+    stream.write("\n}")

@@ -502,13 +502,23 @@ def _normalise(grid: Iterable[list[Any]], row0: int) -> tuple[list[list[Any]], l
     """One tight pass: empty → None, whole float → int, midnight datetime → date.
 
     Returns the non-empty rows and their 1-based sheet row numbers (``row0`` is the row of
-    ``grid[0]``).
+    ``grid[0]``). ``grid`` may be an iterator: each raw row is dropped once normalised, so the
+    sheet is never held twice. A value repeated down a column (country codes, towns,
+    languages, postcodes, legal forms) becomes one shared object: each column keeps the
+    distinct texts and numbers it has seen until it has :data:`INTERN_PER_COLUMN` of them (a
+    column of names or VAT numbers stops there; one of countries never gets there).
+
+    >>> rows, nums = _normalise(iter([["Gent", 9000.0, ""], ["Gent", 9000.0, "x"]]), 2)
+    >>> rows, nums, rows[0][0] is rows[1][0] and rows[0][1] is rows[1][1]
+    ([['Gent', 9000, None], ['Gent', 9000, 'x']], [2, 3], True)
     """
     limit = _INT_LIMIT
     str_, float_, datetime_ = str, float, datetime
     rows: list[list[Any]] = []
     nums: list[int] = []
     add_row, add_num = rows.append, nums.append
+    pools: list[dict[Any, Any] | None] = []  # per column: value -> the one shared object
+    cap = INTERN_PER_COLUMN
     for i, raw in enumerate(grid):
         vals = [
             (v or None) if v.__class__ is str_
@@ -521,9 +531,25 @@ def _normalise(grid: Iterable[list[Any]], row0: int) -> tuple[list[list[Any]], l
         ]
         if not vals or (vals[0] is None and vals.count(None) == len(vals)):
             continue
+        if len(vals) > len(pools):
+            pools.extend({} for _ in range(len(vals) - len(pools)))
+        for j, pool in enumerate(pools[:len(vals)]):
+            if pool is None:
+                continue
+            v = vals[j]
+            if v.__class__ is str_ or v.__class__ is int:  # never bool/float: 1 == 1.0 == True
+                shared = pool.setdefault(v, v)
+                if shared is not v:
+                    vals[j] = shared
+                elif len(pool) > cap:
+                    pools[j] = None  # a column of mostly distinct values: stop looking
         add_row(vals)
         add_num(row0 + i)
     return rows, nums
+
+
+#: Distinct values per column that :func:`_normalise` shares before it gives up on a column.
+INTERN_PER_COLUMN = 4096
 
 
 def _header_text(v: Any) -> str:
@@ -966,7 +992,7 @@ def _read_xlsx(p: Path, sheet: str | None, src: Path | io.BytesIO | None = None)
     if p.suffix.lower() not in (".xlsx", ".xlsm", ".xltx", ".xltm"):
         info["extension_mismatch"] = p.suffix.lower()
     sparse = scan.max_row * max(scan.max_col, 26) > MAX_DENSE_CELLS or not sst_ok
-    grid: list[list[Any]] | None = None
+    grid: Iterable[list[Any]] | None = None
     if not scan.unlocated_errors and not sparse:
         try:
             with quiet_stderr():  # a Rust panic prints a backtrace there
@@ -977,12 +1003,20 @@ def _read_xlsx(p: Path, sheet: str | None, src: Path | io.BytesIO | None = None)
         except BaseException as exc:  # CalamineError, or a Rust panic (BaseException)
             _reraise_fatal(exc)
             grid = None
-    if grid is None:
+    rows: list[list[Any]] | None = None
+    if grid is not None:
+        try:  # python-calamine converts each cell as the row is taken: it may panic here too
+            with quiet_stderr():
+                rows, nums = _normalise(_patch_errors(grid, row0, col0, scan.errors), row0)
+        except ReadError:
+            raise
+        except BaseException as exc:  # a Rust panic (e.g. a date out of range) or CalamineError
+            _reraise_fatal(exc)
+            rows = None
+    if rows is None:
         grid, row0, col0 = _openpyxl_grid(p, name, src)
         info["reader"] = "openpyxl"
-    else:
-        _patch_errors(grid, row0, col0, scan.errors)
-    rows, nums = _normalise(grid, row0)
+        rows, nums = _normalise(grid, row0)
     del grid
     if sparse:
         far = _drop_far_cells(rows, nums, col0)
@@ -1049,7 +1083,9 @@ def _drop_far_cells(rows: list[list[Any]], nums: list[int], col0: int) -> list[s
 
 
 def _calamine_grid(p: Path, name: str, src: Path | io.BytesIO | None = None
-                   ) -> tuple[list[list[Any]], int, int]:
+                   ) -> tuple[Iterable[list[Any]], int, int]:
+    """python-calamine's rows of sheet ``name``, one Python list at a time (an iterator: the
+    whole sheet as Python lists is never built), with the 1-based row and column of the first."""
     import python_calamine as pc
 
     src = src if src is not None else p
@@ -1062,32 +1098,49 @@ def _calamine_grid(p: Path, name: str, src: Path | io.BytesIO | None = None
         with opened as wb:
             ws = wb.get_sheet_by_name(name)
             start = ws.start
-            grid = ws.to_python() if start is not None else []
     except pc.PasswordError:
         raise ReadError(_password(p)) from None
     if start is None:
         return [], 1, 1
-    return grid, start[0] + 1, start[1] + 1
+    # iter_rows starts at the sheet's first row (the empty rows above the data included) and
+    # at the first column holding a value (tests/test_readers.py pins this)
+    return ws.iter_rows(), 1, start[1] + 1
 
 
-def _patch_errors(grid: list[list[Any]], row0: int, col0: int,
-                  errors: dict[tuple[int, int], str]) -> None:
-    """Put the error cells the XML scan found back into calamine's grid (it gives "")."""
+def _patch_errors(grid: Iterable[list[Any]], row0: int, col0: int,
+                  errors: dict[tuple[int, int], str]) -> Iterable[list[Any]]:
+    """Put the error cells the XML scan found back into calamine's rows (it gives "").
+
+    >>> list(_patch_errors(iter([["a", ""], ["b", ""]]), 1, 1, {(2, 2): "#N/A", (3, 1): "#REF!"}))
+    [['a', ''], ['b', ErrorValue(code='#N/A')], [ErrorValue(code='#REF!')]]
+    """
+    if not errors:
+        yield from grid
+        return
+    by_row: dict[int, list[tuple[int, str]]] = {}
     for (r, c), code in errors.items():
-        i, j = r - row0, c - col0
-        if i < 0 or j < 0:
-            continue  # calamine's region always covers its cells; be safe anyway
-        while len(grid) <= i:
-            grid.append([""] * (len(grid[0]) if grid else 0))
-        row = grid[i]
+        if r >= row0 and c >= col0:  # calamine's region always covers its cells; be safe
+            by_row.setdefault(r - row0, []).append((c - col0, code))
+    last = -1
+    for last, row in enumerate(grid):
+        if last in by_row:
+            yield _patched(row, by_row.pop(last))
+        else:
+            yield row
+    for i in sorted(by_row):  # rows beyond calamine's region (never seen; be safe)
+        while last + 1 < i:
+            last += 1
+            yield []
+        last = i
+        yield _patched([], by_row[i])
+
+
+def _patched(row: list[Any], cells: list[tuple[int, str]]) -> list[Any]:
+    for j, code in cells:
         if len(row) <= j:
             row.extend([""] * (j + 1 - len(row)))
         row[j] = _ERROR_VALUES.get(code) or ErrorValue(code)
-    if errors and grid:
-        width = max(len(r) for r in grid)
-        for row in grid:
-            if len(row) < width:
-                row.extend([""] * (width - len(row)))
+    return row
 
 
 def _openpyxl_grid(p: Path, name: str, src: Path | io.BytesIO | None = None

@@ -14,6 +14,7 @@ Values keep what the cell held: ``str`` (untrimmed), ``int`` / ``float`` (a whol
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,3 +72,128 @@ class Table:
     def header_cell(self, col_index: int) -> str:
         """A1 address of the header of column ``col_index`` (0-based)."""
         return cell_ref(self.header_row, self.first_col + col_index)
+
+
+class RowValues(Sequence[Mapping[str, Any]]):
+    """The values NumNum would get, per data row, kept compactly: one tuple per row against
+    one shared key order (a dict per row costs four times the memory). Each item is a
+    read-only mapping (:class:`Values`): ``v["title"]``, ``v.get("vat_id")``, ``dict(v)``.
+
+    >>> rv = RowValues(("title", "vat_id"))
+    >>> rv.append({"title": "Bakkerij", "vat_id": None})
+    >>> rv.append({"title": "Slagerij", "vat_id": "0403019261"})
+    >>> len(rv), rv[1]["vat_id"], rv[0].get("email"), dict(rv[0])
+    (2, '0403019261', None, {'title': 'Bakkerij', 'vat_id': None})
+    >>> rv == [{"title": "Bakkerij", "vat_id": None}, {"title": "Slagerij", "vat_id": "0403019261"}]
+    True
+    """
+
+    __slots__ = ("_index", "_rows", "keys")
+
+    def __init__(self, keys: Sequence[str], rows: list[Any] | None = None) -> None:
+        self.keys = tuple(keys)
+        self._index = {k: i for i, k in enumerate(self.keys)}
+        self._rows: list[Any] = rows if rows is not None else []
+
+    def append(self, values: dict[str, Any]) -> None:
+        """Add one row's values (a dict with exactly :attr:`keys`, in that order, is stored as
+        a tuple; any other dict as it is)."""
+        keys = self.keys
+        if len(values) == len(keys) and all(a == b for a, b in zip(values, keys,
+                                                                     strict=True)):
+            self._rows.append(tuple(values.values()))
+        else:
+            self._rows.append(dict(values))
+
+    def extend(self, other: RowValues) -> None:
+        """Add the rows of ``other`` (same keys)."""
+        if other.keys == self.keys:
+            self._rows.extend(other._rows)
+        else:
+            for v in other:
+                self.append(dict(v))
+
+    def detach(self, cells: Sequence[Sequence[Any]], cols: Sequence[int | None]) -> RowValues:
+        """A copy to send to another process: a value that is the very object of its cell
+        (``cells[r][cols[k]]``) is replaced by ``...``, so the receiver, which has the same
+        cells, keeps one copy of each text instead of two (see :meth:`attach`)."""
+        out = []
+        for row, raw in zip(self._rows, cells, strict=True):
+            if row.__class__ is tuple:
+                row = tuple(... if c is not None and v is raw[c] else v
+                            for v, c in zip(row, cols, strict=True))
+            out.append(row)
+        return RowValues(self.keys, out)
+
+    def attach(self, cells: Sequence[Sequence[Any]], cols: Sequence[int | None]) -> None:
+        """Undo :meth:`detach` with the receiver's own cells.
+
+        >>> cells = [["Bakkerij", " 0403 "]]
+        >>> rv = RowValues(("title", "vat_id")); rv.append({"title": "Bakkerij", "vat_id": "0403"})
+        >>> sent = rv.detach(cells, [0, 1]); sent._rows
+        [(Ellipsis, '0403')]
+        >>> sent.attach(cells, [0, 1]); sent._rows[0][0] is cells[0][0], sent == rv
+        (True, True)
+        """
+        rows = self._rows
+        for i, raw in enumerate(cells):
+            row = rows[i]
+            if row.__class__ is tuple and ... in row:
+                rows[i] = tuple(raw[c] if v is ... else v for v, c in zip(row, cols,
+                                                                          strict=True))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return RowValues(self.keys, self._rows[i])
+        row = self._rows[i]
+        return Values(self._index, row) if row.__class__ is tuple else row
+
+    def __iter__(self):
+        index = self._index
+        for row in self._rows:
+            yield Values(index, row) if row.__class__ is tuple else row
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
+                                                                           strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RowValues({len(self)} rows, keys={list(self.keys)})"
+
+    def __reduce__(self):
+        return RowValues, (self.keys, self._rows)
+
+
+class Values(Mapping[str, Any]):
+    """One row's values: a read-only mapping over a tuple (see :class:`RowValues`)."""
+
+    __slots__ = ("_index", "_row")
+
+    def __init__(self, index: dict[str, int], row: tuple[Any, ...]) -> None:
+        self._index, self._row = index, row
+
+    def __getitem__(self, key: str) -> Any:
+        return self._row[self._index[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._index.get(key)
+        return default if i is None else self._row[i]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from numnum_xl.commands._common import (
@@ -68,15 +67,17 @@ def run(args: argparse.Namespace) -> int:
         out = _write(args, table, findings, changes)
         bar.close()
         report = Report(table, mapping, got)
-    if args.json:
-        data = report.as_json(args.lang)
+    if args.json:  # report.as_json()'s shape, written one finding at a time
+        from numnum_xl.findings import dump_json
+
+        data: dict = {"summary": report.summary()}
         if changes:
             data["changes"] = [{"row": c.row, "column": c.column, "cell": c.cell,
                                 "old": _plain(c.old), "new": _plain(c.new), "code": c.code}
                                for c in changes]
         if out:
             data["summary"]["output"] = str(out)
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        dump_json(report.findings, args.lang, data, sys.stdout)
         sys.stdout.write("\n")
     else:
         print_report(report, changes, out, args.lang)

@@ -111,19 +111,18 @@ class CodeRegister:
         self._by: dict[str, dict[str, list[dict[str, Any]]]] = {k: {} for k in _KEYS}
         self._code: dict[str, list[dict[str, Any]]] = {}
         self._pos: dict[int, int] = {}
-        self._indexed: dict[int, set[tuple[str, str]]] = {}  # entry -> (key, value) indexed
         for e in self.entries:
             self._index(e)
 
     def _index(self, entry: dict[str, Any]) -> None:
         pos = self._pos.setdefault(id(entry), len(self._pos))
-        done = self._indexed.setdefault(id(entry), set())
         pairs = [(key, entry.get(key)) for key in _KEYS] + [("code", code_key(entry["code"]))]
         for key, value in pairs:
-            if not value or (key, value) in done:
+            if not value:
                 continue
-            done.add((key, value))
             holders = (self._code if key == "code" else self._by[key]).setdefault(value, [])
+            if any(h is entry for h in holders):  # indexed under this value already
+                continue
             if not holders or self._pos[id(holders[-1])] < pos:
                 holders.append(entry)  # the usual case: entries are indexed in order
             else:
@@ -183,7 +182,6 @@ class CodeRegister:
             entry["code"] = code
             holders = self._code.get(old, [])
             holders[:] = [h for h in holders if h is not entry]
-            self._indexed.get(id(entry), set()).discard(("code", old))
         for key in ("vat", "external_id", "name"):
             value = getattr(ident, key)
             if value:

@@ -121,8 +121,9 @@ def held_back(report: RelationsReport, lang: str = "nl") -> list[tuple[int, str]
     """(sheet row, reasons in ``lang``) of every customer the CSV leaves out: rows with an
     error that matters to Exact, and rows without a relation code."""
     reasons: dict[int, list[str]] = {}
+    data = _data_rows(report)  # once: a set per finding made this quadratic
     for f in report.findings:
-        if f.severity == ERROR and f.row is not None and f.row in _data_rows(report):
+        if f.severity == ERROR and f.row is not None and f.row in data:
             reasons.setdefault(f.row, []).append((f"{f.cell}: " if f.cell else "")
                                                  + f.message(lang))
     out = []
@@ -316,8 +317,9 @@ def export_relations(report: RelationsReport, out: str | os.PathLike[str],
     Raises ValueError when an error concerns the whole sheet, or no row can be written:
     nothing is written then.
     """
-    if blocking(report):
-        raise ValueError(f"{len(blocking(report))} fout(en) in het blad: er wordt niets "
+    stops = blocking(report)
+    if stops:
+        raise ValueError(f"{len(stops)} fout(en) in het blad: er wordt niets "
                          f"geëxporteerd")
     held = {n for n, _ in held_back(report)}
     fmt = fmt or CsvFormat()
