@@ -68,6 +68,7 @@ from numnum_xl.findings import ERROR, WARNING, Finding
 from numnum_xl.marks import (
     _KIND_RANK,
     COLOUR_ONLY,
+    COLOURS,
     DUPLICATE,
     DUPLICATE_RGB,
     DUPLICATES_SHEET,
@@ -122,7 +123,6 @@ __all__ = [
     "real_path",
 ]
 
-COLOURS = {ERROR: ERROR_RGB, WARNING: WARNING_RGB, DUPLICATE: DUPLICATE_RGB, FIXED: FIXED_RGB}
 #: Which mark a cell with several kinds gets (lowest first): the findings' order, then fixes.
 _RANK = _KIND_RANK
 #: Files that can be marked in place.
@@ -584,10 +584,8 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
             findings = list(findings() if callable(findings) else findings)
             marks = merged_marks(marks_by_cell(findings, lang), change_marks(changes, lang))
 
-            listed = [f for f in findings if f.code not in COLOUR_ONLY]
-
-            def summary(_name: str):
-                return build(table, listed, sheet=sheet, file=source.name, lang=lang,
+            def summary(_name: str):  # build leaves out the colour-only findings
+                return build(table, findings, sheet=sheet, file=source.name, lang=lang,
                              changes=changes, validated=validated)
 
             plan = Plan(sheet=sheet, marks=marks, colours=COLOURS, values=all_values,

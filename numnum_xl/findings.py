@@ -15,7 +15,7 @@ suggested value where one exists.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,6 +81,31 @@ def summarize(findings: Iterable[Finding], data_rows: int) -> dict[str, Any]:
         "clean_rows": max(data_rows - len(error_rows | warn_rows), 0),
         "by_code": dict(sorted(Counter(f.code for f in findings).items())),
     }
+
+
+#: How many other rows a message names (the rest counted), and a group line of a summary.
+OTHER_ROWS_SHOWN = 10
+GROUP_ROWS_SHOWN = 50
+
+
+def rows_text(rows: Sequence[int], *, skip: Collection[int] = (),
+              shown: int = OTHER_ROWS_SHOWN) -> str:
+    """Sorted sheet rows as a message names them: the first ``shown`` (``skip``: rows of
+    ``rows`` to leave out), the rest counted - a group of 20,000 rows with one VAT number or
+    one Extern ID must not write every row into every row's message.
+
+    >>> rows_text([3, 5, 8]), rows_text(list(range(2, 30)), skip={2}, shown=3)
+    ('3, 5, 8', '3, 4, 5, … +24')
+    """
+    head: list[int] = []
+    for row in rows:
+        if row in skip:
+            continue
+        if len(head) == shown:
+            break
+        head.append(row)
+    rest = len(rows) - len(skip) - len(head)
+    return ", ".join(map(str, head)) + (f", … +{rest}" if rest > 0 else "")
 
 
 def sort_key(f: Finding) -> tuple:

@@ -38,6 +38,8 @@ DUPLICATE_RGB = "FFCCC0DA"
 #: The mark of a cell ``--fix`` changed (its old value in the note): green.
 FIXED = "fixed"
 FIXED_RGB = "FFC6EFCE"
+#: The fill of each kind of mark (ARGB), for every writer of marks.
+COLOURS = {ERROR: ERROR_RGB, WARNING: WARNING_RGB, DUPLICATE: DUPLICATE_RGB, FIXED: FIXED_RGB}
 #: Codes of findings that only colour their cell: no note line, no line on the summary sheet
 #: (the note and the line belong to another finding of the same row). ``duplicates`` colours
 #: a duplicate's whole row this way, its note on the cell that proves it.

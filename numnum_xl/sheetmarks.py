@@ -39,18 +39,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from numnum_xl.cells import cell_ref, column_index_of, column_letter
-from numnum_xl.findings import ERROR, WARNING, Finding
+from numnum_xl.findings import WARNING, Finding
 from numnum_xl.marks import (
+    COLOURS,
     DUPLICATE,
-    DUPLICATE_RGB,
     DUPLICATES_SHEET,
-    ERROR_RGB,
-    FIXED,
-    FIXED_RGB,
     NOTE_SEPARATOR,
     STATE_SHEET,
     SUMMARY_SHEET,
-    WARNING_RGB,
     merge_marks,  # noqa: F401 (the add-in's name for the one way of merging marks)
 )
 from numnum_xl.table import Table
@@ -74,7 +70,7 @@ WHITE: Color = (255, 255, 255)
 def rgb(hex_argb: str) -> Color:
     """``"FFFFC7CE"`` (openpyxl's ARGB) or ``"FFC7CE"`` → ``(255, 199, 206)``.
 
-    >>> rgb(ERROR_RGB), rgb(WARNING_RGB)
+    >>> rgb(COLOURS["error"]), rgb(COLOURS["warning"])
     ((255, 199, 206), (255, 235, 156))
     """
     h = hex_argb[-6:]
@@ -82,8 +78,7 @@ def rgb(hex_argb: str) -> Color:
 
 
 #: The fill of a flagged cell per kind of mark (the colours of :mod:`numnum_xl.annotate`).
-SEVERITY_COLOR: dict[str, Color] = {ERROR: rgb(ERROR_RGB), WARNING: rgb(WARNING_RGB),
-                                    DUPLICATE: rgb(DUPLICATE_RGB), FIXED: rgb(FIXED_RGB)}
+SEVERITY_COLOR: dict[str, Color] = {kind: rgb(argb) for kind, argb in COLOURS.items()}
 OUR_COLORS = frozenset(SEVERITY_COLOR.values())
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -361,15 +356,10 @@ def needs_text_format(value: Any) -> bool:
 @dataclass
 class SummaryPlan:
     """The summary sheet of :func:`numnum_xl.summary.build` (the command line's layout) as
-    Excel gets it: one grid (one bulk write) and the cells of each named style."""
+    Excel gets it: one grid (one bulk write) and the formats of its styles and columns."""
 
     grid: list[list[Any]]
-    styles: dict[str, list[str]]  #: style name (``title``, ``header``, ``error``, …) → cells
-    widths: dict[int, float]  #: column (1-based) → width in characters
-    hidden_cols: list[int]
     text_columns: tuple[str, ...]  #: formatted as text before the write
-    freeze_row: int | None  #: the first row below the frozen header, when it is near the top
-    autofilter: str | None
     #: (address, attribute, value) after the grid is written: ``font.bold``, ``font.size``,
     #: ``font.color``, ``color`` (the fill), ``wrap_text``, ``column_width`` (0 hides)
     formats: list[tuple[str, str, Any]]
@@ -426,8 +416,7 @@ def summary_plan(table: Table, findings: Sequence[Finding], sheet: str, source: 
     for c, width in sorted(own.widths.items()):
         formats.append((f"{column_letter(c)}:{column_letter(c)}", "column_width",
                         0 if c in own.hidden_cols else width))
-    return SummaryPlan(grid, styles, dict(own.widths), sorted(own.hidden_cols),
-                       SUMMARY_TEXT_COLUMNS, own.freeze_row, own.autofilter, formats)
+    return SummaryPlan(grid, SUMMARY_TEXT_COLUMNS, formats)
 
 
 #: Style attributes as xlwings' properties (the fill is ``Range.color``).
@@ -438,14 +427,11 @@ _ATTRIBUTES = (("bold", "font.bold"), ("size", "font.size"), ("color", "font.col
 def _style_formats(styles: Mapping[str, list[str]]) -> list[tuple[str, str, Any]]:
     """Per style and attribute, the addresses to set (:func:`style_addresses`: a run down a
     column is one call); colours as RGB."""
-    from numnum_xl.marks import DUPLICATE_RGB, ERROR_RGB, FIXED_RGB, WARNING_RGB
     from numnum_xl.summary import style
 
-    colours = {ERROR: ERROR_RGB, WARNING: WARNING_RGB, DUPLICATE: DUPLICATE_RGB,
-               FIXED: FIXED_RGB}
     out: list[tuple[str, str, Any]] = []
     for name, refs in styles.items():
-        d = style(name, colours)
+        d = style(name, COLOURS)
         addresses = style_addresses(refs)
         for key, attribute in _ATTRIBUTES:
             value = d.get(key)

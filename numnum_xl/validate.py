@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from numnum_xl.catalogue import FIELD_BY_KEY, FIELDS
-from numnum_xl.findings import ERROR, WARNING, Finding, sort_key, summarize
+from numnum_xl.findings import ERROR, WARNING, Finding, rows_text, sort_key, summarize
 from numnum_xl.mapping import Mapping, dropped_columns, evidence_text, propose
 from numnum_xl.readnotes import reader_findings
 from numnum_xl.rules import bank, choice, contact, party, phone, postcode, scheme, text, vat
@@ -765,13 +765,9 @@ class _RowChecker:
         for value, rs in rows.items():
             if len(rs) < 2:
                 continue
-            # the first rows of the group by name, the rest counted: a column of one value on
-            # every row must not join the whole sheet for every row
-            head = rs[:OTHER_ROWS_SHOWN + 1]
+            members = [numbers[o] for o in rs]  # ascending, as the rows are
             for r in rs:
-                shown = [numbers[o] for o in head if o != r][:OTHER_ROWS_SHOWN]
-                rest = len(rs) - 1 - len(shown)
-                others = ", ".join(map(str, shown)) + (f", … +{rest}" if rest else "")
+                others = rows_text(members, skip={numbers[r]})
                 out.append(Finding(self.table.row_numbers[r], "external_id",
                                    self.cell(r, "external_id"), ERROR, "external_id.duplicate",
                                    {"field": "external_id", "value": value, "other": others}))
@@ -779,8 +775,6 @@ class _RowChecker:
 
 
 _IDENTIFIERS = frozenset(f.key for f in FIELDS if f.text_format)
-#: How many other rows an "external ID occurs more than once" message names (the rest counted).
-OTHER_ROWS_SHOWN = 10
 
 
 def _is_number(value: Any) -> bool:

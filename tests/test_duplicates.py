@@ -790,7 +790,7 @@ def test_a_huge_group_names_a_few_rows_per_note(tmp_path: Path) -> None:
     """One VAT number on 400 rows (a bookkeeper's own number filled down a column): one group,
     every note names 10 other rows and counts the rest - writing every row into every row's
     note was quadratic (20,000 such rows: over 18 GB and no end)."""
-    from numnum_xl.commands.duplicates import OTHER_ROWS_SHOWN
+    from numnum_xl.findings import OTHER_ROWS_SHOWN
 
     wb = Workbook()
     ws = wb.active

@@ -248,7 +248,7 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
     which contact), the rest of the row coloured (``duplicate.row``), and per group one line
     for the summary sheet (``duplicate.group.*``, no cell). All of kind ``duplicate``."""
     from numnum_xl.annotate import DUPLICATE
-    from numnum_xl.findings import Finding, sort_key
+    from numnum_xl.findings import GROUP_ROWS_SHOWN, Finding, rows_text, sort_key
 
     numbers = table.row_numbers
     out: list[Finding] = []
@@ -303,30 +303,6 @@ def findings(table, mapping, values: list[dict[str, Any]], groups, existing: dic
     out.sort(key=sort_key)
     return out
 
-
-#: How many other rows a note names, and a group line of the summary (the rest counted).
-OTHER_ROWS_SHOWN = 10
-GROUP_ROWS_SHOWN = 50
-
-
-def rows_text(rows: list[int], *, skip: set[int] = frozenset(),  # type: ignore[assignment]
-              shown: int = OTHER_ROWS_SHOWN) -> str:
-    """Sorted sheet rows as a note names them: the first ``shown`` (``skip``: rows of
-    ``rows`` to leave out), the rest counted - a group of 20,000 rows with one VAT number
-    must not write every row into every row's note.
-
-    >>> rows_text([3, 5, 8]), rows_text(list(range(2, 30)), skip={2}, shown=3)
-    ('3, 5, 8', '3, 4, 5, … +24')
-    """
-    head: list[int] = []
-    for row in rows:
-        if row in skip:
-            continue
-        if len(head) == shown:
-            break
-        head.append(row)
-    rest = len(rows) - len(skip) - len(head)
-    return ", ".join(map(str, head)) + (f", … +{rest}" if rest > 0 else "")
 
 
 def _write(args: argparse.Namespace, table, found) -> Path | str:
