@@ -229,8 +229,8 @@ def duplicates(book: Any) -> None:
     """Mark rows that are (probably) the same customer as ``numnum-xl duplicates`` does (the
     whole row in the duplicate colour, the note on the cell that proves it) and list the
     groups on a sheet in the summary's layout."""
-    from numnum_xl.commands.duplicates import as_json
-    from numnum_xl.commands.duplicates import findings as duplicate_findings
+    from numnum_xl.duplicate_marks import as_json
+    from numnum_xl.duplicate_marks import findings as duplicate_findings
     from numnum_xl.duplicates import find_groups, record_from_values
 
     settings = workbook_settings(book)
