@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from numnum_xl.messages import render
@@ -26,19 +25,103 @@ WARNING = "warning"
 SEVERITIES = (ERROR, WARNING)
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem in one cell (or, with ``column`` None, in one row or the whole sheet).
 
-    Slotted: a sheet of a million rows can carry millions of findings."""
+    Its attributes are ``row``, ``column``, ``cell``, ``severity``, ``code``, ``params`` and
+    ``suggestion``; it is immutable, and equal to another finding with the same attributes
+    (``params`` aside). A sheet of a million rows can carry millions of findings, so each is
+    kept compactly: a cell on the finding's own row as its column number, ``params`` as a
+    tuple against a shared key order (``params`` gives a new dict), short texts repeated
+    across findings (the same restored VAT number on every row) as one object.
+
+    >>> f = Finding(7, "vat_id", "AB7", ERROR, "vat.checksum", {"value": "0123"})
+    >>> f.cell, f.params, f == Finding(7, "vat_id", "AB7", ERROR, "vat.checksum")
+    ('AB7', {'value': '0123'}, True)
+    >>> f
+    Finding(row=7, column='vat_id', cell='AB7', severity='error', code='vat.checksum', \
+params={'value': '0123'}, suggestion=None)
+    >>> import pickle; pickle.loads(pickle.dumps(f)) == f
+    True
+    """
+
+    __slots__ = ("_cell", "_params", "code", "column", "row", "severity", "suggestion")
 
     row: int | None
     column: str | None
-    cell: str | None
     severity: str
     code: str
-    params: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-    suggestion: Any = None
+    suggestion: Any
+
+    def __init__(self, row: int | None, column: str | None, cell: str | None, severity: str,
+                 code: str, params: dict[str, Any] | None = None, suggestion: Any = None
+                 ) -> None:
+        put = object.__setattr__
+        put(self, "row", row)
+        put(self, "column", column)
+        put(self, "_cell", _compact_cell(row, cell))
+        put(self, "severity", severity)
+        put(self, "code", code)
+        put(self, "_params", _compact_params(params) if params else None)
+        put(self, "suggestion", _shared(suggestion))
+
+    @classmethod
+    def _restored(cls, row: int | None, column: str | None, cell: Any, severity: str,
+                  code: str, params: tuple | None, suggestion: Any) -> Finding:
+        f = cls.__new__(cls)
+        put = object.__setattr__
+        for name, value in (("row", row), ("column", column), ("_cell", cell),
+                            ("severity", severity), ("code", code),
+                            ("suggestion", _shared(suggestion))):
+            put(f, name, value)
+        if params is not None:
+            params = (_KEYS.setdefault(params[0], params[0]),
+                      *(_shared(v) for v in params[1:]))
+        put(f, "_params", params)
+        return f
+
+    def __reduce__(self):
+        return Finding._restored, (self.row, self.column, self._cell, self.severity,
+                                   self.code, self._params, self.suggestion)
+
+    @property
+    def cell(self) -> str | None:
+        """The A1 address of the cell (None: the finding is about a row or the sheet)."""
+        c = self._cell
+        if c.__class__ is int:
+            from numnum_xl.cells import cell_ref
+
+            return cell_ref(self.row, c)  # type: ignore[arg-type]
+        return c
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The values the message names (a new dict)."""
+        p = self._params
+        return dict(zip(p[0], p[1:], strict=True)) if p is not None else {}
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        import dataclasses
+
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    __delattr__ = __setattr__  # type: ignore[assignment]
+
+    def _key(self) -> tuple:
+        return (self.row, self.column, self.cell, self.severity, self.code, self.suggestion)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Finding(row={self.row!r}, column={self.column!r}, cell={self.cell!r}, "
+                f"severity={self.severity!r}, code={self.code!r}, params={self.params!r}, "
+                f"suggestion={self.suggestion!r})")
 
     def message(self, lang: str = "nl") -> str:
         """The message in ``lang`` (nl, fr or en), with the fix where there is one."""
@@ -55,6 +138,50 @@ class Finding:
             "message": self.message(lang),
             "suggestion": _jsonable(self.suggestion, lang),
         }
+
+
+#: Key orders of ``params`` (one tuple per order), and short texts shared by findings.
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_SHARED: dict[str, str] = {}
+#: Texts up to this length are shared; the memory stops taking new ones at SHARED_LIMIT.
+SHARED_CHARS = 40
+SHARED_LIMIT = 100_000
+
+
+def _shared(value: Any) -> Any:
+    if value.__class__ is str and len(value) <= SHARED_CHARS:
+        got = _SHARED.get(value)
+        if got is not None:
+            return got
+        if len(_SHARED) < SHARED_LIMIT:
+            _SHARED[value] = value
+    return value
+
+
+def _compact_cell(row: int | None, cell: str | None) -> Any:
+    """The column number when ``cell`` is on ``row`` (``"AB7"`` on row 7: 28), else ``cell``.
+
+    >>> _compact_cell(7, "AB7"), _compact_cell(7, "B8"), _compact_cell(None, "B8")
+    (28, 'B8', 'B8')
+    """
+    if cell.__class__ is not str or row.__class__ is not int:
+        return cell
+    digits = str(row)
+    n = len(cell) - len(digits)
+    if not (0 < n <= 3 and cell.endswith(digits)):
+        return cell
+    col = 0
+    for ch in cell[:n]:
+        k = ord(ch) - 64
+        if not 1 <= k <= 26:
+            return cell
+        col = col * 26 + k
+    return col
+
+
+def _compact_params(params: dict[str, Any]) -> tuple:
+    keys = tuple(params)
+    return (_KEYS.setdefault(keys, keys), *(_shared(v) for v in params.values()))
 
 
 def _jsonable(value: Any, lang: str = "nl") -> Any:
@@ -110,9 +237,13 @@ def rows_text(rows: Sequence[int], *, skip: Collection[int] = (),
 
 def sort_key(f: Finding) -> tuple:
     """Sheet order: row, then column position in the sheet (by cell), then code."""
-    from numnum_xl.cells import column_index_of
+    c = f._cell
+    if c.__class__ is int:
+        col = c
+    else:
+        from numnum_xl.cells import column_index_of
 
-    col = column_index_of(f.cell) if f.cell else 0
+        col = column_index_of(c) if c else 0
     return (f.row or 0, col, f.code)
 
 

@@ -50,7 +50,9 @@ class Report:
     table: Table
     mapping: Mapping
     findings: list[Finding]
-    #: per data row (0-based): field key -> the value NumNum would get (text, number or None)
+    #: per data row (0-based): field key -> the value NumNum would get (text, number or None);
+    #: with ``validate_table(..., keep_values=False)`` only the keys the checks across rows
+    #: read (:data:`CROSS_ROW_KEYS`)
     values: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
@@ -130,26 +132,36 @@ def validate_file(path: str, sheet: str | None = None, *, profile: dict | None =
 
 #: Below this many rows a second process costs more than it saves.
 PARALLEL_MIN_ROWS = 5_000
+#: Rows a forked worker checks per task at most: its findings travel back (pickled) a piece
+#: at a time, so neither it nor the parent holds two copies of a big sheet's findings.
+CHUNK_ROWS = 25_000
+#: The value keys the checks across rows read (the Extern ID duplicates): all that
+#: ``keep_values=False`` keeps.
+CROSS_ROW_KEYS = ("external_id",)
 
 
 def validate_table(table: Table, mapping: Mapping | None = None, *,
                    workers: int | None = None,
-                   progress: Callable[[int, int], None] | None = None) -> Report:
+                   progress: Callable[[int, int], None] | None = None,
+                   keep_values: bool = True) -> Report:
     """Every finding for ``table`` under ``mapping`` (proposed from the headers if None).
 
     Large sheets are checked by ``workers`` processes (default: one per CPU, on platforms
     that fork; rows are independent, so the result is the same). ``progress(done, total)``
     is told how many rows are checked as the work goes on (a :func:`numnum_xl.progress.bar`).
+    ``keep_values=False``: :attr:`Report.values` keeps only :data:`CROSS_ROW_KEYS` (a
+    command that needs the findings only: a million rows' values are most of its memory).
     """
     mapping = mapping or propose(table.headers, rows=table.rows)
     findings = _sheet_findings(table, mapping)
     checker = _RowChecker(table, mapping)
     if workers is None:
         workers = _default_workers(len(table.rows))
+    keys = None if keep_values else [k for k in checker.order if k in CROSS_ROW_KEYS]
     if workers > 1:
-        values, found = _check_parallel(checker, workers, progress)
+        values, found = _check_parallel(checker, workers, progress, keys)
     else:
-        values, found = _check_rows(checker, 0, len(table.rows), progress)
+        values, found = _check_rows(checker, 0, len(table.rows), progress, keys)
     findings.extend(found)
     findings.extend(checker.unique_external_ids(values))
     findings.sort(key=sort_key)
@@ -167,7 +179,8 @@ def validate_in_background(table: Table, mapping: Mapping, *,
     import multiprocessing
 
     if not _can_fork() or len(table.rows) < 1000:
-        return lambda: validate_table(table, mapping, progress=progress).findings
+        return lambda: validate_table(table, mapping, progress=progress,
+                                      keep_values=False).findings
     global _PENDING
     from concurrent.futures import ProcessPoolExecutor
 
@@ -198,7 +211,8 @@ def _pending_findings() -> list[Finding]:
     assert _PENDING is not None
     table, mapping, progress = _PENDING
     try:
-        return validate_table(table, mapping, workers=1, progress=progress).findings
+        return validate_table(table, mapping, workers=1, progress=progress,
+                              keep_values=False).findings
     finally:
         close = getattr(progress, "close", None)
         if close is not None:
@@ -206,15 +220,17 @@ def _pending_findings() -> list[Finding]:
 
 
 def _check_rows(checker: _RowChecker, start: int, stop: int,
-                progress: Callable[[int, int], None] | None = None
-                ) -> tuple[RowValues, list[Finding]]:
-    values = RowValues(checker.order)  # a tuple per row, not a dict: a quarter of the memory
+                progress: Callable[[int, int], None] | None = None,
+                keys: list[str] | None = None) -> tuple[RowValues, list[Finding]]:
+    """Check rows ``start:stop``; their values (only ``keys`` unless None) and findings."""
+    # a tuple per row, not a dict: a quarter of the memory
+    values = RowValues(checker.order if keys is None else keys)
     findings: list[Finding] = []
     rows = checker.table.rows
     total = len(rows)
-    for r in range(start, stop):
-        vals, found = checker.check(r, rows[r])
-        values.append(vals)
+    for r, row in enumerate(rows[start:stop], start):  # in order: packed rows unpack once
+        vals, found = checker.check(r, row)
+        values.append(vals if keys is None else {k: vals[k] for k in keys})
         if found:
             findings.extend(found)
         if progress is not None and (r + 1) % 500 == 0:
@@ -254,51 +270,58 @@ def _default_workers(rows: int) -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-_FORKED: _RowChecker | None = None
+_FORKED: tuple[_RowChecker, list[str] | None] | None = None
 
 
 def _forked_chunk(bounds: tuple[int, int]) -> tuple[RowValues, list[Finding]]:
     assert _FORKED is not None
-    values, findings = _check_rows(_FORKED, *bounds)
-    # a value that is its cell's own text is sent as "...": the parent has that text already
-    return values.detach(_FORKED.table.rows[bounds[0]:bounds[1]], _value_columns(_FORKED)), \
-        findings
+    checker, keys = _FORKED
+    values, findings = _check_rows(checker, *bounds, keys=keys)
+    if isinstance(checker.table.rows, list):
+        # a value that is its cell's own text is sent as "...": the parent has that text
+        values = values.detach(checker.table.rows[bounds[0]:bounds[1]],
+                               _value_columns(checker, keys))
+    return values, findings
 
 
-def _value_columns(checker: _RowChecker) -> list[int | None]:
-    """Per value key (in :attr:`_RowChecker.order`): its single column, None when combined."""
-    return [col for _key, col, *_rest in checker.plan]
+def _value_columns(checker: _RowChecker, keys: list[str] | None = None) -> list[int | None]:
+    """Per value key (in :attr:`_RowChecker.order`, or ``keys``): its single column, None
+    when combined."""
+    cols = {key: col for key, col, *_rest in checker.plan}
+    return [cols[k] for k in (checker.order if keys is None else keys)]
 
 
 def _check_parallel(checker: _RowChecker, workers: int,
-                    progress: Callable[[int, int], None] | None = None
-                    ) -> tuple[RowValues, list[Finding]]:
-    """Check row ranges in forked processes (they inherit the table: nothing to send)."""
+                    progress: Callable[[int, int], None] | None = None,
+                    keys: list[str] | None = None) -> tuple[RowValues, list[Finding]]:
+    """Check row ranges in forked processes (they inherit the table: nothing to send); each
+    range's values and findings are added as it comes back (:data:`CHUNK_ROWS` at most)."""
     import multiprocessing
 
     global _FORKED
     n = len(checker.table.rows)
-    step = -(-n // (workers * 2))
+    step = min(-(-n // (workers * 2)), CHUNK_ROWS)
     chunks = [(i, min(i + step, n)) for i in range(0, n, step)]
-    _FORKED = checker
+    values = RowValues(checker.order if keys is None else keys)
+    findings: list[Finding] = []
+    cols = _value_columns(checker, keys)
+    packed = not isinstance(checker.table.rows, list)
+    _FORKED = (checker, keys)
     try:
         with multiprocessing.get_context("fork").Pool(
                 workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-            parts, done = [], 0
+            done = 0
             for (lo, hi), part in zip(chunks, pool.imap(_forked_chunk, chunks), strict=True):
-                parts.append(part)
+                if not packed:
+                    part[0].attach(checker.table.rows[lo:hi], cols)
+                values.extend(part[0])
+                findings.extend(part[1])
+                del part
                 done += hi - lo
                 if progress is not None:
                     progress(done, n)
     finally:
         _FORKED = None
-    values = RowValues(checker.order)
-    findings: list[Finding] = []
-    cols = _value_columns(checker)
-    for (lo, hi), part in zip(chunks, parts, strict=True):
-        part[0].attach(checker.table.rows[lo:hi], cols)
-        values.extend(part[0])
-        findings.extend(part[1])
     return values, findings
 
 

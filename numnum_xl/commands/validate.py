@@ -49,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
     bar = _bar(args, len(table.rows))
     if args.json and not (args.output or args.in_place):
         with bar:
-            report = validate_table(table, mapping, progress=bar)
+            report = validate_table(table, mapping, progress=bar, keep_values=False)
     elif changes:
         with bar:
-            report = validate_table(table, mapping, progress=bar)
+            report = validate_table(table, mapping, progress=bar, keep_values=False)
         out = _write(args, report.table, report.findings, changes)
     else:
         # validate in a second process while this one loads the workbook to annotate (the
