@@ -22,17 +22,18 @@ import posixpath
 import re
 import secrets
 import shutil
+import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from numnum_xl.cells import cell_ref, column_index_of, column_letter
 from numnum_xl.xlsxpatch import sheetxml
-from numnum_xl.xlsxpatch.notes import Comments, vml_resized, vml_with_shapes
-from numnum_xl.xlsxpatch.ownsheet import OwnSheet, clean
+from numnum_xl.xlsxpatch.notes import Comments, vml_pieces, vml_resized
+from numnum_xl.xlsxpatch.ownsheet import OwnSheet, clean, row_xml
 from numnum_xl.xlsxpatch.package import (
     COMMENTS,
     CONTENT_TYPES,
@@ -209,7 +210,9 @@ def _free_sheet_name(taken: set[str], wanted: str) -> str:
 def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
     """Write ``source`` with ``plan``'s marks to ``out`` (a new file)."""
     outcome = Outcome()
-    with zipfile.ZipFile(source) as zin:
+    # the state sheet's record of every marked cell, as its rows' XML, in a file until the
+    # state sheet is written (millions of marked cells are not held as lists)
+    with zipfile.ZipFile(source) as zin, tempfile.SpooledTemporaryFile(16 << 20) as records:
         pkg = Package.open(zin)
         entry = next((s for s in pkg.sheets if s.name == plan.sheet), None)
         if entry is None or entry.part is None or entry.part not in pkg.names:
@@ -228,6 +231,12 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
 
         def current(name: str) -> bytes | None:
             return new[name] if name in new else pkg.read(name)
+
+        def stream_part(name: str, pieces: Callable[[], Iterable[bytes]]) -> None:
+            """A part written as a stream when the package is written (a million notes)."""
+            if name not in originals:
+                originals[name] = pkg.read(name) if name in pkg.names else None
+            streamed[name] = pieces
 
         # --- where every mark goes ----------------------------------------------------------
         with zin.open(sheet_part) as fh:
@@ -279,13 +288,17 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
         vml_part = resolve(sheet_part, vml_rel.target) if vml_rel else None
         comments = Comments(pkg.read(comments_part) if comments_part else None,
                             pkg.main_ns.encode())
+        #: (the user's note, the text now) of the cells where it is not simply our text
         note_of: dict[tuple[int, int], tuple[Any, str]] = {}
         for (r, c), (_kind, text) in targets.items():
             if text:
-                note_of[(r, c)] = comments.put(cell_ref(r, c), text)
+                original, written = comments.put(cell_ref(r, c), text)
+                if original is not None or written is not text:
+                    note_of[(r, c)] = (original, written)
             else:  # colour only: the cell's own note (if any) stays as it is
                 original = comments.original(cell_ref(r, c))
                 note_of[(r, c)] = (original, original.text if original else "")
+        streamed: dict[str, Callable[[], Iterable[bytes]]] = {}
         added_legacy = None
         if comments.changed:
             if comments_part is None:
@@ -301,15 +314,16 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
                 ct = ensure_default(ct, "vml", "application/vnd.openxmlformats-"
                                     "officedocument.vmlDrawing")
                 originals.setdefault(vml_part, None)
-            texts = comments.texts()
-            new_shapes = [(*_ref_rc(ref), texts[ref]) for ref in comments.added_refs]
-            grown = {_ref_rc(ref): texts[ref] for ref in comments.replaced}
+            grown = {_ref_rc(ref): text for ref, text in comments.replaced_texts().items()}
             vml = pkg.read(vml_part)
             if vml is not None and grown:
                 vml = vml_resized(vml, grown)
-            if new_shapes or added_legacy or grown:
-                edit_part(vml_part, vml_with_shapes(vml, new_shapes))
-            edit_part(comments_part, comments.to_bytes())
+            if comments.added or added_legacy or grown:
+                def shapes(vml: bytes | None = vml) -> Iterable[bytes]:
+                    return vml_pieces(vml, ((*_ref_rc(ref), text)
+                                            for ref, text in comments.added_notes()))
+                stream_part(vml_part, shapes)
+            stream_part(comments_part, comments.pieces)
             if sheet_rels != pkg.read(sheet_rels_name):
                 edit_part(sheet_rels_name, sheet_rels)
 
@@ -348,7 +362,7 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
         outcome.summary_name = summary_name
 
         # --- the marked sheet, streamed --------------------------------------------------------
-        records: list[list[Any]] = []
+        marked = [0]
         fill_xml_cache: dict[int, str] = {}
 
         def fill_xml(style: int | None) -> str:
@@ -389,13 +403,16 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
             if xml is None:
                 xml = sheetxml.new_cell(ref, orig_style, cell.prefix)
             xml = sheetxml.set_style(xml, st.marked(orig_style, fills[kind], text=text_fmt))
-            original, written = note_of[pos]
-            records.append([plan.sheet, ref, 1 if existed else 0, fill_xml(orig_style),
-                            _json([original.text, original.author] if original else None),
-                            _json(written), kind,
-                            "" if cell.style is None or not existed else cell.style,
-                            original.xml.decode("utf-8") if original else "",
-                            0 if cell.row_exists else 1])
+            original, written = note_of.get(pos) or (None, _text)
+            marked[0] += 1
+            records.write(row_xml(marked[0] + 1, enumerate((
+                (v, None) for v in (
+                    plan.sheet, ref, 1 if existed else 0, fill_xml(orig_style),
+                    _json([original.text, original.author] if original else None),
+                    _json(written), kind,
+                    "" if cell.style is None or not existed else cell.style,
+                    original.xml.decode("utf-8") if original else "",
+                    0 if cell.row_exists else 1)), start=1), {}))
             return xml
 
         def tail_edit(rest: bytes) -> bytes:
@@ -410,7 +427,7 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
             # content types first, then everything we do not touch, byte for byte
             zout.writestr(_info(CONTENT_TYPES, _getinfo(zin, CONTENT_TYPES)), new[CONTENT_TYPES])
             written_order.add(CONTENT_TYPES)
-            later = set(new) | {sheet_part, styles_part} | dropped
+            later = set(new) | set(streamed) | {sheet_part, styles_part} | dropped
             for info in zin.infolist():
                 if info.filename in later or info.filename in written_order \
                         or info.filename == CONTENT_TYPES:
@@ -422,7 +439,7 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
                     _info(sheet_part, zin.getinfo(sheet_part)), "w", force_zip64=True) as raw:
                 hashing = _Hashing(raw)
                 sheetxml.rewrite(src, hashing, grid, edit, tail_edit=tail_edit)
-            outcome.marked = len(records)
+            outcome.marked = marked[0]
             sheet_hash = hashing.sha.hexdigest()
             originals.setdefault(styles_part, styles_data)
             named = own_styles(st, plan.colours)
@@ -435,15 +452,38 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
                 if name == CONTENT_TYPES:
                     continue
                 zout.writestr(_info(name, _getinfo(zin, name)), data)
-            zout.writestr(_info(summary_part), summary.to_bytes(
-                named, main_ns=pkg.main_ns, rel_ns=pkg.rel_ns))
-            parts = [[PART_ROW, name, _sha(new[name]) if name in new else "", "", "", "", "",
-                      "", "", "", *_packed(orig)] for name, orig in originals.items()]
+            shas = {name: _sha(data) for name, data in new.items()}
+            for name, pieces in streamed.items():
+                with zout.open(_info(name, _getinfo(zin, name)), "w", force_zip64=True) as raw:
+                    hashing = _Hashing(raw)
+                    for piece in pieces():
+                        hashing.write(piece)
+                shas[name] = hashing.sha.hexdigest()
+            with zout.open(_info(summary_part), "w", force_zip64=True) as raw:
+                summary.write_to(raw, named, main_ns=pkg.main_ns, rel_ns=pkg.rel_ns)
+            del summary
+            parts = [[PART_ROW, name, shas.get(name, ""), "", "", "", "", "", "", "",
+                      *_packed(orig)] for name, orig in originals.items()]
             parts.append([SHEET_ROW, sheet_part, sheet_hash, added_legacy or "", plan.sheet])
             parts.append([SUMMARY_ROW, summary_name, token, summary_part, state_part])
-            zout.writestr(_info(state_part), _state_sheet(records, parts).to_bytes(
-                {}, main_ns=pkg.main_ns, rel_ns=pkg.rel_ns))
+            with zout.open(_info(state_part), "w", force_zip64=True) as raw:
+                _state_sheet([], []).write_to(
+                    raw, {}, main_ns=pkg.main_ns, rel_ns=pkg.rel_ns,
+                    more_rows=_state_rows(records, parts, marked[0] + 2))
     return outcome
+
+
+def _state_rows(records: IO[bytes], parts: list[list[Any]], first: int) -> Iterator[bytes]:
+    """The rows of the state sheet after its header: the records (already XML, in a file)
+    and then ``parts``, numbered from ``first``."""
+    records.seek(0)
+    while True:
+        chunk = records.read(1 << 20)
+        if not chunk:
+            break
+        yield chunk
+    for r, rec in enumerate(parts, start=first):
+        yield row_xml(r, ((c, (v, None)) for c, v in enumerate(rec, start=1)), {})
 
 
 def _getinfo(zf: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:

@@ -14,6 +14,7 @@ Fout: x
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from numnum_xl.xlsxpatch.package import TRANSITIONAL_MAIN, attrs, unescape, xml_attr, xml_text
@@ -60,7 +61,8 @@ class Comments:
             ref = attrs(cm.group(2)).get("ref", "").replace("$", "").upper()
             self.by_ref.setdefault(ref, cm)
         self.replaced: dict[str, bytes] = {}
-        self.added: list[bytes] = []
+        #: our new notes: (author id, text), their XML made as the part is written
+        self.added: list[tuple[int, str]] = []
         self.added_refs: list[str] = []
 
     def original(self, ref: str) -> Original | None:
@@ -90,11 +92,7 @@ class Comments:
         end_run = b"</" + p + b"t></" + p + b"r>"
         old = self.original(ref)
         if old is None:
-            aid = self._author_id(AUTHOR)
-            self.added.append(b"<" + p + b"comment ref=" + xml_attr(ref).encode()
-                              + b' authorId="%d"><' % aid + p + b"text>" + run
-                              + xml_text(ours).encode() + end_run + b"</" + p + b"text></" + p
-                              + b"comment>")
+            self.added.append((self._author_id(AUTHOR), ours))
             self.added_refs.append(ref)
             return None, ours
         written = f"{old.text}\n{SEPARATOR}\n{ours}"
@@ -117,12 +115,28 @@ class Comments:
         self.replaced[ref] = new
         return old, written
 
+    def _added_xml(self, ref: str, aid: int, ours: str) -> bytes:
+        p = self.p
+        return (b"<" + p + b"comment ref=" + xml_attr(ref).encode() + b' authorId="%d"><' % aid
+                + p + b"text><" + p + b"r><" + p + b'rPr><sz val="9"/></' + p + b"rPr><" + p
+                + b't xml:space="preserve">' + xml_text(ours).encode() + b"</" + p + b"t></" + p
+                + b"r></" + p + b"text></" + p + b"comment>")
+
+    def added_notes(self) -> Iterator[tuple[str, str]]:
+        """(cell, text) of every note we added, in the order they were put."""
+        for ref, (_aid, ours) in zip(self.added_refs, self.added, strict=True):
+            yield ref, ours
+
+    def replaced_texts(self) -> dict[str, str]:
+        """(cell -> text now) of the user's notes ours were added to."""
+        return {ref: text_of(xml) for ref, xml in self.replaced.items()}
+
     def texts(self) -> dict[str, str]:
         """Every note's text now (for tests and checks)."""
         out = {ref: text_of(self.replaced.get(ref, cm.group(0))) for ref, cm in
                self.by_ref.items()}
-        for ref, xml in zip(self.added_refs, self.added, strict=True):
-            out[ref] = text_of(xml)
+        for ref, (aid, ours) in zip(self.added_refs, self.added, strict=True):
+            out[ref] = text_of(self._added_xml(ref, aid, ours))
         return out
 
     @property
@@ -132,6 +146,11 @@ class Comments:
 
     def to_bytes(self) -> bytes:
         """The comments part with our changes."""
+        return b"".join(self.pieces())
+
+    def pieces(self) -> Iterator[bytes]:
+        """The comments part with our changes, in pieces: a note at a time (a million notes
+        are never one bytes object)."""
         p = self.p
         data = self.data
         if self.replaced:
@@ -153,20 +172,23 @@ class Comments:
                 if m:
                     data = data[:m.start()] + b"<" + p + b"authors>" + new + b"</" + p \
                         + b"authors>" + data[m.end():]
-        if self.added:
-            m = re.search(rb"</(?:\w+:)?commentList>", data)
+        if not self.added:
+            yield data
+            return
+        m = re.search(rb"</(?:\w+:)?commentList>", data)
+        if m:
+            start, end, before, after = m.start(), m.start(), b"", b""
+        else:
+            m = re.search(rb"<(?:\w+:)?commentList\s*/>", data)
+            before, after = b"<" + p + b"commentList>", b"</" + p + b"commentList>"
             if m:
-                data = data[:m.start()] + b"".join(self.added) + data[m.start():]
+                start, end = m.start(), m.end()
             else:
-                m = re.search(rb"<(?:\w+:)?commentList\s*/>", data)
-                blob = b"<" + p + b"commentList>" + b"".join(self.added) + b"</" + p \
-                    + b"commentList>"
-                if m:
-                    data = data[:m.start()] + blob + data[m.end():]
-                else:
-                    end = data.rfind(b"</" + p + b"comments>")
-                    data = data[:end] + blob + data[end:]
-        return data
+                start = end = data.rfind(b"</" + p + b"comments>")
+        yield data[:start] + before
+        for ref, (aid, ours) in zip(self.added_refs, self.added, strict=True):
+            yield self._added_xml(ref, aid, ours)
+        yield after + data[end:]
 
 
 # --- VML ---------------------------------------------------------------------------------------
@@ -217,23 +239,29 @@ def vml_resized(data: bytes, cells: dict[tuple[int, int], str]) -> bytes:
     return _SHAPE.sub(fix, data)
 
 
-def vml_with_shapes(data: bytes | None, cells: list[tuple[int, int, str]]) -> bytes:
+def vml_with_shapes(data: bytes | None, cells: Iterable[tuple[int, int, str]]) -> bytes:
     """A VML drawing (the existing one, or a new one) with a note shape per (row, column,
     text) cell; rows and columns 1-based."""
+    return b"".join(vml_pieces(data, cells))
+
+
+def vml_pieces(data: bytes | None, cells: Iterable[tuple[int, int, str]]) -> Iterator[bytes]:
+    """:func:`vml_with_shapes` in pieces, a shape at a time (``cells`` may be an iterator)."""
     if not data:
         data = _VML_HEAD + b"</xml>"
     ids = [int(n) for n in re.findall(rb"_x0000_s(\d+)", data)]
     next_id = max([*ids, 1024]) + 1
-    shapes = []
+    end = data.rfind(b"</xml>")
+    yield data[:end] if end >= 0 else data
     if b'id="_x0000_t202"' not in data:
-        shapes.append(_SHAPETYPE)
+        yield _SHAPETYPE
     for i, (row, col, text) in enumerate(cells):
         w, h = note_size(text)
         cols, rows = max(2, -(-w // 64)), max(3, -(-h // 20))
         r0, c0 = row - 1, col - 1
         top = max(r0 - 1, 0)
         anchor = f"{c0 + 1}, 15, {top}, 10, {c0 + 1 + cols}, 15, {top + rows}, 4"
-        shapes.append(
+        yield (
             (f'<v:shape{_NS.decode()} id="_x0000_s{next_id + i}" type="#_x0000_t202" '
              f'style="position:absolute;margin-left:59.25pt;margin-top:1.5pt;width:{w}px;'
              f'height:{h}px;z-index:{i + 1};visibility:hidden" fillcolor="#ffffe1" '
@@ -243,7 +271,5 @@ def vml_with_shapes(data: bytes | None, cells: list[tuple[int, int, str]]) -> by
              f'<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
              f"<x:Anchor>{anchor}</x:Anchor><x:AutoFill>False</x:AutoFill>"
              f"<x:Row>{r0}</x:Row><x:Column>{c0}</x:Column></x:ClientData></v:shape>").encode())
-    end = data.rfind(b"</xml>")
-    if end < 0:
-        return data + b"".join(shapes)
-    return data[:end] + b"".join(shapes) + data[end:]
+    if end >= 0:
+        yield data[end:]

@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,9 +62,21 @@ class OwnSheet:
 
     def to_bytes(self, styles: dict[str, int], *, main_ns: str, rel_ns: str) -> bytes:
         """The worksheet part."""
-        out = [b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
-               + xml_attr(main_ns).encode() + b" xmlns:r=" + xml_attr(rel_ns).encode() + b">"]
-        out.append(b"<sheetViews><sheetView workbookViewId=\"0\"")
+        return b"".join(self.pieces(styles, main_ns=main_ns, rel_ns=rel_ns))
+
+    def write_to(self, stream: Any, styles: dict[str, int], *, main_ns: str, rel_ns: str,
+                 more_rows: Iterable[bytes] = ()) -> None:
+        """Write the part to ``stream`` a row at a time (a million rows are never one bytes
+        object); ``more_rows``: rows already as XML (:func:`row_xml`), after :attr:`cells`."""
+        for piece in self.pieces(styles, main_ns=main_ns, rel_ns=rel_ns, more_rows=more_rows):
+            stream.write(piece)
+
+    def pieces(self, styles: dict[str, int], *, main_ns: str, rel_ns: str,
+               more_rows: Iterable[bytes] = ()) -> Iterator[bytes]:
+        """The worksheet part, in pieces."""
+        yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+               + xml_attr(main_ns).encode() + b" xmlns:r=" + xml_attr(rel_ns).encode() + b">")
+        out = [b"<sheetViews><sheetView workbookViewId=\"0\""]
         if self.freeze_row and self.freeze_row > 1:
             top = cell_ref(self.freeze_row, 1)
             out.append(b'><pane ySplit="%d" topLeftCell="%s" activePane="bottomLeft" '
@@ -83,26 +96,12 @@ class OwnSheet:
                               b' hidden="1"' if c in self.hidden_cols else b""))
             out.append(b"</cols>")
         out.append(b"<sheetData>")
+        yield b"".join(out)
         for r in sorted(set(self.cells) | set(self.heights)):
-            ht = self.heights.get(r)
-            out.append(b'<row r="%d"' % r + (b' ht="%s" customHeight="1"' % repr(float(ht))
-                                              .encode() if ht else b"") + b">")
-            for c, (value, style) in sorted(self.cells.get(r, {}).items()):
-                ref = (column_letter(c) + str(r)).encode()
-                s = b' s="%d"' % styles[style] if style in styles else b""
-                if value is None:
-                    out.append(b'<c r="' + ref + b'"' + s + b"/>")
-                elif isinstance(value, bool):
-                    out.append(b'<c r="' + ref + b'"' + s + b' t="b"><v>%d</v></c>' % value)
-                elif isinstance(value, (int, float)):
-                    out.append(b'<c r="' + ref + b'"' + s + b"><v>" + repr(value).encode()
-                               + b"</v></c>")
-                else:
-                    out.append(b'<c r="' + ref + b'"' + s + b' t="inlineStr"><is><t '
-                               b'xml:space="preserve">' + xml_text(clean(str(value))).encode()
-                               + b"</t></is></c>")
-            out.append(b"</row>")
-        out.append(b"</sheetData>")
+            yield row_xml(r, sorted(self.cells.get(r, {}).items()), styles,
+                          self.heights.get(r))
+        yield from more_rows
+        out = [b"</sheetData>"]
         if self.autofilter:
             out.append(b'<autoFilter ref="' + self.autofilter.encode() + b'"/>')
         if self.links:
@@ -115,4 +114,38 @@ class OwnSheet:
             out.append(b"</hyperlinks>")
         out.append(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
                    b'footer="0.3"/></worksheet>')
-        return b"".join(out)
+        yield b"".join(out)
+
+
+def row_xml(r: int, cells: Iterable[tuple[int, tuple[Any, str | None]]],
+            styles: dict[str, int], height: float | None = None) -> bytes:
+    """One ``<row>`` of an own sheet: ``cells`` are (column, (value, style name)) in column
+    order (values None or "" without a style are left out, as :meth:`OwnSheet.put` does).
+
+    >>> row_xml(3, [(1, ("a", None)), (2, (7, "n")), (3, ("", None))], {"n": 4})
+    b'<row r="3"><c r="A3" t="inlineStr"><is><t xml:space="preserve">a</t></is></c><c r="B3" \
+s="4"><v>7</v></c></row>'
+    """
+    out = [b'<row r="%d"' % r + (b' ht="%s" customHeight="1"' % repr(float(height)).encode()
+                                 if height else b"") + b">"]
+    row = str(r)
+    for c, (value, style) in cells:
+        if value is None or value == "":
+            if style is None:
+                continue
+            value = None
+        ref = (column_letter(c) + row).encode()
+        s = b' s="%d"' % styles[style] if style in styles else b""
+        if value is None:
+            out.append(b'<c r="' + ref + b'"' + s + b"/>")
+        elif isinstance(value, bool):
+            out.append(b'<c r="' + ref + b'"' + s + b' t="b"><v>%d</v></c>' % value)
+        elif isinstance(value, (int, float)):
+            out.append(b'<c r="' + ref + b'"' + s + b"><v>" + repr(value).encode()
+                       + b"</v></c>")
+        else:
+            out.append(b'<c r="' + ref + b'"' + s + b' t="inlineStr"><is><t '
+                       b'xml:space="preserve">' + xml_text(clean(str(value))).encode()
+                       + b"</t></is></c>")
+    out.append(b"</row>")
+    return b"".join(out)
