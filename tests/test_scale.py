@@ -93,3 +93,87 @@ def test_held_back_reads_the_data_rows_once(monkeypatch):
     monkeypatch.setattr(relations, "_data_rows", lambda r: calls.append(1) or real(r))
     held = relations.held_back(report)
     assert held and len(calls) == 1  # once per call, not once per finding (quadratic)
+
+
+# --- round 3, issue 15 point 8: packed rows, values kept only where needed, compact findings,
+# notes and own sheets written as streams
+
+
+def _packed(t: Table) -> Table:
+    from numnum_xl.table import PackedRows
+
+    return Table(t.source, t.sheet, t.fmt, t.header_row, t.first_col, t.headers,
+                 PackedRows.pack(iter(t.rows), block=128), t.row_numbers)
+
+
+def test_packed_rows_validate_like_lists_one_process_and_forked(monkeypatch):
+    import numnum_xl.validate as validate
+
+    t = _table(1200)
+    t.rows[7][t.headers.index("external_id")] = t.rows[3][t.headers.index("external_id")]
+    mapping = propose(t.headers)
+    ref = validate_table(t, mapping, workers=1)
+    packed = _packed(t)
+    assert validate_table(packed, mapping, workers=1).findings == ref.findings
+    if validate._can_fork():
+        monkeypatch.setattr(validate, "CHUNK_ROWS", 100)  # many pieces back from the workers
+        got = validate_table(packed, mapping, workers=2, keep_values=False)
+        assert got.findings == ref.findings
+        assert got.values.keys == ("external_id",) and len(got.values) == len(t.rows)
+    assert any(f.code == "external_id.duplicate" for f in ref.findings)
+
+
+def test_keep_values_false_keeps_only_what_checks_across_rows_read():
+    t = _table(300)
+    t.rows[5][t.headers.index("external_id")] = t.rows[1][t.headers.index("external_id")]
+    full = validate_table(t, workers=1)
+    lean = validate_table(t, workers=1, keep_values=False)
+    assert lean.findings == full.findings
+    assert lean.values.keys == ("external_id",)
+    assert [v["external_id"] for v in lean.values] == [v["external_id"] for v in full.values]
+    assert sum(f.code == "external_id.duplicate" for f in lean.findings) == 2
+
+
+def test_findings_are_compact_and_behave_as_before():
+    import pickle
+    import sys
+
+    from numnum_xl.findings import ERROR, Finding, sort_key
+
+    params = {"field": "vat_id", "value": "403019261", "count": 9}
+    f = Finding(123456, "vat_id", "C123456", ERROR, "number.leading_zero_lost", params,
+                "0403019261")
+    g = Finding(123457, "vat_id", "C123457", ERROR, "number.leading_zero_lost",
+                dict(params), "0" + "403019261")
+    assert f.cell == "C123456" and f.params == params and f.params is not params
+    assert f._cell == 3 and f._params[0] is g._params[0]  # key order shared
+    assert g.suggestion is f.suggestion  # repeated short texts are one object
+    assert sys.getsizeof(f) + sys.getsizeof(f._params) < sys.getsizeof(params)
+    assert pickle.loads(pickle.dumps(f)) == f and hash(f) == hash(pickle.loads(pickle.dumps(f)))
+    assert sort_key(f) == (123456, 3, "number.leading_zero_lost")
+    odd = Finding(5, None, "B7", ERROR, "x")  # a cell on another row stays as it was
+    assert odd.cell == "B7" and Finding(5, None, None, ERROR, "x").cell is None
+    with pytest.raises(AttributeError):
+        f.row = 3
+
+
+def test_notes_vml_and_own_sheets_are_written_in_pieces():
+    from numnum_xl.xlsxpatch.notes import Comments, vml_pieces, vml_with_shapes
+    from numnum_xl.xlsxpatch.ownsheet import OwnSheet
+
+    c = Comments(None, b"")
+    for r in range(2, 50):
+        c.put(f"C{r}", f"Fout op rij {r} & <meer>")
+    pieces = list(c.pieces())
+    assert len(pieces) == 50 and b"".join(pieces) == c.to_bytes()
+    assert c.texts()["C9"] == "Fout op rij 9 & <meer>"
+    cells = [(r, 3, f"tekst {r}") for r in range(2, 50)]
+    assert len(list(vml_pieces(None, iter(cells)))) > 40
+    assert b"".join(vml_pieces(None, iter(cells))) == vml_with_shapes(None, cells)
+    sh = OwnSheet()
+    for r in range(1, 30):
+        sh.put(r, 1, f"rij {r}", "wrap")
+    out = io.BytesIO()
+    sh.write_to(out, {"wrap": 3}, main_ns="urn:m", rel_ns="urn:r")
+    assert out.getvalue() == sh.to_bytes({"wrap": 3}, main_ns="urn:m", rel_ns="urn:r")
+    assert len(list(sh.pieces({"wrap": 3}, main_ns="urn:m", rel_ns="urn:r"))) == 2 + 29 + 1

@@ -14,7 +14,6 @@ from numnum_xl import readers, sheetstream
 from numnum_xl.readers import read_table
 from numnum_xl.table import PackedRows
 from tests import corpus, hostile_files, xlsx_packages
-from tests.corpus import Sheet, write_xlsx
 
 MAIN = xlsx_packages.MAIN
 
@@ -104,7 +103,8 @@ SST = ('<si><t>title</t></si><si><t>a_x000D_b</t></si>'
        '<si><t>x&#xA0;</t></si><si><t>&#xA0;y&#13;</t></si><si><t>\t</t></si>')
 FORMATS = ['dd/mm/yyyy', '[h]:mm:ss', 'h:mm;@', '0.00', 'mm:ss', '"Y: "0.00', 'yyyy-mm-dd hh:mm',
            '#,##0*y', '[Red]0.00', 'm"M"d"D";@']
-STYLES = ('<numFmts>' + "".join(f'<numFmt numFmtId="{164 + i}" formatCode="{f.replace(chr(34), "&quot;")}"/>'
+STYLES = ('<numFmts>' + "".join(f'<numFmt numFmtId="{164 + i}" formatCode='
+                                f'"{f.replace(chr(34), "&quot;")}"/>'
                                 for i, f in enumerate(FORMATS)) + '</numFmts><cellXfs>'
           '<xf numFmtId="0"/>' + "".join(f'<xf numFmtId="{164 + i}"/>' for i in range(len(FORMATS)))
           + "".join(f'<xf numFmtId="{i}"/>' for i in (14, 15, 20, 22, 45, 46, 47, 49, 2))
