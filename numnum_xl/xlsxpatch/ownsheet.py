@@ -13,7 +13,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,9 +37,19 @@ def clean(text: str) -> str:
 
 @dataclass
 class OwnSheet:
-    """Cells, column widths, row heights, a frozen header, a filter and internal links."""
+    """Cells, column widths, row heights, a frozen header, a filter and internal links.
 
-    cells: dict[int, dict[int, tuple[Any, str | None]]] = field(default_factory=dict)
+    A summary of a million findings has millions of cells: a row is kept as a dict only
+    while it is the one being written, then packed into one flat tuple (column, value,
+    style, column, value, style, ...).
+
+    >>> s = OwnSheet(); s.put(1, 2, "b"); s.put(1, 1, "a", "x"); s.put(2, 1, "c")
+    >>> s._rows[1], s.row_cells(1), s.cells[2], list(s.cells)
+    ((1, 'a', 'x', 2, 'b', None), [(1, ('a', 'x')), (2, ('b', None))], {1: ('c', None)}, [1, 2])
+    """
+
+    #: row -> the row packed, or column -> (value, style) (see above); read :attr:`cells`
+    _rows: dict[int, Any] = field(default_factory=dict, repr=False)
     widths: dict[int, float] = field(default_factory=dict)
     hidden_cols: set[int] = field(default_factory=set)
     heights: dict[int, float] = field(default_factory=dict)
@@ -47,6 +57,7 @@ class OwnSheet:
     autofilter: str | None = None
     links: list[tuple[str, str, str]] = field(default_factory=list)  #: (cell, location, tip)
     hidden: bool = False
+    _row: int = field(default=0, repr=False, compare=False)
 
     def put(self, row: int, col: int, value: Any, style: str | None = None) -> None:
         """Set one cell (``style``: a key of the style map given to :meth:`to_bytes`)."""
@@ -54,7 +65,35 @@ class OwnSheet:
             if style is None:
                 return
             value = None
-        self.cells.setdefault(row, {})[col] = (value, style)
+        cells = self._rows
+        if row != self._row:
+            last = cells.get(self._row)
+            if last.__class__ is dict:  # the row written before: packed
+                cells[self._row] = tuple(x for c, (v, st) in sorted(last.items())
+                                         for x in (c, v, st))
+            self._row = row
+        got = cells.get(row)
+        if got is None:
+            cells[row] = {col: (value, style)}
+            return
+        if got.__class__ is tuple:
+            got = cells[row] = {c: (v, st) for c, v, st in zip(got[::3], got[1::3], got[2::3],
+                                                               strict=True)}
+        got[col] = (value, style)
+
+    def row_cells(self, row: int) -> list[tuple[int, tuple[Any, str | None]]]:
+        """(column, (value, style)) of ``row``, in column order."""
+        got = self._rows.get(row)
+        if got is None:
+            return []
+        if got.__class__ is tuple:
+            return list(zip(got[::3], zip(got[1::3], got[2::3], strict=True), strict=True))
+        return sorted(got.items())
+
+    @property
+    def cells(self) -> Mapping[int, dict[int, tuple[Any, str | None]]]:
+        """row -> column -> (value, style name), read-only (a row's dict made when asked)."""
+        return _Cells(self)
 
     def link(self, row: int, col: int, location: str, tip: str = "") -> None:
         """A hyperlink from a cell to a place in the workbook (``'Sheet'!A1``)."""
@@ -97,9 +136,8 @@ class OwnSheet:
             out.append(b"</cols>")
         out.append(b"<sheetData>")
         yield b"".join(out)
-        for r in sorted(set(self.cells) | set(self.heights)):
-            yield row_xml(r, sorted(self.cells.get(r, {}).items()), styles,
-                          self.heights.get(r))
+        for r in sorted(set(self._rows) | set(self.heights)):
+            yield row_xml(r, self.row_cells(r), styles, self.heights.get(r))
         yield from more_rows
         out = [b"</sheetData>"]
         if self.autofilter:
@@ -115,6 +153,24 @@ class OwnSheet:
         out.append(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
                    b'footer="0.3"/></worksheet>')
         yield b"".join(out)
+
+
+class _Cells(Mapping[int, dict[int, tuple[Any, str | None]]]):
+    __slots__ = ("_sheet",)
+
+    def __init__(self, sheet: OwnSheet) -> None:
+        self._sheet = sheet
+
+    def __getitem__(self, row: int) -> dict[int, tuple[Any, str | None]]:
+        if row not in self._sheet._rows:
+            raise KeyError(row)
+        return dict(self._sheet.row_cells(row))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._sheet._rows)
+
+    def __len__(self) -> int:
+        return len(self._sheet._rows)
 
 
 def row_xml(r: int, cells: Iterable[tuple[int, tuple[Any, str | None]]],
