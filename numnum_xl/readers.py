@@ -1086,8 +1086,9 @@ def _streamed_rows(p: Path, zf: zipfile.ZipFile, part: str
                 yield vals
 
         packed = PackedRows.pack(rows())
-    except sheetstream.Unstreamable:
-        return None
+    except (sheetstream.Unstreamable, IndexError, KeyError, ValueError, OverflowError,
+            UnicodeDecodeError):  # e.g. a shared string index beyond the list
+        return None  # python-calamine reads it (or says what is wrong) as before
     return packed, nums
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from numnum_xl import readers, sheetstream
 from numnum_xl.readers import read_table
-from numnum_xl.table import PackedRows
+from numnum_xl.table import PackedRows, ReadError
 from tests import corpus, hostile_files, xlsx_packages
 
 MAIN = xlsx_packages.MAIN
@@ -187,3 +187,17 @@ def test_a_big_sheet_is_streamed_and_packed(tmp_path, monkeypatch):
     size = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size
     monkeypatch.setattr(readers, "STREAM_MIN_BYTES", size + 1)
     assert read_table(path).info["reader"] == "calamine"
+
+
+def test_a_sheet_the_stream_reader_trips_on_is_read_by_python_calamine(tmp_path, monkeypatch):
+    sheet = _cells(1, [' t="s"><v>0</v>', ' t="inlineStr"><is><t>vat_id</t></is>']) + _cells(
+        2, [' t="s"><v>5</v>', '><v>403019261</v>'])  # index 5: beyond the shared strings
+    path = _book(tmp_path / "sst.xlsx", sheet, "<si><t>title</t></si>")
+    with zipfile.ZipFile(path) as zf:
+        assert readers._streamed_rows(path, zf, "xl/worksheets/sheet1.xml") is None
+    with pytest.raises(ReadError) as ref:
+        read_table(path)
+    monkeypatch.setattr(readers, "STREAM_MIN_BYTES", 0)
+    with pytest.raises(ReadError) as got:  # the same sentence as without streaming
+        read_table(path)
+    assert str(got.value) == str(ref.value)
