@@ -255,9 +255,14 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
         for ref, v in plan.values.items():
             pos = anchors.get(_ref_rc(ref), _ref_rc(ref))
             values[pos] = v
-        grid: dict[int, dict[int, None]] = {}
-        for r, c in list(targets) + list(values):
-            grid.setdefault(r, {})[c] = None
+        grid: dict[int, tuple[int, ...]] = {}  # row -> its target columns (a tuple: small)
+        for pos in (targets, values):
+            for r, c in pos:
+                got = grid.get(r)
+                if got is None:
+                    grid[r] = (c,)
+                elif c not in got:
+                    grid[r] = (*got, c)
 
         # --- styles -----------------------------------------------------------------------------
         styles_part = pkg.part_of(STYLES)

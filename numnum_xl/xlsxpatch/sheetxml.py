@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO
 
 from numnum_xl.cells import column_index_of
 
@@ -209,7 +209,7 @@ def _split(ref: str) -> tuple[int, int]:
 
 
 class _Rewriter:
-    def __init__(self, targets: dict[int, dict[int, Any]], edit: Edit,
+    def __init__(self, targets: Mapping[int, Collection[int]], edit: Edit,
                  col_styles: list[tuple[int, int, int]], drop_empty_rows: set[int]) -> None:
         self.targets = targets
         self.pending = deque(sorted(targets))
@@ -334,11 +334,12 @@ class _Rewriter:
         return start + body + b"</" + m.group(1) + b"row>"
 
 
-def rewrite(src: IO[bytes], dst: IO[bytes], targets: dict[int, dict[int, Any]], edit: Edit, *,
+def rewrite(src: IO[bytes], dst: IO[bytes], targets: Mapping[int, Collection[int]],
+            edit: Edit, *,
             tail_edit: Callable[[bytes], bytes] | None = None,
             drop_empty_rows: set[int] | None = None) -> bytes:
     """Copy the worksheet ``src`` to ``dst``, calling ``edit`` for every target cell
-    (``targets``: row -> column -> anything); ``tail_edit`` rewrites what follows
+    (``targets``: row -> its columns, any container); ``tail_edit`` rewrites what follows
     ``</sheetData>``. Returns the part's head (up to ``<sheetData>``)."""
     rw: _Rewriter | None = None
     buf = b""
