@@ -14,10 +14,12 @@ suggested value where one exists.
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
+from numnum_xl.cells import column_index_of, column_letter
 from numnum_xl.messages import render
 
 ERROR = "error"
@@ -56,28 +58,38 @@ params={'value': '0123'}, suggestion=None)
     def __init__(self, row: int | None, column: str | None, cell: str | None, severity: str,
                  code: str, params: dict[str, Any] | None = None, suggestion: Any = None
                  ) -> None:
-        put = object.__setattr__
-        put(self, "row", row)
-        put(self, "column", column)
-        put(self, "_cell", _compact_cell(row, cell))
-        put(self, "severity", severity)
-        put(self, "code", code)
-        put(self, "_params", _compact_params(params) if params else None)
-        put(self, "suggestion", _shared(suggestion))
+        _put(self, "row", row)
+        _put(self, "column", column)
+        _put(self, "_cell", _compact_cell(row, cell))
+        _put(self, "severity", severity)
+        _put(self, "code", code)
+        if params:
+            keys = tuple(params)
+            _put(self, "_params", (_KEYS.get(keys) or _KEYS.setdefault(keys, keys),
+                                   *[_intern(v) if v.__class__ is str else v
+                                     for v in params.values()]))
+        else:
+            _put(self, "_params", None)
+        _put(self, "suggestion", _intern(suggestion) if suggestion.__class__ is str
+             else suggestion)
 
     @classmethod
     def _restored(cls, row: int | None, column: str | None, cell: Any, severity: str,
                   code: str, params: tuple | None, suggestion: Any) -> Finding:
+        # texts repeated within one pickle (a worker's piece) arrive as one object already
         f = cls.__new__(cls)
-        put = object.__setattr__
-        for name, value in (("row", row), ("column", column), ("_cell", cell),
-                            ("severity", severity), ("code", code),
-                            ("suggestion", _shared(suggestion))):
-            put(f, name, value)
+        _put(f, "row", row)
+        _put(f, "column", column)
+        _put(f, "_cell", cell)
+        _put(f, "severity", severity)
+        _put(f, "code", code)
+        _put(f, "suggestion", suggestion)
         if params is not None:
-            params = (_KEYS.setdefault(params[0], params[0]),
-                      *(_shared(v) for v in params[1:]))
-        put(f, "_params", params)
+            keys = params[0]
+            shared = _KEYS.get(keys) or _KEYS.setdefault(keys, keys)
+            if shared is not keys:
+                params = (shared, *params[1:])
+        _put(f, "_params", params)
         return f
 
     def __reduce__(self):
@@ -89,9 +101,7 @@ params={'value': '0123'}, suggestion=None)
         """The A1 address of the cell (None: the finding is about a row or the sheet)."""
         c = self._cell
         if c.__class__ is int:
-            from numnum_xl.cells import cell_ref
-
-            return cell_ref(self.row, c)  # type: ignore[arg-type]
+            return column_letter(c) + str(self.row)
         return c
 
     @property
@@ -140,22 +150,11 @@ params={'value': '0123'}, suggestion=None)
         }
 
 
-#: Key orders of ``params`` (one tuple per order), and short texts shared by findings.
+#: Key orders of ``params`` (one tuple per order). Texts in params and suggestions are
+#: interned (``sys.intern``: one object per distinct text while findings hold it, dropped
+#: with the last of them), so the same restored VAT number on every row is one object.
 _KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
-_SHARED: dict[str, str] = {}
-#: Texts up to this length are shared; the memory stops taking new ones at SHARED_LIMIT.
-SHARED_CHARS = 40
-SHARED_LIMIT = 100_000
-
-
-def _shared(value: Any) -> Any:
-    if value.__class__ is str and len(value) <= SHARED_CHARS:
-        got = _SHARED.get(value)
-        if got is not None:
-            return got
-        if len(_SHARED) < SHARED_LIMIT:
-            _SHARED[value] = value
-    return value
+_COLUMNS: dict[str, int] = {}
 
 
 def _compact_cell(row: int | None, cell: str | None) -> Any:
@@ -170,18 +169,21 @@ def _compact_cell(row: int | None, cell: str | None) -> Any:
     n = len(cell) - len(digits)
     if not (0 < n <= 3 and cell.endswith(digits)):
         return cell
-    col = 0
-    for ch in cell[:n]:
-        k = ord(ch) - 64
-        if not 1 <= k <= 26:
-            return cell
-        col = col * 26 + k
+    letters = cell[:n]
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters:
+            k = ord(ch) - 64
+            if not 1 <= k <= 26:
+                return cell
+            col = col * 26 + k
+        _COLUMNS[letters] = col
     return col
 
 
-def _compact_params(params: dict[str, Any]) -> tuple:
-    keys = tuple(params)
-    return (_KEYS.setdefault(keys, keys), *(_shared(v) for v in params.values()))
+_put = object.__setattr__
+_intern = sys.intern
 
 
 def _jsonable(value: Any, lang: str = "nl") -> Any:
@@ -238,12 +240,7 @@ def rows_text(rows: Sequence[int], *, skip: Collection[int] = (),
 def sort_key(f: Finding) -> tuple:
     """Sheet order: row, then column position in the sheet (by cell), then code."""
     c = f._cell
-    if c.__class__ is int:
-        col = c
-    else:
-        from numnum_xl.cells import column_index_of
-
-        col = column_index_of(c) if c else 0
+    col = c if c.__class__ is int else column_index_of(c) if c else 0
     return (f.row or 0, col, f.code)
 
 
