@@ -468,7 +468,9 @@ _DEPENDS: dict[str, Callable[[str, _Context], Any]] = {
     "iban": lambda k, c: c.resolved["iban_country_code"],
     "language": lambda k, c: None, "vat_rate": lambda k, c: None, "yesno": lambda k, c: None,
     "integer": lambda k, c: None, "number": lambda k, c: None,
-    "scheme": lambda k, c: c.values.get(SCHEME_PAIRS[k]) is None,
+    # the Peppol scheme's message names the endpoint (check_receiving): remembered per endpoint
+    "scheme": lambda k, c: c.values.get(SCHEME_PAIRS[k]) if k == "peppol_scheme_id"
+    else c.values.get(SCHEME_PAIRS[k]) is None,
     "scheme_id": lambda k, c: c.values.get(_SCHEME_OF[k]),
     "text": lambda k, c: None,
 }
