@@ -15,6 +15,7 @@ field key after mapping and the A1 cell.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 from collections import defaultdict
 from collections.abc import Callable
@@ -588,6 +589,15 @@ class _RowChecker:
         self.required_now = [k for k in self.required if k != "last_name"]
         #: country cell text -> (its issues, the code it resolves to)
         self._country_memo: dict[str, tuple[tuple[Issue, ...], str | None]] = {}
+        cols = [col for _key, col, *_rest in self.plan]
+        #: a row's cells in :attr:`order` at C speed (None: a combined field, see :meth:`raw`)
+        self._cells_of: Callable[[list[Any]], Any] | None = None
+        if cols and None not in cols:
+            self._cells_of = operator.itemgetter(*cols) if len(cols) > 1 else \
+                (lambda row, col=cols[0]: (row[col],))
+        self._limits = {key: limit for key, _col, _raw, _ident, limit in self.plan}
+        self._short = min(self._limits.values(), default=0)  # below it no text is too long
+        self._kinds = {key: (raw, ident) for key, _col, raw, ident, _limit in self.plan}
 
     def cell(self, r: int, key: str) -> str:
         return self.table.cell(r, self.fields[key][0])
@@ -604,20 +614,26 @@ class _RowChecker:
         vals: dict[str, Any] = {}
         numbers: list[str] = []  # identifiers Excel stored as numbers
         # 1. read every cell as text (identifiers) or as it is (numbers, choices)
-        for key, col, raw_kind, ident, limit in self.plan:
-            value = row[col] if col is not None else self.raw(row, key)
-            if value is None:
-                vals[key] = None
-            elif value.__class__ is str:  # the common case, kept short
+        cells = self._cells_of(row) if self._cells_of is not None else \
+            [row[col] if col is not None else self.raw(row, key) for key, col, *_ in self.plan]
+        short = self._short
+        for key, value in zip(self.order, cells, strict=True):
+            if value.__class__ is str:  # the common case, kept short
                 stripped = value.strip()
                 if stripped:
                     vals[key] = stripped
-                    if stripped is not value or len(stripped) > limit or (
-                            not stripped.isprintable() and text.has_control(stripped)):
-                        issues.extend((key, i) for i in text.check_text(value, key))
+                    if stripped is not value or len(stripped) > short \
+                            or not stripped.isprintable():
+                        limit = self._limits[key]
+                        if stripped is not value or len(stripped) > limit \
+                                or text.has_control(stripped):
+                            issues.extend((key, i) for i in text.check_text(value, key))
                 else:
                     vals[key] = None
+            elif value is None:
+                vals[key] = None
             else:
+                raw_kind, ident = self._kinds[key]
                 got, found = self._read(key, value, raw_kind, ident)
                 vals[key] = got
                 if found:
