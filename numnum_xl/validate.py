@@ -480,6 +480,8 @@ _VALUE_ONLY = frozenset({"legal_form", "email", "url", "language", "vat_rate", "
                          "integer", "number", "text"})
 #: Remembered answers per checker before the memory is started afresh.
 CACHE_LIMIT = 200_000
+#: Misses after which a rule that reads the row judges whether remembering pays (see _Rule).
+MEMORY_PROBE = 2048
 
 
 def _shorten(value: Any, limit: int = 40) -> str:
@@ -508,10 +510,15 @@ class _Rule:
     not text also by its type (``True == 1`` in Python, but the messages differ). The row
     loop looks a text value of a value-only rule up in :attr:`text_memory` itself (one
     call per cell fewer); anything else goes through :meth:`__call__`.
+
+    A rule that reads the row besides the value (VAT, phone, IBAN, ...) stops remembering
+    when its first :data:`MEMORY_PROBE` misses came with fewer than one hit in eight: a column
+    of distinct numbers then costs no memory key and no stored answer per cell (the field
+    libraries' own calls keep their ``lru_cache``).
     """
 
-    __slots__ = ("cap", "depends", "key", "kind", "lookalike", "memory", "rule",
-                 "text_memory", "value_only", "whole")
+    __slots__ = ("cap", "depends", "key", "kind", "lookalike", "lookups", "memory", "misses",
+                 "remember", "rule", "text_memory", "value_only", "whole")
 
     def __init__(self, key: str, kind: str) -> None:
         self.key, self.kind = key, kind
@@ -525,12 +532,14 @@ class _Rule:
         self.depends = _DEPENDS.get(kind) if self.rule is not None else None
         self.memory: dict[Any, tuple[Issue, ...]] = {}
         self.text_memory = self.memory if self.value_only else None
+        self.remember = True
+        self.lookups = self.misses = 0  # counted for the rules that read the row
 
     def __call__(self, value: Any, ctx: _Context) -> tuple[Issue, ...]:
         if self.rule is None:  # a name: only the look-alike check
             if value.__class__ is str and value.isascii():
                 return ()
-        elif self.depends is None:
+        elif self.depends is None or not self.remember:
             return self.slow(value, ctx, None)
         if value.__class__ is str:
             memo: Any = value if self.value_only else (value, self.depends(self.key, ctx))
@@ -541,7 +550,17 @@ class _Rule:
             found = self.memory.get(memo)
         except TypeError:  # an unhashable value: not remembered
             return self.slow(value, ctx, None)
-        return found if found is not None else self.slow(value, ctx, memo)
+        if self.value_only:  # its hits are mostly counted nowhere: looked up in the row loop
+            return found if found is not None else self.slow(value, ctx, memo)
+        self.lookups += 1
+        if found is not None:
+            return found
+        self.misses += 1
+        if self.misses == MEMORY_PROBE and (self.lookups - self.misses) * 8 < self.misses:
+            self.remember = False  # distinct values: remembering them only costs
+            self.memory.clear()
+            return self.slow(value, ctx, None)
+        return self.slow(value, ctx, memo)
 
     def slow(self, value: Any, ctx: _Context, memo: Any) -> tuple[Issue, ...]:
         """Run the rule (``memo``: the key to remember the answer under, None: do not)."""

@@ -427,3 +427,26 @@ def test_remembered_answers_do_not_cross_rows(order: list[int]) -> None:
     peppol = _messages_by_row(headers, picked, numbers, "scheme.be_9925_only")
     assert "0403019261" in peppol[2] and "0763212826" in peppol[3] \
         and "0403019261" in peppol[4]
+
+
+def test_a_rule_stops_remembering_distinct_values_and_keeps_repeated_ones() -> None:
+    """A column of distinct phone numbers (each row's answer depends on the number and the
+    customer's country) is not remembered once that proved useless: no memory kept per cell.
+    A column of one repeated value is remembered. The findings do not change."""
+    from numnum_xl.mapping import propose
+    from numnum_xl.table import Table
+    from numnum_xl.validate import MEMORY_PROBE, _RowChecker, clear_caches
+
+    clear_caches()
+    n = MEMORY_PROBE + 500
+    rows = [[f"Klant {i}", "Peeters", f"+32 9 {200 + i // 10_000} {i // 100 % 100:02d} "
+             f"{i % 100:02d}", "+32 9 223 45 67", "bel me" if i == n - 1 else None]
+            for i in range(n)]
+    table = Table("x.csv", "", "csv", 1, 1, ["title", "last_name", "telephone", "cellphone",
+                                             "fax"], rows, list(range(2, n + 2)))
+    checker = _RowChecker(table, propose(table.headers))
+    found = [f.code for r, row in enumerate(rows) for f in checker.check(r, row)[1]]
+    rules = {key: rule for key, _memory, rule in checker.rules}
+    assert not rules["telephone"].remember and not rules["telephone"].memory
+    assert rules["cellphone"].remember and len(rules["cellphone"].memory) == 1
+    assert found == ["phone.invalid"]  # the last row's fax, checked all the same
