@@ -24,7 +24,9 @@ city                                    spelling in the catalogue) ignored; simi
                                         :data:`FUZZY_THRESHOLD`; with two different email
                                         addresses only the identical name counts; two
                                         different legal forms (NV / VZW; NV and SA are one,
-                                        :func:`legal_form`) make it no evidence
+                                        :func:`legal_form`) make it no evidence; a last
+                                        word one letter off the other record's legal form
+                                        is that form misspelt (:func:`names_compared`)
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
@@ -103,6 +105,7 @@ from typing import Any, NamedTuple
 
 import phonenumbers
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
 from numnum_xl.cells import text_of
@@ -287,6 +290,77 @@ def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
             break
         form = form or _FORM_CODE.get(part)
     return words, form
+
+
+def _form_spellings() -> tuple[list[str], list[str]]:
+    """(every one-word spelling of a legal form: "vof", "commv", "bvba", ...; its code)."""
+    pairs = sorted((words[0], code) for words, code in _FORM_CODE.items() if len(words) == 1)
+    return [w for w, _c in pairs], [c for _w, c in pairs]
+
+
+_FORM_WORDS, _FORM_WORD_CODES = _form_spellings()
+_FORM_CODE_WORDS = frozenset(_FORM_WORDS)
+
+
+def _one_edit(word: str, form: str) -> bool:
+    """Whether ``word`` (another word) is ``form`` with one letter wrong, missing, extra or
+    swapped; a form of two letters only by a wrong or swapped letter ("nb", "vn" for "nv",
+    never "n")."""
+    if len(form) < 3:
+        return len(word) == len(form)
+    return len(word) >= 3
+
+
+@lru_cache(maxsize=65536)
+def _misspelt_form(name: str) -> tuple[str, frozenset[str]] | None:
+    """(the name without its last word, the legal forms that word is one letter off), when
+    the last word of a normalised name looks like a misspelt legal form: "dakwerken vandamme
+    iof" -> ("dakwerken vandamme", {"vof"}). Only a guess: :func:`names_compared`
+    takes it when the other record has that form.
+
+    >>> _misspelt_form("garage maes cotmv")
+    ('garage maes', frozenset({'commv'}))
+    >>> _misspelt_form("bakkerij de vos"), _misspelt_form("vos")
+    (('bakkerij de', frozenset({'vof'})), None)
+    """
+    rest, _, last = name.rpartition(" ")
+    if not rest or not last.isalpha() or last in _FORM_CODE_WORDS:
+        return None
+    near = process.extract(last, _FORM_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None)
+    forms = frozenset(_FORM_WORD_CODES[x] for form, _d, x in near if _one_edit(last, form))
+    return (rest, forms) if forms else None
+
+
+def names_compared(a: Record, b: Record) -> tuple[float, str | None, str | None]:
+    """(:func:`name_similarity`, the two names as compared) of two records, where a last word
+    one letter off the other record's legal form is taken for that form, misspelt ("Garage
+    Maes iOF" / "Garage Maes VOF", "Smet CotmV" / "Smet CommV"). The form must be the other
+    record's (from its name or its ``company_type``): "Bakkerij De Vos" stays "Bakkerij De
+    Vos" beside "Bakkerij De Vis".
+
+    >>> a = record_from_values(0, {"title": "Garage Maes VOF"})
+    >>> b = record_from_values(1, {"title": "Garage Maes iOF"})
+    >>> name_similarity(a.name, b.name) < FUZZY_THRESHOLD, names_compared(a, b)
+    (True, (1.0, 'garage maes', 'garage maes'))
+    >>> c = record_from_values(2, {"title": "Garage Maes nv"})
+    >>> names_compared(c, b)[0] < FUZZY_THRESHOLD  # iOF is no misspelt NV
+    True
+    """
+    if a.name is None or b.name is None:
+        return 0.0, a.name, b.name
+    best = name_similarity(a.name, b.name), a.name, b.name
+    if best[0] >= 1.0:
+        return best
+    for this, other in ((a, b), (b, a)):
+        if other.form is None:
+            continue
+        guess = _misspelt_form(this.name)
+        if guess is not None and other.form in guess[1]:
+            score = name_similarity(guess[0], other.name)
+            if score > best[0]:
+                best = (score, guess[0], other.name) if this is a else (score, other.name,
+                                                                         guess[0])
+    return best
 
 
 def legal_form(title: Any, company_type: Any = None) -> str | None:
@@ -666,7 +740,7 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     if level is not None:
         score = (0.9 if ids_differ else 1.0) * (0.95 if emails_differ else 1.0)
         return Match(b.ref, REASONS[level], CERTAIN, round(score, 4))
-    similarity = name_similarity(a.name, b.name) if names else 0.0
+    similarity, name_a, name_b = names_compared(a, b) if names else (0.0, None, None)
     place = same_place(a, b)
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
     if a.email is not None and a.email == b.email:
@@ -677,7 +751,7 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     forms_differ = a.form is not None and b.form is not None and a.form != b.form
     if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
             and (similarity == 1.0 or (not emails_differ and _distinct_alike(
-                a.name, b.name, context.common_words)))):
+                name_a, name_b, context.common_words)))):
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
         return None
@@ -905,11 +979,11 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
         keys = [_name_keys(n) for n in names]
         for k, j in _name_candidates(names, side, one_off, loose, keys):
             (sa, fa), (sb, fb) = keys[k], keys[j]
-            if not (fuzz.ratio(sa, sb, score_cutoff=cutoff)
-                    or fuzz.ratio(fa, fb, score_cutoff=cutoff)):
-                continue
             a, b = names[k], names[j]
-            score = name_similarity(a, b)
+            if fuzz.ratio(sa, sb, score_cutoff=cutoff) or fuzz.ratio(fa, fb, score_cutoff=cutoff):
+                score = name_similarity(a, b)
+            else:  # one of them with a misspelt legal form? (:func:`names_compared` decides)
+                score = _with_misspelt_form(a, b)
             if score >= threshold:
                 if side is None:
                     found.append((a, b, score))
@@ -921,6 +995,17 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
         found.sort()
         for a, b, score in found:
             yield area, a, b, score
+
+
+def _with_misspelt_form(a: str, b: str) -> float:
+    """The similarity of two names when the last word of one is taken for a misspelt legal
+    form (:func:`_misspelt_form`), else 0.0."""
+    score = 0.0
+    for this, other in ((a, b), (b, a)):
+        guess = _misspelt_form(this)
+        if guess is not None:
+            score = max(score, name_similarity(guess[0], other))
+    return score
 
 
 def _name_candidates(names: list[str], side: list[int] | None,

@@ -240,6 +240,31 @@ def test_two_legal_forms_make_a_name_no_evidence() -> None:
     assert compare(a, rec(3, title="Bouwbedrijf Jacobs", address_zip="2800")).reason == "name"
 
 
+@pytest.mark.parametrize("right, wrong", [("Garage Maes VOF", "Garage Maes iOF"),
+                                          ("Smet CommV", "Smet CotmV"),
+                                          ("Frituur Lemmens BVBA", "Frituur Lemmens BVAB"),
+                                          ("Wuyts NV", "Wuyts NB")])
+def test_a_misspelt_legal_form_is_taken_for_the_other_rows_form(right: str, wrong: str) -> None:
+    """A one-letter typo inside the legal form: the word is not recognised as a form, so it
+    would stay in the name; taken for the other row's form, the names are one. End to end:
+    the pair is found in a list (the candidate pairs come from the names alone)."""
+    a = rec(0, title=right, address_zip="9000", external_id="K1")
+    b = rec(1, title=wrong, address_zip="9000", external_id="K2")
+    assert dup.name_similarity(a.name, b.name) < dup.FUZZY_THRESHOLD  # without the mechanism
+    assert compare(a, b).reason == "name"
+    families = ["claes", "dubois", "evers", "fontaine", "goossens", "hermans", "jacobs",
+                "lambert", "mertens", "michiels", "lemmens", "segers", "thys", "cools"]
+    others = [rec(k, title=f"Bakkerij {f} VOF", address_zip="9000")
+              for k, f in enumerate(families, start=2)]
+    assert [g.refs for g in find_groups([a, *others, b])] == [[0, 1]]
+
+
+def test_a_word_is_taken_for_a_misspelt_form_only_of_the_other_rows_form() -> None:
+    iof = rec(0, title="Garage Maes iOF", address_zip="9000")
+    assert compare(rec(1, title="Garage Maes NV", address_zip="9000"), iof) is None
+    assert compare(rec(2, title="Garage Maes", address_zip="9000"), iof) is None  # no form
+
+
 def test_similar_names_are_told_apart_by_their_own_words() -> None:
     common = dup.Context(common_words=frozenset({"schrijnwerkerij"}))
     a = rec(0, title="Schrijnwerkerij Houvabeke NV", address_zip="2200")
