@@ -17,7 +17,11 @@ the same external ID        certain     unless something strong contradicts it: 
 the same email address      probable    case and spaces ignored; an address on
                                         :data:`SHARED_EMAIL` records or more (a bookkeeper's,
                                         a head office's mailbox) counts only together with a
-                                        similar name
+                                        similar name; on two records with clearly different
+                                        names *and* places (like an external ID) not at all
+the same phone number       supports    read with phonenumbers ("+32 478 ..." = "0478 ...");
+                                        a similar name with one phone number counts as at
+                                        one place (a customer who moved)
 the same or a similar name  probable    case, accents, punctuation and legal forms ("NV",
 at the same postcode or                 "nv.", "N.V.", "naamloze vennootschap" - every
 city                                    spelling in the catalogue) ignored; similar:
@@ -263,7 +267,14 @@ _FORM_STARTS = frozenset(p[0] for p in LEGAL_FORM_PHRASES)
 def _name_form(text: str) -> tuple[str | None, str | None]:
     """(:func:`normalise_name`, the code of its legal form) of a text."""
     words, form = _split_forms(_words(text))
+    if len(words) > 2 and _CONNECTORS.intersection(words[1:-1]):
+        words = (words[0], *(w for w in words[1:-1] if w not in _CONNECTORS), words[-1])
     return " ".join(words) or None, form
+
+
+#: Words that join two names ("Smets & Co", "Smets en Co", "Dupont et Fils"): "&" is no
+#: word, so they are dropped between two words too.
+_CONNECTORS = frozenset({"en", "et", "and", "und", "e", "y"})
 
 
 @lru_cache(maxsize=1024)
@@ -277,7 +288,7 @@ def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     form = None
     while len(words) > 1:
         end, start = words[-1] in _FORM_ENDS, words[0] in _FORM_STARTS
-        if not (end or start):
+        if not (end or start or len(words[-1]) == 1 or len(words[0]) == 1):
             break
         for n in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
             if end and words[-n:] in LEGAL_FORM_PHRASES:
@@ -286,8 +297,10 @@ def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
             if start and words[:n] in LEGAL_FORM_PHRASES:
                 part, words = words[:n], words[n:]
                 break
-        else:
-            break
+        else:  # a form written with spaces between its letters: "Comm. V.", "N. V."
+            part, words = _spaced_form(words)
+            if part is None:
+                break
         form = form or _FORM_CODE.get(part)
     return words, form
 
@@ -302,12 +315,25 @@ _FORM_WORDS, _FORM_WORD_CODES = _form_spellings()
 _FORM_CODE_WORDS = frozenset(_FORM_WORDS)
 
 
+def _form_neighbours() -> dict[str, set[tuple[str, str]]]:
+    """A one-word form and each of its one-letter deletions -> {(form, code)}: a word one
+    letter off a form shares one of these with its own deletions (symmetric deletion)."""
+    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for form, code in zip(_FORM_WORDS, _FORM_WORD_CODES, strict=True):
+        for key in (form, *(form[:x] + form[x + 1:] for x in range(len(form)))):
+            out[key].add((form, code))
+    return dict(out)
+
+
+_FORM_NEIGHBOURS = _form_neighbours()
+
+
 def _one_edit(word: str, form: str) -> bool:
-    """Whether ``word`` (another word) is ``form`` with one letter wrong, missing, extra or
-    swapped; a form of two letters only by a wrong or swapped letter ("nb", "vn" for "nv",
-    never "n")."""
+    """Whether ``word`` (another word, one edit off) may be ``form`` with one letter wrong,
+    missing, extra or swapped; a form of two letters not with one missing ("nb", "vn", "bhv"
+    for "nv"/"bv", never "n")."""
     if len(form) < 3:
-        return len(word) == len(form)
+        return len(word) in (2, 3)
     return len(word) >= 3
 
 
@@ -326,8 +352,10 @@ def _misspelt_form(name: str) -> tuple[str, frozenset[str]] | None:
     rest, _, last = name.rpartition(" ")
     if not rest or not last.isalpha() or last in _FORM_CODE_WORDS:
         return None
-    near = process.extract(last, _FORM_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None)
-    forms = frozenset(_FORM_WORD_CODES[x] for form, _d, x in near if _one_edit(last, form))
+    near = _FORM_NEIGHBOURS.get(last, set()).union(
+        *(_FORM_NEIGHBOURS.get(d, ()) for d in _deletions(last)))
+    forms = frozenset(code for form, code in near if _one_edit(last, form)
+                      and OSA.distance(last, form, score_cutoff=1) <= 1)
     return (rest, forms) if forms else None
 
 
@@ -361,6 +389,19 @@ def names_compared(a: Record, b: Record) -> tuple[float, str | None, str | None]
                 best = (score, guess[0], other.name) if this is a else (score, other.name,
                                                                          guess[0])
     return best
+
+
+def _spaced_form(words: tuple[str, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """(a one-word legal form written as two to four short words at the end or the start,
+    the other words), else (None, words): ("transport", "de", "wolf", "comm", "v") ->
+    (("commv",), ("transport", "de", "wolf"))."""
+    for n in (2, 3, 4):
+        if len(words) > n:
+            for part, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
+                if all(len(w) <= 4 for w in part) and (joined := ("".join(part),)) \
+                        in _FORM_CODE and any(len(w) == 1 for w in part):
+                    return joined, rest
+    return None, words
 
 
 def legal_form(title: Any, company_type: Any = None) -> str | None:
@@ -512,6 +553,12 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
     if (cc == "BE" and not text[:2].isalpha()) or text[:2].upper() == "BE":
         return _be_vat(text)
     return _vat(text, cc)
+
+
+#: The fields :func:`record_from_values` reads (a command reads only these columns).
+FIELDS: tuple[str, ...] = ("title", "first_name", "last_name", "company_type", "external_id",
+                           "vat_id", "vat_country_code", "email", "address", "address_zip",
+                           "address_city", "address_country", "telephone", "cellphone")
 
 
 def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
@@ -686,6 +733,40 @@ def _phone(text: str, country: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+_PHONE_MARKS = str.maketrans("", "", " +./-()")
+#: Digits of a phone number that block: its last eight ("0478 66 59 45", "+32 478 66 59 45"
+#: and "0032 478 665 945" all end in 78665945); :func:`same_phone` decides.
+_PHONE_KEY_DIGITS = 8
+
+
+def _phone_keys(phones: tuple[str, ...]) -> tuple[str, ...]:
+    """Blocking keys of a record's phone numbers (cheap: digits only, no parsing)."""
+    keys = []
+    for p in phones:
+        digits = p.translate(_PHONE_MARKS)
+        if not digits.isdigit():
+            digits = _NOT_DIGIT.sub("", digits)
+        if len(digits) >= _PHONE_KEY_DIGITS:
+            keys.append(digits[-_PHONE_KEY_DIGITS:])
+    return tuple(keys)
+
+
+def same_phone(a: Record, b: Record) -> bool:
+    """Whether two records have a phone number in common, read with phonenumbers (E.164) in
+    the region of each record's country: "0478 66 59 45" and "+32 478 66 59 45" are one.
+
+    >>> a = record_from_values(0, {"title": "Sofie Merckx", "cellphone": "0478 66 59 45"})
+    >>> same_phone(a, a._replace(phones=("+32 478 66 59 45",))), same_phone(a, a._replace(
+    ...     phones=("0478 66 59 46",)))
+    (True, False)
+    """
+    if not a.phones or not b.phones:
+        return False
+    pa = {_phone(p, a.country) for p in a.phones} - {None}
+    return bool(pa and pa & {_phone(p, b.country) for p in b.phones})
+
+
 def details_differ(a: Record, b: Record) -> bool:
     """Whether two records' own contact details say they are two customers: of the street
     address, the phone numbers and the email address, at least :data:`DIFFERING_DETAILS`
@@ -744,11 +825,16 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     place = same_place(a, b)
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
     if a.email is not None and a.email == b.email:
-        if a.email not in context.shared_emails:
-            evidence.append((2, PROBABLE, WEIGHT_EMAIL))
-        elif similarity >= FUZZY_THRESHOLD:
-            evidence.append((2, PROBABLE, WEIGHT_EMAIL - 0.05))
+        if similarity >= FUZZY_THRESHOLD:
+            evidence.append((2, PROBABLE, WEIGHT_EMAIL - (
+                0.05 if a.email in context.shared_emails else 0.0)))
+        elif a.email not in context.shared_emails and not (
+                names and place is False
+                and names_clearly_differ(name_a, name_b, context.common_words)):
+            evidence.append((2, PROBABLE, WEIGHT_EMAIL))  # else: a mailbox of two customers
     forms_differ = a.form is not None and b.form is not None and a.form != b.form
+    if not place and similarity >= FUZZY_THRESHOLD and same_phone(a, b):
+        place = True  # one phone number: the same customer, moved (or the place left out)
     if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
             and (similarity == 1.0 or (not emails_differ and _distinct_alike(
                 name_a, name_b, context.common_words)))):
@@ -853,6 +939,13 @@ class _Index:
         #: for the values on two records or more
         self.exact: list[dict[Any, list[int]]] = [
             _buckets(list(map(key, records))) for key in (_EXT, _VAT, _EMAIL)]
+        phones: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(records):
+            if r.phones:
+                for key in _phone_keys(r.phones):
+                    phones[key].append(i)
+        #: phone number (:func:`_phone_keys`) -> indices, for numbers on two records or more
+        self.phones = {k: m for k, m in phones.items() if len(m) > 1}
         by_postcode, by_city = _areas(names, postcodes, cities)
         get_p, get_c = by_postcode.get, by_city.get
         #: (area, name) -> indices (the same name in one area)
@@ -982,8 +1075,10 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             a, b = names[k], names[j]
             if fuzz.ratio(sa, sb, score_cutoff=cutoff) or fuzz.ratio(fa, fb, score_cutoff=cutoff):
                 score = name_similarity(a, b)
-            else:  # one of them with a misspelt legal form? (:func:`names_compared` decides)
-                score = _with_misspelt_form(a, b)
+            elif abs(a.count(" ") - b.count(" ")) == 1:  # a misspelt legal form in one?
+                score = _with_misspelt_form(a, b)  # (:func:`names_compared` decides)
+            else:
+                continue
             if score >= threshold:
                 if side is None:
                     found.append((a, b, score))
@@ -1213,6 +1308,11 @@ def _candidates(records: list[Record], index: _Index, side: list[int] | None
                 pairs.by_name(members, (level, key))
             else:
                 pairs.alike(members)
+    for key, members in index.phones.items():  # one phone number: the names decide
+        if len(members) <= _SMALL:
+            pairs.all(members)
+        else:
+            pairs.by_name(members, ("phone", key))
     for members in index.at.values():  # the same name in one area
         if len(members) == 2:
             i, j = members

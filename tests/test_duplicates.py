@@ -147,8 +147,15 @@ def test_same_email_is_probable_and_weak_when_shared() -> None:
             rec(3, title="Slagerij Peeters BV", email=book, address_zip="3010")]
     # three or more rows share the address: alone it links nobody; with a similar name it does
     assert [g.refs for g in find_groups(rows)] == [[2, 3]]
-    # the same address on just two rows is evidence on its own
-    assert [g.refs for g in find_groups(rows[:2])] == [[0, 1]]
+    # the same address on just two rows is evidence on its own ...
+    pair = [rec(0, title="Frituur 't Hoekske", email=book, address_zip="8000"),
+            rec(1, title="Vandenbroucke BV", email=book, address_zip="8000")]
+    assert [g.refs for g in find_groups(pair)] == [[0, 1]]  # a trade name and a legal name
+    # ... unless the names clearly differ and so do the places (like one external ID on two
+    # customers): two of the bookkeeper's clients
+    assert find_groups(rows[:2]) == []
+    assert compare(rows[0], rec(4, title="Garage Maes BV", email=book, address_zip="8400")) \
+        .reason == "email"
 
 
 @pytest.mark.parametrize("other", ["Garage Martin nv.", "GARAGE MARTIN N.V.", "garage martin",
@@ -243,7 +250,8 @@ def test_two_legal_forms_make_a_name_no_evidence() -> None:
 @pytest.mark.parametrize("right, wrong", [("Garage Maes VOF", "Garage Maes iOF"),
                                           ("Smet CommV", "Smet CotmV"),
                                           ("Frituur Lemmens BVBA", "Frituur Lemmens BVAB"),
-                                          ("Wuyts NV", "Wuyts NB")])
+                                          ("Wuyts NV", "Wuyts NB"),
+                                          ("Bakkerij Aerts BV", "Bakkerij Aerts BhV")])
 def test_a_misspelt_legal_form_is_taken_for_the_other_rows_form(right: str, wrong: str) -> None:
     """A one-letter typo inside the legal form: the word is not recognised as a form, so it
     would stay in the name; taken for the other row's form, the names are one. End to end:
@@ -263,6 +271,36 @@ def test_a_word_is_taken_for_a_misspelt_form_only_of_the_other_rows_form() -> No
     iof = rec(0, title="Garage Maes iOF", address_zip="9000")
     assert compare(rec(1, title="Garage Maes NV", address_zip="9000"), iof) is None
     assert compare(rec(2, title="Garage Maes", address_zip="9000"), iof) is None  # no form
+
+
+def test_a_legal_form_written_with_spaces_and_words_that_join_names() -> None:
+    assert normalise_name("Transport De Wolf Comm. V.") == "transport de wolf"
+    assert (dup.legal_form("Transport De Wolf Comm. V."), dup.legal_form("N. V. Bekaert")) \
+        == ("commv", "nv")
+    assert normalise_name("Peeters B V B A") == normalise_name("Peeters BVBA") == "peeters"
+    assert normalise_name("Jan De B") == "jan de b"  # one letter alone is no form
+    same = {normalise_name(t) for t in ("Smets & Co BV", "Smets en Co BV", "Smets et Co SRL",
+                                        "SMETS and CO")}
+    assert same == {"smets co"}
+    assert normalise_name("En Route BV") == "en route"  # not between two words: kept
+
+
+def test_one_phone_number_and_a_similar_name_are_one_customer_who_moved() -> None:
+    """A person who moved to another town, without an email address, the mobile number written
+    otherwise: the name alone is no link across towns, with the one phone number it is."""
+    a = rec(0, title="Charlotte Dierckx", address_zip="8800", address_city="Roeselare",
+            address="Hoogstraat 65", telephone="051 44 61 81", cellphone="0478 66 59 45",
+            external_id="K160")
+    moved = {"title": "Charlotte Dierckx", "address_zip": "8900", "address_city": "Ieper",
+             "address": "Industrielaan 128", "cellphone": "+32 478 66 59 45",
+             "external_id": "C-20306"}
+    assert compare(a, rec(1, **moved)).reason == "name"
+    assert compare(a, rec(2, **{**moved, "cellphone": "+32 478 66 59 46"})) is None
+    assert compare(a, rec(3, **{**moved, "title": "Sofie Merckx"})) is None  # a phone alone
+    others = [rec(k, title=f"Klant {w}", address_zip=z, cellphone=f"0470 00 00 {k:02d}")
+              for k, (w, z) in enumerate([("claes", "9000"), ("dubois", "1000"),
+                                          ("evers", "2000"), ("fontaine", "4000")], start=3)]
+    assert [g.refs for g in find_groups([a, *others, rec(9, **moved)])] == [[0, 9]]
 
 
 def test_similar_names_are_told_apart_by_their_own_words() -> None:
@@ -588,6 +626,24 @@ def test_near_misses_alone_exit_0(tmp_path: Path) -> None:
     book = write_book(tmp_path / "apart.xlsx", EVERY_KEY[10:])
     res = run(tmp_path, book, "--json")
     assert (res.returncode, json.loads(res.stdout)) == (0, {"groups": []}), res.stderr
+
+
+def test_the_command_reads_every_field_the_matcher_weighs(tmp_path: Path) -> None:
+    """Street, phones and legal-form column reach the matcher from a workbook: two "Laura
+    Deltour" of one town with their own street, phone and mailbox stay apart; a "Sofie Merckx"
+    who moved is found by her mobile number."""
+    header = ["title", "address", "address_zip", "address_city", "email", "telephone",
+              "cellphone", "external_id"]
+    rows = [["Laura Deltour", "Boulevard Tirou 95", "1420", "Braine-l'Alleud",
+             "lauradeltour@skynet.be", "02 517 41 30", None, "K48"],
+            ["Laura Deltour", "Rue Saint-Pierre 44", "1420", "Braine-l'Alleud",
+             "ldeltour76@outlook.com", "+32 2 666 37 34", "+32 484 20 94 82", "KL431"],
+            ["Sofie Merckx", "Diestsestraat 4", "3290", "Diest", None, None, "0479 11 22 33",
+             "K124"],
+            ["Sofie Merckx", "Rue de Nivelles 8", "1420", "Braine-l'Alleud", None, None,
+             "+32 479 11 22 33", "KL187"]]
+    res = run(tmp_path, write_book(tmp_path / "k.xlsx", rows, header), "--json")
+    assert [g["rows"] for g in json.loads(res.stdout)["groups"]] == [[4, 5]], res.stderr
 
 
 def test_chain_in_a_workbook(tmp_path: Path) -> None:
