@@ -18,7 +18,10 @@ the same email address      probable    case and spaces ignored; an address on
                                         :data:`SHARED_EMAIL` records or more (a bookkeeper's,
                                         a head office's mailbox) counts only together with a
                                         similar name; on two records with clearly different
-                                        names *and* places (like an external ID) not at all
+                                        names *and* places (like an external ID) not at
+                                        all, nor on two persons with clearly different
+                                        first names (:func:`given_names_differ`: a
+                                        family's mailbox)
 the same phone number       supports    read with phonenumbers ("+32 478 ..." = "0478 ...");
                                         a similar name with one phone number counts as at
                                         one place (a customer who moved)
@@ -30,7 +33,11 @@ city                                    spelling in the catalogue) ignored; simi
                                         different legal forms (NV / VZW; NV and SA are one,
                                         :func:`legal_form`) make it no evidence; a last
                                         word one letter off the other record's legal form
-                                        is that form misspelt (:func:`names_compared`)
+                                        is that form misspelt (:func:`names_compared`);
+                                        titles ("Dhr.", "Maître") ignored; an initial for
+                                        a first name (:func:`initials_alike`) counts with
+                                        a shared detail (:func:`shares_detail`); a Belgian
+                                        town in either language is one place
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
@@ -109,10 +116,10 @@ from typing import Any, NamedTuple
 
 import phonenumbers
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
 from numnum_xl.cells import text_of
+from numnum_xl.rules.party import SALUTATIONS, split_name
 
 EXTERNAL_ID, VAT_ID, EMAIL, NAME = "external_id", "vat_id", "email", "name"
 #: The keys in NumNum's order of priority (index = level: lower comes first). external_id
@@ -181,6 +188,7 @@ class Record(NamedTuple):
     street: str | None = None  #: the address line as written (compared by :func:`same_street`)
     phones: tuple[str, ...] = ()  #: telephone and GSM numbers as written
     country: str | None = None  #: the address country as written (region of the phones)
+    given: str | None = None  #: a person's first name from its own column, normalised
 
 
 @dataclass(frozen=True)
@@ -267,6 +275,9 @@ _FORM_STARTS = frozenset(p[0] for p in LEGAL_FORM_PHRASES)
 def _name_form(text: str) -> tuple[str | None, str | None]:
     """(:func:`normalise_name`, the code of its legal form) of a text."""
     words, form = _split_forms(_words(text))
+    while len(words) > 1 and words[0] in SALUTATIONS and (words[0] != "de"
+                                                          or words[1] == "heer"):
+        words = words[1:]  # "Dhr. Gilbert Jans", "Maître Luigi Docquier", "Mme", "Dr."
     if len(words) > 2 and _CONNECTORS.intersection(words[1:-1]):
         words = (words[0], *(w for w in words[1:-1] if w not in _CONNECTORS), words[-1])
     return " ".join(words) or None, form
@@ -315,17 +326,23 @@ _FORM_WORDS, _FORM_WORD_CODES = _form_spellings()
 _FORM_CODE_WORDS = frozenset(_FORM_WORDS)
 
 
-def _form_neighbours() -> dict[str, set[tuple[str, str]]]:
-    """A one-word form and each of its one-letter deletions -> {(form, code)}: a word one
-    letter off a form shares one of these with its own deletions (symmetric deletion)."""
-    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+@lru_cache(maxsize=1)
+def _form_typos() -> dict[str, frozenset[str]]:
+    """Every word one letter off a one-word legal form (a letter wrong, missing, extra or two
+    swapped; :func:`_one_edit`) -> the codes of the forms it is off: "iof" -> {"vof"}."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: dict[str, set[str]] = defaultdict(set)
     for form, code in zip(_FORM_WORDS, _FORM_WORD_CODES, strict=True):
-        for key in (form, *(form[:x] + form[x + 1:] for x in range(len(form)))):
-            out[key].add((form, code))
-    return dict(out)
-
-
-_FORM_NEIGHBOURS = _form_neighbours()
+        n = len(form)
+        typos = {form[:x] + form[x + 1:] for x in range(n)}
+        typos |= {form[:x] + c + form[x + 1:] for x in range(n) for c in letters}
+        typos |= {form[:x] + c + form[x:] for x in range(n + 1) for c in letters}
+        typos |= {form[:x] + form[x + 1] + form[x] + form[x + 2:] for x in range(n - 1)}
+        for typo in typos:
+            if typo != form and _one_edit(typo, form):
+                out[typo].add(code)
+    return {typo: frozenset(codes) for typo, codes in out.items()
+            if typo not in _FORM_CODE_WORDS}
 
 
 def _one_edit(word: str, form: str) -> bool:
@@ -350,12 +367,7 @@ def _misspelt_form(name: str) -> tuple[str, frozenset[str]] | None:
     (('bakkerij de', frozenset({'vof'})), None)
     """
     rest, _, last = name.rpartition(" ")
-    if not rest or not last.isalpha() or last in _FORM_CODE_WORDS:
-        return None
-    near = _FORM_NEIGHBOURS.get(last, set()).union(
-        *(_FORM_NEIGHBOURS.get(d, ()) for d in _deletions(last)))
-    forms = frozenset(code for form, code in near if _one_edit(last, form)
-                      and OSA.distance(last, form, score_cutoff=1) <= 1)
+    forms = _form_typos().get(last) if rest else None
     return (rest, forms) if forms else None
 
 
@@ -436,13 +448,23 @@ def normalise_name(value: Any) -> str | None:
 
 
 def normalise_city(value: Any) -> str | None:
-    """A city name without case, accents and punctuation: "Sint-Niklaas" = "sint niklaas"."""
+    """A city name without case, accents and punctuation: "Sint-Niklaas" = "sint niklaas"; a
+    Belgian municipality as its id, whatever the language: "Brussel" = "Bruxelles".
+
+    >>> normalise_city("Bruxelles") == normalise_city("BRUSSEL"), normalise_city("Paris")
+    (True, 'paris')
+    """
     text = text_of(value)
     return None if text is None else _city(text)
 
 
 @lru_cache(maxsize=16384)
 def _city(text: str) -> str | None:
+    from numnum_xl.rules import be_places
+
+    hit = be_places.town(text)  # "Brussel" = "Bruxelles", "Elsene" = "Ixelles"
+    if hit is not None:
+        return "#" + hit[0]
     return " ".join(_words(text)) or None
 
 
@@ -568,9 +590,13 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
     get = values.get
     title = text_of(get("title"))
     name, form = _name_form(title) if title is not None else (None, None)
+    given = None
     if name is None:
-        parts = [t for t in (text_of(get("first_name")), text_of(get("last_name"))) if t]
+        first = text_of(get("first_name"))
+        parts = [t for t in (first, text_of(get("last_name"))) if t]
         name = _name_form(" ".join(parts))[0] if parts else None
+        if first is not None:
+            given = _name_form(first)[0]
     if form is None:
         kind = text_of(get("company_type"))
         form = _form_of_type(kind) if kind is not None else None
@@ -581,7 +607,7 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
                   normalise_postcode(get("address_zip")), normalise_city(get("address_city")),
                   form, text_of(get("address")),
                   (tel, gsm) if tel and gsm else (tel,) if tel else (gsm,) if gsm else (),
-                  text_of(get("address_country")))
+                  text_of(get("address_country")), given)
 
 
 def record_from_contact(contact: dict[str, Any]) -> Record:
@@ -802,6 +828,94 @@ def details_differ(a: Record, b: Record) -> bool:
     return compared >= DIFFERING_DETAILS
 
 
+@lru_cache(maxsize=65536)
+def _given_in_name(name: str) -> str | None:
+    """The first name of a person's name written in one cell ("kevin bernard" -> "kevin"),
+    by the first-name lists of rules.party; None when it does not look like a person."""
+    split = split_name(name)
+    return split[0] if split is not None else None
+
+
+def given_names_differ(a: Record, b: Record) -> bool:
+    """Whether two records are two persons with clearly different first names (a family's
+    mailbox: "Florence" and "Kévin Bernard"): the first name from its own column, else read
+    from a name without a legal form. An initial differs from no name ("J." / "Jasmine").
+
+    >>> a = record_from_values(0, {"first_name": "Florence", "last_name": "Bernard"})
+    >>> given_names_differ(a, record_from_values(1, {"title": "Kévin Bernard"}))
+    True
+    >>> given_names_differ(a, record_from_values(2, {"first_name": "F.", "last_name": "Bernard"}))
+    False
+    """
+    given = []
+    for r in (a, b):
+        g = r.given
+        if g is None and r.form is None and r.name is not None and " " in r.name:
+            g = _given_in_name(r.name)
+        if g is None:
+            return False
+        given.append(g)
+    return names_clearly_differ(*given)
+
+
+_INITIAL = re.compile(r"(?:^| )[^\W\d_](?: |$)")
+
+
+def _special(name: str) -> bool:
+    """Whether a normalised name has a word of one letter or ends in a misspelt legal form:
+    :func:`similar_names` looks twice at such names."""
+    return (_INITIAL.search(name) is not None
+            or name.rpartition(" ")[2] in _form_typos())
+
+
+def initials_alike(a: str, b: str) -> bool:
+    """Whether two normalised names are one name where one writes initials: "j verhoeven" /
+    "jasmine verhoeven", "michel l" / "laura michel". Every full word of the name with
+    initials is in the other name, each initial is the first letter of another word of it,
+    and a full word of three letters or more is shared.
+
+    >>> initials_alike("j verhoeven", "jasmine verhoeven"), initials_alike("michel l",
+    ...                                                                    "laura michel")
+    (True, True)
+    >>> initials_alike("t verhoeven", "jasmine verhoeven"), initials_alike("j verhoeven",
+    ...                                                                    "jasmine peeters")
+    (False, False)
+    """
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    for short, full in ((wa, wb), (wb, wa)):
+        initials = [w for w in short if len(w) == 1]
+        if not initials:
+            continue
+        rest = list(full)
+        shared = False
+        for w in short:
+            if len(w) > 1:
+                if w not in rest:
+                    return False
+                rest.remove(w)
+                shared = shared or len(w) >= 3
+        for i in initials:
+            hit = next((w for w in rest if len(w) > 1 and w[0] == i), None)
+            if hit is None:
+                return False
+            rest.remove(hit)
+        return shared
+    return False
+
+
+def shares_detail(a: Record, b: Record) -> bool:
+    """Whether two records share an own contact detail: the email address, a phone number, or
+    the street address with its house number."""
+    if a.email is not None and a.email == b.email:
+        return True
+    if same_phone(a, b):
+        return True
+    return (a.street is not None and b.street is not None and _street(a.street)[1] is not None
+            and _street(b.street)[1] is not None and same_street(a.street, b.street))
+
+
 def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | None:
     """How ``a`` matches ``b`` (a :class:`Match` naming ``b.ref``), or None: every key weighed,
     see the module docstring; ``context``: see :class:`Context`."""
@@ -823,6 +937,10 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
         return Match(b.ref, REASONS[level], CERTAIN, round(score, 4))
     similarity, name_a, name_b = names_compared(a, b) if names else (0.0, None, None)
     place = same_place(a, b)
+    initials = False
+    if names and similarity < FUZZY_THRESHOLD and initials_alike(name_a, name_b) \
+            and shares_detail(a, b):
+        similarity, initials = FUZZY_THRESHOLD, True  # "J. Verhoeven" at Jasmine's address
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
     if a.email is not None and a.email == b.email:
         if similarity >= FUZZY_THRESHOLD:
@@ -830,13 +948,14 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
                 0.05 if a.email in context.shared_emails else 0.0)))
         elif a.email not in context.shared_emails and not (
                 names and place is False
-                and names_clearly_differ(name_a, name_b, context.common_words)):
+                and names_clearly_differ(name_a, name_b, context.common_words)) \
+                and not given_names_differ(a, b):
             evidence.append((2, PROBABLE, WEIGHT_EMAIL))  # else: a mailbox of two customers
     forms_differ = a.form is not None and b.form is not None and a.form != b.form
     if not place and similarity >= FUZZY_THRESHOLD and same_phone(a, b):
         place = True  # one phone number: the same customer, moved (or the place left out)
     if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
-            and (similarity == 1.0 or (not emails_differ and _distinct_alike(
+            and (similarity == 1.0 or initials or (not emails_differ and _distinct_alike(
                 name_a, name_b, context.common_words)))):
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
@@ -924,6 +1043,7 @@ def _buckets(values: list[Any], least: int = 2) -> dict[Any, list[int]]:
 
 
 _EXT, _VAT, _EMAIL, _NAME, _POSTCODE, _CITY = (itemgetter(k) for k in range(1, 7))
+_PHONES = itemgetter(9)
 
 
 class _Index:
@@ -940,9 +1060,9 @@ class _Index:
         self.exact: list[dict[Any, list[int]]] = [
             _buckets(list(map(key, records))) for key in (_EXT, _VAT, _EMAIL)]
         phones: dict[str, list[int]] = defaultdict(list)
-        for i, r in enumerate(records):
-            if r.phones:
-                for key in _phone_keys(r.phones):
+        for i, numbers in enumerate(map(_PHONES, records)):
+            if numbers:
+                for key in _phone_keys(numbers):
                     phones[key].append(i)
         #: phone number (:func:`_phone_keys`) -> indices, for numbers on two records or more
         self.phones = {k: m for k, m in phones.items() if len(m) > 1}
@@ -1070,15 +1190,23 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             names, side = list(ours), None
         found = []
         keys = [_name_keys(n) for n in names]
+        special: list[bool] | None = None  # a name with a misspelt form or an initial
         for k, j in _name_candidates(names, side, one_off, loose, keys):
             (sa, fa), (sb, fb) = keys[k], keys[j]
             a, b = names[k], names[j]
             if fuzz.ratio(sa, sb, score_cutoff=cutoff) or fuzz.ratio(fa, fb, score_cutoff=cutoff):
                 score = name_similarity(a, b)
-            elif abs(a.count(" ") - b.count(" ")) == 1:  # a misspelt legal form in one?
-                score = _with_misspelt_form(a, b)  # (:func:`names_compared` decides)
             else:
-                continue
+                if special is None:
+                    special = [_special(n) for n in names]
+                if not (special[k] or special[j]):
+                    continue
+                if abs(a.count(" ") - b.count(" ")) == 1:  # a misspelt legal form in one?
+                    score = _with_misspelt_form(a, b)  # (:func:`names_compared` decides)
+                elif initials_alike(a, b):  # compare() asks for a shared detail
+                    score = threshold
+                else:
+                    continue
             if score >= threshold:
                 if side is None:
                     found.append((a, b, score))

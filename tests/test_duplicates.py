@@ -303,6 +303,55 @@ def test_one_phone_number_and_a_similar_name_are_one_customer_who_moved() -> Non
     assert [g.refs for g in find_groups([a, *others, rec(9, **moved)])] == [[0, 9]]
 
 
+@pytest.mark.parametrize("titled", ["Dhr. Gilbert Jans", "Mevr. Gilbert Jans", "Mme Gilbert Jans",
+                                    "Maître Gilbert Jans", "Prof. Dr. Gilbert Jans",
+                                    "Docteur Gilbert Jans", "De heer Gilbert Jans"])
+def test_a_title_before_a_persons_name_is_no_part_of_it(titled: str) -> None:
+    assert normalise_name(titled) == "gilbert jans"
+    assert normalise_name("De Smet Jan") == "de smet jan"  # "de" is a particle here
+
+
+def test_a_town_in_the_other_language_is_the_same_place() -> None:
+    a = rec(0, title="Transports Les Trois Tilleuls SA", address_zip="1000",
+            address_city="Brussel")
+    b = rec(1, title="Transports Les Trois Tilleuls", address_city="Bruxelles")
+    assert dup.same_place(a, b) and compare(a, b).reason == "name"
+    assert dup.same_place(rec(2, title="X", address_city="Elsene"),
+                          rec(3, title="X", address_city="IXELLES"))
+    assert compare(a, b._replace(city=dup.normalise_city("Antwerpen"))) is None
+
+
+def test_a_family_mailbox_does_not_make_two_persons_one() -> None:
+    """One address of a household on two persons with clearly different first names: two
+    customers (from the first-name column, or read from the name); one person's own
+    mailbox, an initial or a company keep the email as evidence."""
+    mail = dict(email="bernard.familie@icloud.com", address_zip="7000", address_city="Mons")
+    a = rec(0, first_name="Florence", last_name="Bernard", **mail)
+    assert compare(a, rec(1, first_name="Kévin", last_name="Bernard", **mail)) is None
+    assert compare(a, rec(2, title="Kévin Bernard", **mail)) is None
+    assert compare(a, rec(3, first_name="F.", last_name="Bernard", **mail)).reason == "email"
+    assert compare(a, rec(4, title="Bernard BV", **mail)).reason == "email"
+    moved = dict(mail, address_zip="1000", address_city="Bruxelles")
+    assert compare(a, rec(5, first_name="Florence", last_name="Bernard", **moved)).reason \
+        == "email"
+
+
+def test_an_initial_for_a_first_name_with_a_shared_detail() -> None:
+    a = rec(0, first_name="Jasmine", last_name="Verhoeven", address="Kerkstraat 5",
+            address_zip="9620", address_city="Zottegem")
+    b = dict(first_name="J.", last_name="Verhoeven", address="Kerkstraat 5",
+             address_zip="9620", address_city="Zottegem")
+    assert compare(a, rec(1, **b)).reason == "name"
+    assert compare(a, rec(2, **{**b, "address": "Veldstraat 9"})) is None  # no detail shared
+    assert compare(a, rec(3, **{**b, "first_name": "T."})) is None  # another initial
+    c = rec(4, title="Michel L", cellphone="0471 22 33 44", address_zip="4470")
+    d = rec(5, title="Laura Michel", cellphone="+32 471 22 33 44", address_zip="4470")
+    assert compare(c, d).reason == "name"
+    others = [rec(k, title=f"Klant {w}", address_zip="9620") for k, w in
+              enumerate(["claes", "dubois", "evers", "fontaine", "goossens"], start=6)]
+    assert [g.refs for g in find_groups([a, *others, rec(1, **b)])] == [[0, 1]]
+
+
 def test_similar_names_are_told_apart_by_their_own_words() -> None:
     common = dup.Context(common_words=frozenset({"schrijnwerkerij"}))
     a = rec(0, title="Schrijnwerkerij Houvabeke NV", address_zip="2200")
