@@ -697,6 +697,16 @@ ADDRESS_LINE_WORDS: tuple[str, ...] = ("line", "regel", "lijn", "ligne", "zeile"
 #: The word written before a box number in the joined address.
 BOX_LABEL = "bus"
 
+#: Abbreviations of words in Belgian business names (casefolded, no dots or accents) -> the
+#: word written out: "Gebr. Desmet" is "Gebroeders Desmet", "Ets Leclercq" is "Établissements
+#: Leclercq" (nl, fr).
+NAME_ABBREVIATIONS: dict[str, str] = {
+    "gebr": "gebroeders", "gebrs": "gebroeders", "ets": "etablissements",
+    "etabl": "etablissements", "etab": "etablissements", "cie": "compagnie",
+    "alg": "algemene", "mij": "maatschappij", "intl": "international", "bros": "brothers",
+    "assoc": "associes",
+}
+
 #: Values that are salutations or gender codes, never a name (compared casefolded, no dots).
 SALUTATIONS: frozenset[str] = frozenset({
     "dhr", "mevr", "mr", "mrs", "ms", "miss", "m", "mme", "mlle", "mevrouw", "meneer", "heer",

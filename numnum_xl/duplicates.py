@@ -14,8 +14,8 @@ the same external ID        certain     unless something strong contradicts it: 
                                         (:func:`names_clearly_differ`) *and* places -> no
                                         match (validation's "extern ID komt meer dan eens
                                         voor" covers that)
-the same email address      probable    case and spaces ignored; an address on
-                                        :data:`SHARED_EMAIL` records or more (a bookkeeper's,
+the same email address      probable    case and spaces ignored; an address on records
+                                        of :data:`SHARED_EMAIL` names or more (a bookkeeper's,
                                         a head office's mailbox) counts only together with a
                                         similar name; on two records with clearly different
                                         names *and* places (like an external ID) not at
@@ -36,8 +36,11 @@ city                                    spelling in the catalogue) ignored; simi
                                         is that form misspelt (:func:`names_compared`);
                                         titles ("Dhr.", "Maître") ignored; an initial for
                                         a first name (:func:`initials_alike`) counts with
-                                        a shared detail (:func:`shares_detail`); a Belgian
-                                        town in either language is one place
+                                        a shared detail (:func:`shares_detail`), and so do
+                                        two words one letter off (:func:`words_one_off`);
+                                        "Gebr."/"Ets" written out (catalogue
+                                        NAME_ABBREVIATIONS); "sr."/"jr." two persons; a
+                                        Belgian town in either language is one place
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
@@ -116,8 +119,9 @@ from typing import Any, NamedTuple
 
 import phonenumbers
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
+from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS, NAME_ABBREVIATIONS
 from numnum_xl.cells import text_of
 from numnum_xl.rules.party import SALUTATIONS, split_name
 
@@ -275,12 +279,60 @@ _FORM_STARTS = frozenset(p[0] for p in LEGAL_FORM_PHRASES)
 def _name_form(text: str) -> tuple[str | None, str | None]:
     """(:func:`normalise_name`, the code of its legal form) of a text."""
     words, form = _split_forms(_words(text))
-    while len(words) > 1 and words[0] in SALUTATIONS and (words[0] != "de"
-                                                          or words[1] == "heer"):
+    while len(words) > 1 and len(words[0]) > 1 and words[0] in SALUTATIONS and (
+            words[0] != "de" or words[1] == "heer"):
         words = words[1:]  # "Dhr. Gilbert Jans", "Maître Luigi Docquier", "Mme", "Dr."
     if len(words) > 2 and _CONNECTORS.intersection(words[1:-1]):
         words = (words[0], *(w for w in words[1:-1] if w not in _CONNECTORS), words[-1])
+    if NAME_ABBREVIATIONS.keys() & set(words):  # "Gebr." -> "gebroeders", "Ets" -> ...
+        words = tuple(NAME_ABBREVIATIONS.get(w, w) for w in words)
     return " ".join(words) or None, form
+
+
+#: The last word of a person's name that says which generation: "Jan Peeters sr." is not
+#: "Jan Peeters jr." (:func:`generations_differ`).
+_GENERATION = {"sr": "senior", "senior": "senior", "pere": "senior", "vader": "senior",
+               "jr": "junior", "junior": "junior", "fils": "junior", "zoon": "junior"}
+
+
+def generations_differ(a: str, b: str) -> bool:
+    """Whether two normalised names end in different generations ("... sr" / "... jr").
+
+    >>> generations_differ("chantal de smet sr", "chantal de smet jr")
+    True
+    >>> generations_differ("jan peeters", "jan peeters jr")
+    False
+    """
+    ga = _GENERATION.get(a.rpartition(" ")[2])
+    gb = _GENERATION.get(b.rpartition(" ")[2])
+    return ga is not None and gb is not None and ga != gb
+
+
+def words_one_off(a: str, b: str) -> bool:
+    """Whether two normalised names of two words or more are the same words with one letter
+    off in at most two of them (words of four letters or more): "geoffry duboir" / "geoffrey
+    dubois". Only with a shared detail (:func:`compare`): two typos are no name alone.
+
+    >>> words_one_off("geoffry duboir", "geoffrey dubois"), words_one_off("jef peeters",
+    ...                                                                   "jan peeters")
+    (True, False)
+    """
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) < 2:
+        return False
+    rest = list(wb)
+    off = 0
+    for w in wa:
+        if w in rest:
+            rest.remove(w)
+            continue
+        hit = next((x for x in rest if len(w) >= 4 and len(x) >= 4
+                    and OSA.distance(w, x, score_cutoff=1) <= 1), None)
+        if hit is None:
+            return False
+        rest.remove(hit)
+        off += 1
+    return 0 < off <= 2
 
 
 #: Words that join two names ("Smets & Co", "Smets en Co", "Dupont et Fils"): "&" is no
@@ -489,13 +541,20 @@ def _postcode(text: str) -> str | None:
 
 
 def normalise_email(value: Any) -> str | None:
-    """The address casefolded and stripped (``mailto:`` too); text without @ is no address."""
+    """The address casefolded, without spaces (no address has one: "jan @ x.be" is
+    "jan@x.be") and without ``mailto:``; text without @ is no address.
+
+    >>> normalise_email(" MAILTO:Jan @ Peeters.BE ")
+    'jan@peeters.be'
+    """
     text = text_of(value)
     if text is None:
         return None
     text = text.casefold()
     if text.startswith("mailto:"):
-        text = text[7:].strip()
+        text = text[7:]
+    if " " in text or "\t" in text:
+        text = "".join(text.split())
     return text if "@" in text else None
 
 
@@ -938,9 +997,13 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     similarity, name_a, name_b = names_compared(a, b) if names else (0.0, None, None)
     place = same_place(a, b)
     initials = False
-    if names and similarity < FUZZY_THRESHOLD and initials_alike(name_a, name_b) \
+    if names and similarity < FUZZY_THRESHOLD and (
+            initials_alike(name_a, name_b) or words_one_off(name_a, name_b)) \
             and shares_detail(a, b):
-        similarity, initials = FUZZY_THRESHOLD, True  # "J. Verhoeven" at Jasmine's address
+        # "J. Verhoeven" at Jasmine's address; "Geoffry Duboir" with Geoffrey's phone
+        similarity, initials = FUZZY_THRESHOLD, True
+    if names and generations_differ(name_a, name_b):
+        similarity = 0.0  # "sr." and "jr.": two persons
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
     if a.email is not None and a.email == b.email:
         if similarity >= FUZZY_THRESHOLD:
@@ -1052,6 +1115,7 @@ class _Index:
     against an account)."""
 
     def __init__(self, records: list[Record], side: list[int] | None = None) -> None:
+        self.records = records
         names = list(map(_NAME, records))
         postcodes = list(map(_POSTCODE, records))
         cities = list(map(_CITY, records))
@@ -1098,7 +1162,9 @@ class _Index:
     def context(self) -> Context:
         """Addresses on :data:`SHARED_EMAIL` records or more (a bookkeeper's, a head office's);
         words in :data:`COMMON_WORD_SHARE` of the names and at least :data:`SHARED_EMAIL`."""
-        shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL)
+        records = self.records
+        shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL
+                           and len({records[i].name for i in m}) >= SHARED_EMAIL)
         all_names = [n for by_area in self.names.values() for ns in by_area.values() for n in ns]
         df = Counter(chain.from_iterable({*n.split()} for n in all_names))
         least = max(SHARED_EMAIL, COMMON_WORD_SHARE * len(all_names))
@@ -1196,6 +1262,8 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             a, b = names[k], names[j]
             if fuzz.ratio(sa, sb, score_cutoff=cutoff) or fuzz.ratio(fa, fb, score_cutoff=cutoff):
                 score = name_similarity(a, b)
+                if score < threshold and words_one_off(a, b):
+                    score = threshold  # two typos: compare() asks for a shared detail
             else:
                 if special is None:
                     special = [_special(n) for n in names]

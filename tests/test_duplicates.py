@@ -352,6 +352,58 @@ def test_an_initial_for_a_first_name_with_a_shared_detail() -> None:
     assert [g.refs for g in find_groups([a, *others, rec(1, **b)])] == [[0, 1]]
 
 
+def test_an_email_address_with_spaces_inside_is_one_address() -> None:
+    assert dup.normalise_email("kleclercq @ yahoo.fr") == "kleclercq@yahoo.fr"
+    a = rec(0, title="Karel Leclercq", email="kleclercq@yahoo.fr", address_zip="1070")
+    assert compare(a, rec(1, title="Karel Leclercq", email=" KLeclercq @ Yahoo.fr",
+                          address_zip="9000")).reason == "email"
+
+
+def test_a_customer_entered_three_times_is_no_shared_mailbox() -> None:
+    """An address on three rows of which two are one name: two customers' names, not three -
+    the mailbox is not a bookkeeper's, and the copy written otherwise is found by it."""
+    mail = dict(email="jean.legrand@gmail.com", address_zip="4000")
+    rows = [rec(0, title="Jean Legrand", **mail), rec(1, title="Jean-Pierre Legrand", **mail),
+            rec(2, title="Jean Legrand", **mail)]
+    assert [g.refs for g in find_groups(rows)] == [[0, 1, 2]]
+    clients = [rec(k, title=t, **mail) for k, t in enumerate(
+        ["Garage Maes", "Drukkerij Claes", "Slagerij Peeters"])]
+    assert find_groups(clients) == []  # three names: a shared mailbox, alone no link
+
+
+def test_sr_and_jr_are_two_persons() -> None:
+    at = dict(address="Amerikalei 205 bus 2", address_zip="2000")
+    assert compare(rec(0, title="Chantal De Smet sr.", **at),
+                   rec(1, title="Chantal De Smet jr.", **at)) is None
+    assert compare(rec(0, title="Chantal De Smet", **at),
+                   rec(1, title="Chantal De Smet jr.", **at)) is not None
+
+
+def test_two_typos_count_only_with_a_shared_detail() -> None:
+    a = rec(0, title="Geoffrey Dubois", address="Carnotstraat 138", address_zip="2060",
+            telephone="03 448 40 81")
+    b = dict(title="Geoffry Duboir", address="Carnotstraat 138", address_zip="2060",
+             telephone="+32 3 448 40 81")
+    assert compare(a, rec(1, **b)).reason == "name"
+    assert compare(a, rec(2, **{**b, "address": None, "telephone": None})) is None
+    assert compare(rec(3, title="Jan Peeters", address="Kerkstraat 1", address_zip="9000"),
+                   rec(4, title="Jef Peeters", address="Kerkstraat 1", address_zip="9000")) \
+        is None  # father and son: a first name, not a typo
+
+
+def test_abbreviated_words_of_a_business_name() -> None:
+    assert normalise_name("Gebr. Desmet BV") == normalise_name("Gebroeders Desmet") == \
+        "gebroeders desmet"
+    assert normalise_name("Ets Leclercq sprl") == normalise_name("Établissements Leclercq SRL")
+
+
+def test_m_before_a_name_is_an_initial_or_monsieur() -> None:
+    at = dict(address="Stationsstraat 117 bus 101", address_zip="9000")
+    assert compare(rec(0, title="M. Hermans", **at), rec(1, title="Mathieu Hermans", **at)) \
+        .reason == "name"
+    assert compare(rec(0, title="M. Hermans", **at), rec(1, title="Jan Hermans", **at)) is None
+
+
 def test_similar_names_are_told_apart_by_their_own_words() -> None:
     common = dup.Context(common_words=frozenset({"schrijnwerkerij"}))
     a = rec(0, title="Schrijnwerkerij Houvabeke NV", address_zip="2200")
