@@ -133,6 +133,7 @@ LEGAL_FORM_ALIASES: dict[str, str] = {
     "entreprise individuelle": "Eenmanszaak", "vereniging zonder winstoogmerk": "VZW",
     "besloten vennootschap": "BV", "naamloze vennootschap": "NV", "fondation": "Stichting",
     "société simple": "Maatschap", "feitelijke vereniging": "feitelijke-vereniging",
+    "scomm": "CommV", "société en commandite": "CommV",  # the CommV's French names since 2019
 }
 
 

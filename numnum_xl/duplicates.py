@@ -1262,19 +1262,19 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             a, b = names[k], names[j]
             if fuzz.ratio(sa, sb, score_cutoff=cutoff) or fuzz.ratio(fa, fb, score_cutoff=cutoff):
                 score = name_similarity(a, b)
-                if score < threshold and words_one_off(a, b):
-                    score = threshold  # two typos: compare() asks for a shared detail
             else:
                 if special is None:
                     special = [_special(n) for n in names]
+                score = 0.0
                 if not (special[k] or special[j]):
-                    continue
-                if abs(a.count(" ") - b.count(" ")) == 1:  # a misspelt legal form in one?
+                    pass
+                elif abs(a.count(" ") - b.count(" ")) == 1:  # a misspelt legal form in one?
                     score = _with_misspelt_form(a, b)  # (:func:`names_compared` decides)
                 elif initials_alike(a, b):  # compare() asks for a shared detail
                     score = threshold
-                else:
-                    continue
+            if score < threshold and OSA.distance(fa, fb, score_cutoff=2) <= 2 \
+                    and words_one_off(a, b):
+                score = threshold  # two typos: compare() asks for a shared detail
             if score >= threshold:
                 if side is None:
                     found.append((a, b, score))

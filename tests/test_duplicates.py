@@ -389,6 +389,12 @@ def test_two_typos_count_only_with_a_shared_detail() -> None:
     assert compare(rec(3, title="Jan Peeters", address="Kerkstraat 1", address_zip="9000"),
                    rec(4, title="Jef Peeters", address="Kerkstraat 1", address_zip="9000")) \
         is None  # father and son: a first name, not a typo
+    at = dict(address="Brugsesteenweg 101", address_zip="2000")
+    rows = [rec(0, title="Elektro De Smet BV", **at), rec(1, title="Ulektro De Svet BV", **at),
+            *(rec(k, title=f"Elektro {w} BV", address_zip="2000") for k, w in
+              enumerate(["Claes", "Dubois", "Evers", "Fontaine", "Goossens"], start=2))]
+    assert [g.refs for g in find_groups(rows)] == [[0, 1]]  # found in a list, too
+    assert dup.legal_form("Vitrerie Sébastien SComm") == dup.legal_form("X Comm.V") == "commv"
 
 
 def test_abbreviated_words_of_a_business_name() -> None:
