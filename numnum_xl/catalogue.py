@@ -134,6 +134,11 @@ LEGAL_FORM_ALIASES: dict[str, str] = {
     "besloten vennootschap": "BV", "naamloze vennootschap": "NV", "fondation": "Stichting",
     "société simple": "Maatschap", "feitelijke vereniging": "feitelijke-vereniging",
     "scomm": "CommV", "société en commandite": "CommV",  # the CommV's French names since 2019
+    "société en commandite simple": "gcv", "société en nom collectif": "VOF",
+    "société coopérative à responsabilité limitée": "cvba",
+    "société coopérative à responsabilité illimitée": "cvoa",
+    "société privée à responsabilité limitée": "BVBA",
+    "société en commandite par actions": "comm.va",
 }
 
 

@@ -964,6 +964,38 @@ def initials_alike(a: str, b: str) -> bool:
     return False
 
 
+def one_letter_off(a: Record, b: Record, name_a: str, name_b: str) -> bool:
+    """Whether two names are one letter apart in a word that is no person's first name ("Put"
+    / "Ptu", "Laes NV" / "aes NV", "Jan Bos" / "Jan Mos"; not "Anna" / "Anne Maes": two
+    persons). Only with a shared detail (:func:`compare`): short names need it.
+
+    >>> a = record_from_values(0, {"first_name": "Anna", "last_name": "Maes"})
+    >>> b = record_from_values(1, {"first_name": "Anne", "last_name": "Maes"})
+    >>> one_letter_off(a, b, a.name, b.name), one_letter_off(a, a, "anna maes", "anna maas")
+    (False, True)
+    """
+    if OSA.distance(name_a, name_b, score_cutoff=1) > 1:
+        return False
+    wa, wb = name_a.split(), name_b.split()
+    if len(wa) != len(wb):
+        return False
+    diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    return len(diff) == 1 and not set(diff[0]) <= _given_words(a, b)
+
+
+def _given_words(a: Record, b: Record) -> set[str]:
+    """The words of the two records' first names (from the column, else read from a name
+    without a legal form)."""
+    given: set[str] = set()
+    for r in (a, b):
+        g = r.given
+        if g is None and r.form is None and r.name is not None and " " in r.name:
+            g = _given_in_name(r.name)
+        if g is not None:
+            given.update(g.split())
+    return given
+
+
 def shares_detail(a: Record, b: Record) -> bool:
     """Whether two records share an own contact detail: the email address, a phone number, or
     the street address with its house number."""
@@ -998,8 +1030,9 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     place = same_place(a, b)
     initials = False
     if names and similarity < FUZZY_THRESHOLD and (
-            initials_alike(name_a, name_b) or words_one_off(name_a, name_b)) \
-            and shares_detail(a, b):
+            initials_alike(name_a, name_b) or one_letter_off(a, b, name_a, name_b) or (
+                words_one_off(name_a, name_b) and not (set(name_a.split()) ^ set(
+                    name_b.split())) <= _given_words(a, b))) and shares_detail(a, b):
         # "J. Verhoeven" at Jasmine's address; "Geoffry Duboir" with Geoffrey's phone
         similarity, initials = FUZZY_THRESHOLD, True
     if names and generations_differ(name_a, name_b):
@@ -1189,7 +1222,7 @@ def _deletions(word: str) -> tuple[str, ...]:
 def _one_off(*sides: dict[Any, list[str]] | None) -> dict[str, frozenset[str]]:
     """Which words of the names of every area are one letter off each other: the same after
     deleting one letter from either or both ("vans" / "vains", "lamter" / "lamters",
-    "segeaert" / "segelert"); words of four letters or more, letters only (a number one
+    "segeaert" / "segelert"); words of three letters or more, letters only (a number one
     digit off is another number). A deletion that more than :data:`_MAX_WORD_BLOCK` words
     share links none of them. Found once over every area (a family name recurs in many
     towns): word -> its neighbours, for the words that have any.
@@ -1205,7 +1238,7 @@ def _one_off(*sides: dict[Any, list[str]] | None) -> dict[str, frozenset[str]]:
                 words.update(_block_keys(name)[0])
     index: dict[str, list[str]] = defaultdict(list)
     for word in words:
-        if len(word) >= 4 and word.isalpha():
+        if len(word) >= 3 and word.isalpha():
             index[word].append(word)
             for d in _deletions(word):
                 index[d].append(word)
@@ -1272,8 +1305,8 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
                     score = _with_misspelt_form(a, b)  # (:func:`names_compared` decides)
                 elif initials_alike(a, b):  # compare() asks for a shared detail
                     score = threshold
-            if score < threshold and OSA.distance(fa, fb, score_cutoff=2) <= 2 \
-                    and words_one_off(a, b):
+            if score < threshold and OSA.distance(fa, fb, score_cutoff=2) <= 2 and (
+                    words_one_off(a, b) or OSA.distance(a, b, score_cutoff=1) <= 1):
                 score = threshold  # two typos: compare() asks for a shared detail
             if score >= threshold:
                 if side is None:

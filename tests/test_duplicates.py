@@ -397,6 +397,33 @@ def test_two_typos_count_only_with_a_shared_detail() -> None:
     assert dup.legal_form("Vitrerie Sébastien SComm") == dup.legal_form("X Comm.V") == "commv"
 
 
+def test_a_short_name_one_letter_off_counts_with_a_shared_detail() -> None:
+    """Short names must be exact alone ("Maes" / "Maas"); one letter off in a word that is no
+    first name counts when the rows share a street and house number, a phone or an email:
+    "Put" / "Ptu", "Laes NV" / "aes NV". Two persons' first names one letter apart do not."""
+    at = dict(address="Laraweg 30", address_zip="9000", telephone="081 42 07 53")
+    assert compare(rec(0, title="Put", company_type="CVBA", **at),
+                   rec(1, title="Ptu", company_type="CVBA", **at)).reason == "name"
+    assert compare(rec(0, title="Put", company_type="CVBA", address_zip="9000"),
+                   rec(1, title="Ptu", company_type="CVBA", address_zip="9000")) is None
+    assert compare(rec(2, title="Laes NV", **at), rec(3, title="aes NV", **at)).reason == "name"
+    assert compare(rec(4, first_name="Anna", last_name="Maes", **at),
+                   rec(5, first_name="Anne", last_name="Maes", **at)) is None
+    rows = [rec(0, title="Jan Bos", **at), rec(1, title="Jan Mos", **at),
+            *(rec(k, title=f"Jan {w}", address_zip="9000") for k, w in
+              enumerate(["Claes", "Dubois", "Evers", "Fontaine", "Goossens"], start=2))]
+    assert [g.refs for g in find_groups(rows)] == [[0, 1]]
+
+
+@pytest.mark.parametrize("written, short", [
+    ("Société en commandite simple", "SCS"), ("Société en nom collectif", "SNC"),
+    ("Société coopérative à responsabilité limitée", "SCRL"),
+    ("Société privée à responsabilité limitée", "SPRL")])
+def test_french_legal_forms_written_out(written: str, short: str) -> None:
+    assert normalise_name(f"Jardins Lemaire {written}") == "jardins lemaire"
+    assert dup.legal_form(f"Jardins Lemaire {written}") == dup.legal_form(f"X {short}")
+
+
 def test_abbreviated_words_of_a_business_name() -> None:
     assert normalise_name("Gebr. Desmet BV") == normalise_name("Gebroeders Desmet") == \
         "gebroeders desmet"
