@@ -133,6 +133,12 @@ LEGAL_FORM_ALIASES: dict[str, str] = {
     "entreprise individuelle": "Eenmanszaak", "vereniging zonder winstoogmerk": "VZW",
     "besloten vennootschap": "BV", "naamloze vennootschap": "NV", "fondation": "Stichting",
     "société simple": "Maatschap", "feitelijke vereniging": "feitelijke-vereniging",
+    "scomm": "CommV", "société en commandite": "CommV",  # the CommV's French names since 2019
+    "société en commandite simple": "gcv", "société en nom collectif": "VOF",
+    "société coopérative à responsabilité limitée": "cvba",
+    "société coopérative à responsabilité illimitée": "cvoa",
+    "société privée à responsabilité limitée": "BVBA",
+    "société en commandite par actions": "comm.va",
 }
 
 
@@ -696,6 +702,16 @@ BOX_WORDS: tuple[str, ...] = (
 ADDRESS_LINE_WORDS: tuple[str, ...] = ("line", "regel", "lijn", "ligne", "zeile")
 #: The word written before a box number in the joined address.
 BOX_LABEL = "bus"
+
+#: Abbreviations of words in Belgian business names (casefolded, no dots or accents) -> the
+#: word written out: "Gebr. Desmet" is "Gebroeders Desmet", "Ets Leclercq" is "Établissements
+#: Leclercq" (nl, fr).
+NAME_ABBREVIATIONS: dict[str, str] = {
+    "gebr": "gebroeders", "gebrs": "gebroeders", "ets": "etablissements",
+    "etabl": "etablissements", "etab": "etablissements", "cie": "compagnie",
+    "alg": "algemene", "mij": "maatschappij", "intl": "international", "bros": "brothers",
+    "assoc": "associes",
+}
 
 #: Values that are salutations or gender codes, never a name (compared casefolded, no dots).
 SALUTATIONS: frozenset[str] = frozenset({

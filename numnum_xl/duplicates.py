@@ -14,17 +14,33 @@ the same external ID        certain     unless something strong contradicts it: 
                                         (:func:`names_clearly_differ`) *and* places -> no
                                         match (validation's "extern ID komt meer dan eens
                                         voor" covers that)
-the same email address      probable    case and spaces ignored; an address on
-                                        :data:`SHARED_EMAIL` records or more (a bookkeeper's,
+the same email address      probable    case and spaces ignored; an address on records
+                                        of :data:`SHARED_EMAIL` names or more (a bookkeeper's,
                                         a head office's mailbox) counts only together with a
-                                        similar name
+                                        similar name; on two records with clearly different
+                                        names *and* places (like an external ID) not at
+                                        all, nor on two persons with clearly different
+                                        first names (:func:`given_names_differ`: a
+                                        family's mailbox)
+the same phone number       supports    read with phonenumbers ("+32 478 ..." = "0478 ...");
+                                        a similar name with one phone number counts as at
+                                        one place (a customer who moved)
 the same or a similar name  probable    case, accents, punctuation and legal forms ("NV",
 at the same postcode or                 "nv.", "N.V.", "naamloze vennootschap" - every
 city                                    spelling in the catalogue) ignored; similar:
                                         :data:`FUZZY_THRESHOLD`; with two different email
                                         addresses only the identical name counts; two
                                         different legal forms (NV / VZW; NV and SA are one,
-                                        :func:`legal_form`) make it no evidence
+                                        :func:`legal_form`) make it no evidence; a last
+                                        word one letter off the other record's legal form
+                                        is that form misspelt (:func:`names_compared`);
+                                        titles ("Dhr.", "Maître") ignored; an initial for
+                                        a first name (:func:`initials_alike`) counts with
+                                        a shared detail (:func:`shares_detail`), and so do
+                                        two words one letter off (:func:`words_one_off`);
+                                        "Gebr."/"Ets" written out (catalogue
+                                        NAME_ABBREVIATIONS); "sr."/"jr." two persons; a
+                                        Belgian town in either language is one place
 ==========================  ==========  =====================================================
 
 Against all evidence: **two different valid VAT numbers** are two legal entities - no match,
@@ -103,9 +119,11 @@ from typing import Any, NamedTuple
 
 import phonenumbers
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS
+from numnum_xl.catalogue import LEGAL_FORM_ALIASES, LEGAL_FORMS, NAME_ABBREVIATIONS
 from numnum_xl.cells import text_of
+from numnum_xl.rules.party import SALUTATIONS, split_name
 
 EXTERNAL_ID, VAT_ID, EMAIL, NAME = "external_id", "vat_id", "email", "name"
 #: The keys in NumNum's order of priority (index = level: lower comes first). external_id
@@ -174,6 +192,7 @@ class Record(NamedTuple):
     street: str | None = None  #: the address line as written (compared by :func:`same_street`)
     phones: tuple[str, ...] = ()  #: telephone and GSM numbers as written
     country: str | None = None  #: the address country as written (region of the phones)
+    given: str | None = None  #: a person's first name from its own column, normalised
 
 
 @dataclass(frozen=True)
@@ -260,7 +279,65 @@ _FORM_STARTS = frozenset(p[0] for p in LEGAL_FORM_PHRASES)
 def _name_form(text: str) -> tuple[str | None, str | None]:
     """(:func:`normalise_name`, the code of its legal form) of a text."""
     words, form = _split_forms(_words(text))
+    while len(words) > 1 and len(words[0]) > 1 and words[0] in SALUTATIONS and (
+            words[0] != "de" or words[1] == "heer"):
+        words = words[1:]  # "Dhr. Gilbert Jans", "Maître Luigi Docquier", "Mme", "Dr."
+    if len(words) > 2 and _CONNECTORS.intersection(words[1:-1]):
+        words = (words[0], *(w for w in words[1:-1] if w not in _CONNECTORS), words[-1])
+    if NAME_ABBREVIATIONS.keys() & set(words):  # "Gebr." -> "gebroeders", "Ets" -> ...
+        words = tuple(NAME_ABBREVIATIONS.get(w, w) for w in words)
     return " ".join(words) or None, form
+
+
+#: The last word of a person's name that says which generation: "Jan Peeters sr." is not
+#: "Jan Peeters jr." (:func:`generations_differ`).
+_GENERATION = {"sr": "senior", "senior": "senior", "pere": "senior", "vader": "senior",
+               "jr": "junior", "junior": "junior", "fils": "junior", "zoon": "junior"}
+
+
+def generations_differ(a: str, b: str) -> bool:
+    """Whether two normalised names end in different generations ("... sr" / "... jr").
+
+    >>> generations_differ("chantal de smet sr", "chantal de smet jr")
+    True
+    >>> generations_differ("jan peeters", "jan peeters jr")
+    False
+    """
+    ga = _GENERATION.get(a.rpartition(" ")[2])
+    gb = _GENERATION.get(b.rpartition(" ")[2])
+    return ga is not None and gb is not None and ga != gb
+
+
+def words_one_off(a: str, b: str) -> bool:
+    """Whether two normalised names of two words or more are the same words with one letter
+    off in at most two of them (words of four letters or more): "geoffry duboir" / "geoffrey
+    dubois". Only with a shared detail (:func:`compare`): two typos are no name alone.
+
+    >>> words_one_off("geoffry duboir", "geoffrey dubois"), words_one_off("jef peeters",
+    ...                                                                   "jan peeters")
+    (True, False)
+    """
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb) or len(wa) < 2:
+        return False
+    rest = list(wb)
+    off = 0
+    for w in wa:
+        if w in rest:
+            rest.remove(w)
+            continue
+        hit = next((x for x in rest if len(w) >= 4 and len(x) >= 4
+                    and OSA.distance(w, x, score_cutoff=1) <= 1), None)
+        if hit is None:
+            return False
+        rest.remove(hit)
+        off += 1
+    return 0 < off <= 2
+
+
+#: Words that join two names ("Smets & Co", "Smets en Co", "Dupont et Fils"): "&" is no
+#: word, so they are dropped between two words too.
+_CONNECTORS = frozenset({"en", "et", "and", "und", "e", "y"})
 
 
 @lru_cache(maxsize=1024)
@@ -274,7 +351,7 @@ def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     form = None
     while len(words) > 1:
         end, start = words[-1] in _FORM_ENDS, words[0] in _FORM_STARTS
-        if not (end or start):
+        if not (end or start or len(words[-1]) == 1 or len(words[0]) == 1):
             break
         for n in range(min(_LONGEST_FORM, len(words) - 1), 0, -1):
             if end and words[-n:] in LEGAL_FORM_PHRASES:
@@ -283,10 +360,112 @@ def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
             if start and words[:n] in LEGAL_FORM_PHRASES:
                 part, words = words[:n], words[n:]
                 break
-        else:
-            break
+        else:  # a form written with spaces between its letters: "Comm. V.", "N. V."
+            part, words = _spaced_form(words)
+            if part is None:
+                break
         form = form or _FORM_CODE.get(part)
     return words, form
+
+
+def _form_spellings() -> tuple[list[str], list[str]]:
+    """(every one-word spelling of a legal form: "vof", "commv", "bvba", ...; its code)."""
+    pairs = sorted((words[0], code) for words, code in _FORM_CODE.items() if len(words) == 1)
+    return [w for w, _c in pairs], [c for _w, c in pairs]
+
+
+_FORM_WORDS, _FORM_WORD_CODES = _form_spellings()
+_FORM_CODE_WORDS = frozenset(_FORM_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _form_typos() -> dict[str, frozenset[str]]:
+    """Every word one letter off a one-word legal form (a letter wrong, missing, extra or two
+    swapped; :func:`_one_edit`) -> the codes of the forms it is off: "iof" -> {"vof"}."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: dict[str, set[str]] = defaultdict(set)
+    for form, code in zip(_FORM_WORDS, _FORM_WORD_CODES, strict=True):
+        n = len(form)
+        typos = {form[:x] + form[x + 1:] for x in range(n)}
+        typos |= {form[:x] + c + form[x + 1:] for x in range(n) for c in letters}
+        typos |= {form[:x] + c + form[x:] for x in range(n + 1) for c in letters}
+        typos |= {form[:x] + form[x + 1] + form[x] + form[x + 2:] for x in range(n - 1)}
+        for typo in typos:
+            if typo != form and _one_edit(typo, form):
+                out[typo].add(code)
+    return {typo: frozenset(codes) for typo, codes in out.items()
+            if typo not in _FORM_CODE_WORDS}
+
+
+def _one_edit(word: str, form: str) -> bool:
+    """Whether ``word`` (another word, one edit off) may be ``form`` with one letter wrong,
+    missing, extra or swapped; a form of two letters not with one missing ("nb", "vn", "bhv"
+    for "nv"/"bv", never "n")."""
+    if len(form) < 3:
+        return len(word) in (2, 3)
+    return len(word) >= 3
+
+
+@lru_cache(maxsize=65536)
+def _misspelt_form(name: str) -> tuple[str, frozenset[str]] | None:
+    """(the name without its last word, the legal forms that word is one letter off), when
+    the last word of a normalised name looks like a misspelt legal form: "dakwerken vandamme
+    iof" -> ("dakwerken vandamme", {"vof"}). Only a guess: :func:`names_compared`
+    takes it when the other record has that form.
+
+    >>> _misspelt_form("garage maes cotmv")
+    ('garage maes', frozenset({'commv'}))
+    >>> _misspelt_form("bakkerij de vos"), _misspelt_form("vos")
+    (('bakkerij de', frozenset({'vof'})), None)
+    """
+    rest, _, last = name.rpartition(" ")
+    forms = _form_typos().get(last) if rest else None
+    return (rest, forms) if forms else None
+
+
+def names_compared(a: Record, b: Record) -> tuple[float, str | None, str | None]:
+    """(:func:`name_similarity`, the two names as compared) of two records, where a last word
+    one letter off the other record's legal form is taken for that form, misspelt ("Garage
+    Maes iOF" / "Garage Maes VOF", "Smet CotmV" / "Smet CommV"). The form must be the other
+    record's (from its name or its ``company_type``): "Bakkerij De Vos" stays "Bakkerij De
+    Vos" beside "Bakkerij De Vis".
+
+    >>> a = record_from_values(0, {"title": "Garage Maes VOF"})
+    >>> b = record_from_values(1, {"title": "Garage Maes iOF"})
+    >>> name_similarity(a.name, b.name) < FUZZY_THRESHOLD, names_compared(a, b)
+    (True, (1.0, 'garage maes', 'garage maes'))
+    >>> c = record_from_values(2, {"title": "Garage Maes nv"})
+    >>> names_compared(c, b)[0] < FUZZY_THRESHOLD  # iOF is no misspelt NV
+    True
+    """
+    if a.name is None or b.name is None:
+        return 0.0, a.name, b.name
+    best = name_similarity(a.name, b.name), a.name, b.name
+    if best[0] >= 1.0:
+        return best
+    for this, other in ((a, b), (b, a)):
+        if other.form is None:
+            continue
+        guess = _misspelt_form(this.name)
+        if guess is not None and other.form in guess[1]:
+            score = name_similarity(guess[0], other.name)
+            if score > best[0]:
+                best = (score, guess[0], other.name) if this is a else (score, other.name,
+                                                                         guess[0])
+    return best
+
+
+def _spaced_form(words: tuple[str, ...]) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """(a one-word legal form written as two to four short words at the end or the start,
+    the other words), else (None, words): ("transport", "de", "wolf", "comm", "v") ->
+    (("commv",), ("transport", "de", "wolf"))."""
+    for n in (2, 3, 4):
+        if len(words) > n:
+            for part, rest in ((words[-n:], words[:-n]), (words[:n], words[n:])):
+                if all(len(w) <= 4 for w in part) and (joined := ("".join(part),)) \
+                        in _FORM_CODE and any(len(w) == 1 for w in part):
+                    return joined, rest
+    return None, words
 
 
 def legal_form(title: Any, company_type: Any = None) -> str | None:
@@ -321,13 +500,23 @@ def normalise_name(value: Any) -> str | None:
 
 
 def normalise_city(value: Any) -> str | None:
-    """A city name without case, accents and punctuation: "Sint-Niklaas" = "sint niklaas"."""
+    """A city name without case, accents and punctuation: "Sint-Niklaas" = "sint niklaas"; a
+    Belgian municipality as its id, whatever the language: "Brussel" = "Bruxelles".
+
+    >>> normalise_city("Bruxelles") == normalise_city("BRUSSEL"), normalise_city("Paris")
+    (True, 'paris')
+    """
     text = text_of(value)
     return None if text is None else _city(text)
 
 
 @lru_cache(maxsize=16384)
 def _city(text: str) -> str | None:
+    from numnum_xl.rules import be_places
+
+    hit = be_places.town(text)  # "Brussel" = "Bruxelles", "Elsene" = "Ixelles"
+    if hit is not None:
+        return "#" + hit[0]
     return " ".join(_words(text)) or None
 
 
@@ -352,13 +541,20 @@ def _postcode(text: str) -> str | None:
 
 
 def normalise_email(value: Any) -> str | None:
-    """The address casefolded and stripped (``mailto:`` too); text without @ is no address."""
+    """The address casefolded, without spaces (no address has one: "jan @ x.be" is
+    "jan@x.be") and without ``mailto:``; text without @ is no address.
+
+    >>> normalise_email(" MAILTO:Jan @ Peeters.BE ")
+    'jan@peeters.be'
+    """
     text = text_of(value)
     if text is None:
         return None
     text = text.casefold()
     if text.startswith("mailto:"):
-        text = text[7:].strip()
+        text = text[7:]
+    if " " in text or "\t" in text:
+        text = "".join(text.split())
     return text if "@" in text else None
 
 
@@ -440,6 +636,12 @@ def normalise_vat(value: Any, country: Any = None) -> str | None:
     return _vat(text, cc)
 
 
+#: The fields :func:`record_from_values` reads (a command reads only these columns).
+FIELDS: tuple[str, ...] = ("title", "first_name", "last_name", "company_type", "external_id",
+                           "vat_id", "vat_country_code", "email", "address", "address_zip",
+                           "address_city", "address_country", "telephone", "cellphone")
+
+
 def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
     """The record of one sheet row: a :attr:`Report.values <numnum_xl.validate.Report.values>`
     dict (field key -> value NumNum would get); the name is the title, else first + last;
@@ -447,9 +649,13 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
     get = values.get
     title = text_of(get("title"))
     name, form = _name_form(title) if title is not None else (None, None)
+    given = None
     if name is None:
-        parts = [t for t in (text_of(get("first_name")), text_of(get("last_name"))) if t]
+        first = text_of(get("first_name"))
+        parts = [t for t in (first, text_of(get("last_name"))) if t]
         name = _name_form(" ".join(parts))[0] if parts else None
+        if first is not None:
+            given = _name_form(first)[0]
     if form is None:
         kind = text_of(get("company_type"))
         form = _form_of_type(kind) if kind is not None else None
@@ -460,7 +666,7 @@ def record_from_values(ref: Any, values: dict[str, Any]) -> Record:
                   normalise_postcode(get("address_zip")), normalise_city(get("address_city")),
                   form, text_of(get("address")),
                   (tel, gsm) if tel and gsm else (tel,) if tel else (gsm,) if gsm else (),
-                  text_of(get("address_country")))
+                  text_of(get("address_country")), given)
 
 
 def record_from_contact(contact: dict[str, Any]) -> Record:
@@ -612,6 +818,40 @@ def _phone(text: str, country: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_NOT_DIGIT = re.compile(r"\D+")
+_PHONE_MARKS = str.maketrans("", "", " +./-()")
+#: Digits of a phone number that block: its last eight ("0478 66 59 45", "+32 478 66 59 45"
+#: and "0032 478 665 945" all end in 78665945); :func:`same_phone` decides.
+_PHONE_KEY_DIGITS = 8
+
+
+def _phone_keys(phones: tuple[str, ...]) -> tuple[str, ...]:
+    """Blocking keys of a record's phone numbers (cheap: digits only, no parsing)."""
+    keys = []
+    for p in phones:
+        digits = p.translate(_PHONE_MARKS)
+        if not digits.isdigit():
+            digits = _NOT_DIGIT.sub("", digits)
+        if len(digits) >= _PHONE_KEY_DIGITS:
+            keys.append(digits[-_PHONE_KEY_DIGITS:])
+    return tuple(keys)
+
+
+def same_phone(a: Record, b: Record) -> bool:
+    """Whether two records have a phone number in common, read with phonenumbers (E.164) in
+    the region of each record's country: "0478 66 59 45" and "+32 478 66 59 45" are one.
+
+    >>> a = record_from_values(0, {"title": "Sofie Merckx", "cellphone": "0478 66 59 45"})
+    >>> same_phone(a, a._replace(phones=("+32 478 66 59 45",))), same_phone(a, a._replace(
+    ...     phones=("0478 66 59 46",)))
+    (True, False)
+    """
+    if not a.phones or not b.phones:
+        return False
+    pa = {_phone(p, a.country) for p in a.phones} - {None}
+    return bool(pa and pa & {_phone(p, b.country) for p in b.phones})
+
+
 def details_differ(a: Record, b: Record) -> bool:
     """Whether two records' own contact details say they are two customers: of the street
     address, the phone numbers and the email address, at least :data:`DIFFERING_DETAILS`
@@ -647,6 +887,126 @@ def details_differ(a: Record, b: Record) -> bool:
     return compared >= DIFFERING_DETAILS
 
 
+@lru_cache(maxsize=65536)
+def _given_in_name(name: str) -> str | None:
+    """The first name of a person's name written in one cell ("kevin bernard" -> "kevin"),
+    by the first-name lists of rules.party; None when it does not look like a person."""
+    split = split_name(name)
+    return split[0] if split is not None else None
+
+
+def given_names_differ(a: Record, b: Record) -> bool:
+    """Whether two records are two persons with clearly different first names (a family's
+    mailbox: "Florence" and "Kévin Bernard"): the first name from its own column, else read
+    from a name without a legal form. An initial differs from no name ("J." / "Jasmine").
+
+    >>> a = record_from_values(0, {"first_name": "Florence", "last_name": "Bernard"})
+    >>> given_names_differ(a, record_from_values(1, {"title": "Kévin Bernard"}))
+    True
+    >>> given_names_differ(a, record_from_values(2, {"first_name": "F.", "last_name": "Bernard"}))
+    False
+    """
+    given = []
+    for r in (a, b):
+        g = r.given
+        if g is None and r.form is None and r.name is not None and " " in r.name:
+            g = _given_in_name(r.name)
+        if g is None:
+            return False
+        given.append(g)
+    return names_clearly_differ(*given)
+
+
+_INITIAL = re.compile(r"(?:^| )[^\W\d_](?: |$)")
+
+
+def _special(name: str) -> bool:
+    """Whether a normalised name has a word of one letter or ends in a misspelt legal form:
+    :func:`similar_names` looks twice at such names."""
+    return (_INITIAL.search(name) is not None
+            or name.rpartition(" ")[2] in _form_typos())
+
+
+def initials_alike(a: str, b: str) -> bool:
+    """Whether two normalised names are one name where one writes initials: "j verhoeven" /
+    "jasmine verhoeven", "michel l" / "laura michel". Every full word of the name with
+    initials is in the other name, each initial is the first letter of another word of it,
+    and a full word of three letters or more is shared.
+
+    >>> initials_alike("j verhoeven", "jasmine verhoeven"), initials_alike("michel l",
+    ...                                                                    "laura michel")
+    (True, True)
+    >>> initials_alike("t verhoeven", "jasmine verhoeven"), initials_alike("j verhoeven",
+    ...                                                                    "jasmine peeters")
+    (False, False)
+    """
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return False
+    for short, full in ((wa, wb), (wb, wa)):
+        initials = [w for w in short if len(w) == 1]
+        if not initials:
+            continue
+        rest = list(full)
+        shared = False
+        for w in short:
+            if len(w) > 1:
+                if w not in rest:
+                    return False
+                rest.remove(w)
+                shared = shared or len(w) >= 3
+        for i in initials:
+            hit = next((w for w in rest if len(w) > 1 and w[0] == i), None)
+            if hit is None:
+                return False
+            rest.remove(hit)
+        return shared
+    return False
+
+
+def one_letter_off(a: Record, b: Record, name_a: str, name_b: str) -> bool:
+    """Whether two names are one letter apart in a word that is no person's first name ("Put"
+    / "Ptu", "Laes NV" / "aes NV", "Jan Bos" / "Jan Mos"; not "Anna" / "Anne Maes": two
+    persons). Only with a shared detail (:func:`compare`): short names need it.
+
+    >>> a = record_from_values(0, {"first_name": "Anna", "last_name": "Maes"})
+    >>> b = record_from_values(1, {"first_name": "Anne", "last_name": "Maes"})
+    >>> one_letter_off(a, b, a.name, b.name), one_letter_off(a, a, "anna maes", "anna maas")
+    (False, True)
+    """
+    if OSA.distance(name_a, name_b, score_cutoff=1) > 1:
+        return False
+    wa, wb = name_a.split(), name_b.split()
+    if len(wa) != len(wb):
+        return False
+    diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
+    return len(diff) == 1 and not set(diff[0]) <= _given_words(a, b)
+
+
+def _given_words(a: Record, b: Record) -> set[str]:
+    """The words of the two records' first names (from the column, else read from a name
+    without a legal form)."""
+    given: set[str] = set()
+    for r in (a, b):
+        g = r.given
+        if g is None and r.form is None and r.name is not None and " " in r.name:
+            g = _given_in_name(r.name)
+        if g is not None:
+            given.update(g.split())
+    return given
+
+
+def shares_detail(a: Record, b: Record) -> bool:
+    """Whether two records share an own contact detail: the email address, a phone number, or
+    the street address with its house number."""
+    if a.email is not None and a.email == b.email:
+        return True
+    if same_phone(a, b):
+        return True
+    return (a.street is not None and b.street is not None and _street(a.street)[1] is not None
+            and _street(b.street)[1] is not None and same_street(a.street, b.street))
+
+
 def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | None:
     """How ``a`` matches ``b`` (a :class:`Match` naming ``b.ref``), or None: every key weighed,
     see the module docstring; ``context``: see :class:`Context`."""
@@ -666,18 +1026,33 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     if level is not None:
         score = (0.9 if ids_differ else 1.0) * (0.95 if emails_differ else 1.0)
         return Match(b.ref, REASONS[level], CERTAIN, round(score, 4))
-    similarity = name_similarity(a.name, b.name) if names else 0.0
+    similarity, name_a, name_b = names_compared(a, b) if names else (0.0, None, None)
     place = same_place(a, b)
+    initials = False
+    if names and similarity < FUZZY_THRESHOLD and (
+            initials_alike(name_a, name_b) or one_letter_off(a, b, name_a, name_b) or (
+                words_one_off(name_a, name_b) and not (set(name_a.split()) ^ set(
+                    name_b.split())) <= _given_words(a, b))) and shares_detail(a, b):
+        # "J. Verhoeven" at Jasmine's address; "Geoffry Duboir" with Geoffrey's phone
+        similarity, initials = FUZZY_THRESHOLD, True
+    if names and generations_differ(name_a, name_b):
+        similarity = 0.0  # "sr." and "jr.": two persons
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
     if a.email is not None and a.email == b.email:
-        if a.email not in context.shared_emails:
-            evidence.append((2, PROBABLE, WEIGHT_EMAIL))
-        elif similarity >= FUZZY_THRESHOLD:
-            evidence.append((2, PROBABLE, WEIGHT_EMAIL - 0.05))
+        if similarity >= FUZZY_THRESHOLD:
+            evidence.append((2, PROBABLE, WEIGHT_EMAIL - (
+                0.05 if a.email in context.shared_emails else 0.0)))
+        elif a.email not in context.shared_emails and not (
+                names and place is False
+                and names_clearly_differ(name_a, name_b, context.common_words)) \
+                and not given_names_differ(a, b):
+            evidence.append((2, PROBABLE, WEIGHT_EMAIL))  # else: a mailbox of two customers
     forms_differ = a.form is not None and b.form is not None and a.form != b.form
+    if not place and similarity >= FUZZY_THRESHOLD and same_phone(a, b):
+        place = True  # one phone number: the same customer, moved (or the place left out)
     if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
-            and (similarity == 1.0 or (not emails_differ and _distinct_alike(
-                a.name, b.name, context.common_words)))):
+            and (similarity == 1.0 or initials or (not emails_differ and _distinct_alike(
+                name_a, name_b, context.common_words)))):
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
         return None
@@ -764,6 +1139,7 @@ def _buckets(values: list[Any], least: int = 2) -> dict[Any, list[int]]:
 
 
 _EXT, _VAT, _EMAIL, _NAME, _POSTCODE, _CITY = (itemgetter(k) for k in range(1, 7))
+_PHONES = itemgetter(9)
 
 
 class _Index:
@@ -772,6 +1148,7 @@ class _Index:
     against an account)."""
 
     def __init__(self, records: list[Record], side: list[int] | None = None) -> None:
+        self.records = records
         names = list(map(_NAME, records))
         postcodes = list(map(_POSTCODE, records))
         cities = list(map(_CITY, records))
@@ -779,6 +1156,13 @@ class _Index:
         #: for the values on two records or more
         self.exact: list[dict[Any, list[int]]] = [
             _buckets(list(map(key, records))) for key in (_EXT, _VAT, _EMAIL)]
+        phones: dict[str, list[int]] = defaultdict(list)
+        for i, numbers in enumerate(map(_PHONES, records)):
+            if numbers:
+                for key in _phone_keys(numbers):
+                    phones[key].append(i)
+        #: phone number (:func:`_phone_keys`) -> indices, for numbers on two records or more
+        self.phones = {k: m for k, m in phones.items() if len(m) > 1}
         by_postcode, by_city = _areas(names, postcodes, cities)
         get_p, get_c = by_postcode.get, by_city.get
         #: (area, name) -> indices (the same name in one area)
@@ -811,7 +1195,9 @@ class _Index:
     def context(self) -> Context:
         """Addresses on :data:`SHARED_EMAIL` records or more (a bookkeeper's, a head office's);
         words in :data:`COMMON_WORD_SHARE` of the names and at least :data:`SHARED_EMAIL`."""
-        shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL)
+        records = self.records
+        shared = frozenset(e for e, m in self.exact[2].items() if len(m) >= SHARED_EMAIL
+                           and len({records[i].name for i in m}) >= SHARED_EMAIL)
         all_names = [n for by_area in self.names.values() for ns in by_area.values() for n in ns]
         df = Counter(chain.from_iterable({*n.split()} for n in all_names))
         least = max(SHARED_EMAIL, COMMON_WORD_SHARE * len(all_names))
@@ -836,7 +1222,7 @@ def _deletions(word: str) -> tuple[str, ...]:
 def _one_off(*sides: dict[Any, list[str]] | None) -> dict[str, frozenset[str]]:
     """Which words of the names of every area are one letter off each other: the same after
     deleting one letter from either or both ("vans" / "vains", "lamter" / "lamters",
-    "segeaert" / "segelert"); words of four letters or more, letters only (a number one
+    "segeaert" / "segelert"); words of three letters or more, letters only (a number one
     digit off is another number). A deletion that more than :data:`_MAX_WORD_BLOCK` words
     share links none of them. Found once over every area (a family name recurs in many
     towns): word -> its neighbours, for the words that have any.
@@ -852,7 +1238,7 @@ def _one_off(*sides: dict[Any, list[str]] | None) -> dict[str, frozenset[str]]:
                 words.update(_block_keys(name)[0])
     index: dict[str, list[str]] = defaultdict(list)
     for word in words:
-        if len(word) >= 4 and word.isalpha():
+        if len(word) >= 3 and word.isalpha():
             index[word].append(word)
             for d in _deletions(word):
                 index[d].append(word)
@@ -903,13 +1289,25 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
             names, side = list(ours), None
         found = []
         keys = [_name_keys(n) for n in names]
+        special: list[bool] | None = None  # a name with a misspelt form or an initial
         for k, j in _name_candidates(names, side, one_off, loose, keys):
             (sa, fa), (sb, fb) = keys[k], keys[j]
-            if not (fuzz.ratio(sa, sb, score_cutoff=cutoff)
-                    or fuzz.ratio(fa, fb, score_cutoff=cutoff)):
-                continue
             a, b = names[k], names[j]
-            score = name_similarity(a, b)
+            if fuzz.ratio(sa, sb, score_cutoff=cutoff) or fuzz.ratio(fa, fb, score_cutoff=cutoff):
+                score = name_similarity(a, b)
+            else:
+                if special is None:
+                    special = [_special(n) for n in names]
+                score = 0.0
+                if not (special[k] or special[j]):
+                    pass
+                elif abs(a.count(" ") - b.count(" ")) == 1:  # a misspelt legal form in one?
+                    score = _with_misspelt_form(a, b)  # (:func:`names_compared` decides)
+                elif initials_alike(a, b):  # compare() asks for a shared detail
+                    score = threshold
+            if score < threshold and OSA.distance(fa, fb, score_cutoff=2) <= 2 and (
+                    words_one_off(a, b) or OSA.distance(a, b, score_cutoff=1) <= 1):
+                score = threshold  # two typos: compare() asks for a shared detail
             if score >= threshold:
                 if side is None:
                     found.append((a, b, score))
@@ -921,6 +1319,17 @@ def similar_names(left: dict[Any, list[str]], right: dict[Any, list[str]] | None
         found.sort()
         for a, b, score in found:
             yield area, a, b, score
+
+
+def _with_misspelt_form(a: str, b: str) -> float:
+    """The similarity of two names when the last word of one is taken for a misspelt legal
+    form (:func:`_misspelt_form`), else 0.0."""
+    score = 0.0
+    for this, other in ((a, b), (b, a)):
+        guess = _misspelt_form(this)
+        if guess is not None:
+            score = max(score, name_similarity(guess[0], other))
+    return score
 
 
 def _name_candidates(names: list[str], side: list[int] | None,
@@ -1128,6 +1537,11 @@ def _candidates(records: list[Record], index: _Index, side: list[int] | None
                 pairs.by_name(members, (level, key))
             else:
                 pairs.alike(members)
+    for key, members in index.phones.items():  # one phone number: the names decide
+        if len(members) <= _SMALL:
+            pairs.all(members)
+        else:
+            pairs.by_name(members, ("phone", key))
     for members in index.at.values():  # the same name in one area
         if len(members) == 2:
             i, j = members

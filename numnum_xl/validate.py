@@ -15,6 +15,7 @@ field key after mapping and the A1 cell.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 from collections import defaultdict
 from collections.abc import Callable
@@ -491,7 +492,9 @@ _DEPENDS: dict[str, Callable[[str, _Context], Any]] = {
     "iban": lambda k, c: c.resolved["iban_country_code"],
     "language": lambda k, c: None, "vat_rate": lambda k, c: None, "yesno": lambda k, c: None,
     "integer": lambda k, c: None, "number": lambda k, c: None,
-    "scheme": lambda k, c: c.values.get(SCHEME_PAIRS[k]) is None,
+    # the Peppol scheme's message names the endpoint (check_receiving): remembered per endpoint
+    "scheme": lambda k, c: c.values.get(SCHEME_PAIRS[k]) if k == "peppol_scheme_id"
+    else c.values.get(SCHEME_PAIRS[k]) is None,
     "scheme_id": lambda k, c: c.values.get(_SCHEME_OF[k]),
     "text": lambda k, c: None,
 }
@@ -500,6 +503,8 @@ _VALUE_ONLY = frozenset({"legal_form", "email", "url", "language", "vat_rate", "
                          "integer", "number", "text"})
 #: Remembered answers per checker before the memory is started afresh.
 CACHE_LIMIT = 200_000
+#: Misses after which a rule that reads the row judges whether remembering pays (see _Rule).
+MEMORY_PROBE = 2048
 
 
 def _shorten(value: Any, limit: int = 40) -> str:
@@ -518,57 +523,86 @@ def _lookalike(value: Any, whole: bool) -> tuple[Issue, ...]:
     return ()
 
 
-def _guarded(key: str, kind: str) -> Callable[[str, Any, _Context], tuple[Issue, ...]]:
+class _Rule:
     """``kind``'s rule for ``key`` behind a length cap, a guard (a value that makes a library
-    fail is one finding on its cell, never a crash) and a memory of earlier answers."""
-    rule = _RULES.get(kind)
-    cap = LENGTH_CAPS.get(kind)
-    depends = _DEPENDS.get(kind)
-    lookalike = kind == "email" or key in LOOKALIKE_KEYS
-    memory: dict[Any, tuple[Issue, ...]] = {}
+    fail is one finding on its cell, never a crash) and a memory of earlier answers.
 
-    value_only = kind in _VALUE_ONLY
+    :attr:`memory` maps what the answer depends on to the answer: the text alone for the
+    kinds of :data:`_VALUE_ONLY` and for names (whose rule is the look-alike check alone),
+    else ``(value, what the rule reads from the row)`` (:data:`_DEPENDS`); a value that is
+    not text also by its type (``True == 1`` in Python, but the messages differ). The row
+    loop looks a text value of a value-only rule up in :attr:`text_memory` itself (one
+    call per cell fewer); anything else goes through :meth:`__call__`.
 
-    def slow(k: str, value: Any, ctx: _Context, memo: Any) -> tuple[Issue, ...]:
+    A rule that reads the row besides the value (VAT, phone, IBAN, ...) stops remembering
+    when its first :data:`MEMORY_PROBE` misses came with fewer than one hit in eight: a column
+    of distinct numbers then costs no memory key and no stored answer per cell (the field
+    libraries' own calls keep their ``lru_cache``).
+    """
+
+    __slots__ = ("cap", "depends", "key", "kind", "lookalike", "lookups", "memory", "misses",
+                 "remember", "rule", "text_memory", "value_only", "whole")
+
+    def __init__(self, key: str, kind: str) -> None:
+        self.key, self.kind = key, kind
+        self.rule = _RULES.get(kind)
+        self.cap = LENGTH_CAPS.get(kind)
+        self.lookalike = kind == "email" or key in LOOKALIKE_KEYS
+        self.whole = kind == "email"
+        #: a name's rule is the look-alike check alone: its answer depends on the text only
+        self.value_only = kind in _VALUE_ONLY or self.rule is None
+        #: None: the rule reads more of the row than can be named (bic: the IBAN's issues)
+        self.depends = _DEPENDS.get(kind) if self.rule is not None else None
+        self.memory: dict[Any, tuple[Issue, ...]] = {}
+        self.text_memory = self.memory if self.value_only else None
+        self.remember = True
+        self.lookups = self.misses = 0  # counted for the rules that read the row
+
+    def __call__(self, value: Any, ctx: _Context) -> tuple[Issue, ...]:
+        if self.rule is None:  # a name: only the look-alike check
+            if value.__class__ is str and value.isascii():
+                return ()
+        elif self.depends is None or not self.remember:
+            return self.slow(value, ctx, None)
+        if value.__class__ is str:
+            memo: Any = value if self.value_only else (value, self.depends(self.key, ctx))
+        else:
+            memo = (value.__class__, value,
+                    None if self.value_only else self.depends(self.key, ctx))
+        try:
+            found = self.memory.get(memo)
+        except TypeError:  # an unhashable value: not remembered
+            return self.slow(value, ctx, None)
+        if self.value_only:  # its hits are mostly counted nowhere: looked up in the row loop
+            return found if found is not None else self.slow(value, ctx, memo)
+        self.lookups += 1
+        if found is not None:
+            return found
+        self.misses += 1
+        if self.misses == MEMORY_PROBE and (self.lookups - self.misses) * 8 < self.misses:
+            self.remember = False  # distinct values: remembering them only costs
+            self.memory.clear()
+            return self.slow(value, ctx, None)
+        return self.slow(value, ctx, memo)
+
+    def slow(self, value: Any, ctx: _Context, memo: Any) -> tuple[Issue, ...]:
+        """Run the rule (``memo``: the key to remember the answer under, None: do not)."""
+        cap = self.cap
         if cap is not None and isinstance(value, str) and len(value) > cap:
             return (error("value.too_long", count=len(value), limit=cap,
                           value=_shorten(value)),)
         try:
-            found = tuple(rule(k, value, ctx)) if rule is not None else ()
+            found = tuple(self.rule(self.key, value, ctx)) if self.rule is not None else ()
         except Exception:  # one bad cell, one finding
             found = (error("value.unreadable", value=_shorten(value)),)
-        if lookalike:
-            found += _lookalike(value, whole=kind == "email")
+        if self.lookalike:
+            found += _lookalike(value, whole=self.whole)
         if memo is not None:
+            memory = self.memory
             if len(memory) >= CACHE_LIMIT:
                 memory.clear()
             memory[memo] = found
         return found
-
-    if rule is None:  # a name: only the look-alike check
-        def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
-            if value.__class__ is str and value.isascii():
-                return ()
-            return _lookalike(value, whole=False)
-        return check
-
-    if depends is None:  # reads more of the row than can be named (bic: the IBAN's issues)
-        def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
-            return slow(k, value, ctx, None)
-        return check
-
-    def check(k: str, value: Any, ctx: _Context) -> tuple[Issue, ...]:
-        if value.__class__ is str:
-            memo: Any = value if value_only else (value, depends(k, ctx))
-        else:
-            memo = (value.__class__, value, None if value_only else depends(k, ctx))
-        try:
-            found = memory.get(memo)
-        except TypeError:  # an unhashable value: not remembered
-            return slow(k, value, ctx, None)
-        return found if found is not None else slow(k, value, ctx, memo)
-
-    return check
 
 
 class _RowChecker:
@@ -584,14 +618,28 @@ class _RowChecker:
         self.plan = [(k, self.fields[k][0] if len(self.fields[k]) == 1 else None,
                       FIELD_BY_KEY[k].kind in RAW_KINDS, k in _IDENTIFIERS,
                       text.MAX_LENGTH.get(k, text.DEFAULT_MAX_LENGTH)) for k in self.order]
-        #: (key, rule) for the per-value rules, in catalogue order
-        self.rules = [(k, _guarded(k, FIELD_BY_KEY[k].kind)) for k in self.order
-                      if FIELD_BY_KEY[k].kind in _RULES or k in LOOKALIKE_KEYS]
+        #: (key, the rule's memory of text answers or None, rule) for the per-value rules,
+        #: in catalogue order
+        self.rules = [(k, rule.text_memory, rule) for k in self.order
+                      if FIELD_BY_KEY[k].kind in _RULES or k in LOOKALIKE_KEYS
+                      for rule in (_Rule(k, FIELD_BY_KEY[k].kind),)]
         self.countries = [k for k in ("vat_country_code", "address_country",
                                       "iban_country_code")]
         #: required fields, also when the sheet has no column for them (NumNum skips the row)
         self.required = list(REQUIRED) if mapping.fields else []
-        self._cells: dict[tuple[int, str], str] = {}
+        #: the required fields checked before the rules (last_name: see _party)
+        self.required_now = [k for k in self.required if k != "last_name"]
+        #: country cell text -> (its issues, the code it resolves to)
+        self._country_memo: dict[str, tuple[tuple[Issue, ...], str | None]] = {}
+        cols = [col for _key, col, *_rest in self.plan]
+        #: a row's cells in :attr:`order` at C speed (None: a combined field, see :meth:`raw`)
+        self._cells_of: Callable[[list[Any]], Any] | None = None
+        if cols and None not in cols:
+            self._cells_of = operator.itemgetter(*cols) if len(cols) > 1 else \
+                (lambda row, col=cols[0]: (row[col],))
+        self._limits = {key: limit for key, _col, _raw, _ident, limit in self.plan}
+        self._short = min(self._limits.values(), default=0)  # below it no text is too long
+        self._kinds = {key: (raw, ident) for key, _col, raw, ident, _limit in self.plan}
 
     def cell(self, r: int, key: str) -> str:
         return self.table.cell(r, self.fields[key][0])
@@ -608,17 +656,26 @@ class _RowChecker:
         vals: dict[str, Any] = {}
         numbers: list[str] = []  # identifiers Excel stored as numbers
         # 1. read every cell as text (identifiers) or as it is (numbers, choices)
-        for key, col, raw_kind, ident, limit in self.plan:
-            value = row[col] if col is not None else self.raw(row, key)
-            if value is None:
-                vals[key] = None
-            elif type(value) is str:  # the common case, kept short
+        cells = self._cells_of(row) if self._cells_of is not None else \
+            [row[col] if col is not None else self.raw(row, key) for key, col, *_ in self.plan]
+        short = self._short
+        for key, value in zip(self.order, cells, strict=True):
+            if value.__class__ is str:  # the common case, kept short
                 stripped = value.strip()
-                vals[key] = stripped or None
-                if stripped and (stripped is not value or len(stripped) > limit
-                                 or text.has_control(stripped)):
-                    issues.extend((key, i) for i in text.check_text(value, key))
+                if stripped:
+                    vals[key] = stripped
+                    if stripped is not value or len(stripped) > short \
+                            or not stripped.isprintable():
+                        limit = self._limits[key]
+                        if stripped is not value or len(stripped) > limit \
+                                or text.has_control(stripped):
+                            issues.extend((key, i) for i in text.check_text(value, key))
+                else:
+                    vals[key] = None
+            elif value is None:
+                vals[key] = None
             else:
+                raw_kind, ident = self._kinds[key]
                 got, found = self._read(key, value, raw_kind, ident)
                 vals[key] = got
                 if found:
@@ -669,9 +726,7 @@ class _RowChecker:
         def add(key: str, found: tuple[Issue, ...] | list[Issue]) -> None:
             issues.extend((key, i) for i in found)
 
-        for key in self.required:
-            if key == "last_name":
-                continue  # person or company decides what it needs: see _party
+        for key in self.required_now:  # last_name: person or company decides, see _party
             if v.get(key) is None and not _flagged(issues, key):
                 guess = _required_guess(key, v)
                 if guess is None and key not in self.present:
@@ -679,18 +734,22 @@ class _RowChecker:
                 add(key, (error("required.missing", guess, field=key),))
         # countries first: the other rules use them
         resolved: dict[str, str | None] = {}
+        memo = self._country_memo
         for key in self.countries:
             value = v.get(key)
-            if value is not None:
-                found = self._country(value)
-                if found:
-                    add(key, found)
-                    resolved[key] = None if found[0].code.startswith("value.") \
-                        else countries.lookup(value)
-                else:
-                    resolved[key] = value
-            else:
+            if value is None:
                 resolved[key] = None
+                continue
+            hit = memo.get(value) if value.__class__ is str else None
+            if hit is None:
+                hit = self._resolve_country(value)
+                if value.__class__ is str:
+                    if len(memo) >= CACHE_LIMIT:
+                        memo.clear()
+                    memo[value] = hit
+            found, resolved[key] = hit
+            if found:
+                add(key, found)
         ctx = _Context(v, resolved, resolved["address_country"] or "BE", issues)
         # numbers that lost leading zeros in Excel
         for key in numbers:
@@ -698,12 +757,18 @@ class _RowChecker:
             if restored != v[key]:
                 add(key, (warning("number.leading_zero_lost", restored, value=v[key]),))
                 v[key] = restored
-        for key, rule in self.rules:
+        for key, text_memory, rule in self.rules:
             value = v[key]
-            if value is not None:
-                found = rule(key, value, ctx)
-                if found:
-                    add(key, found)
+            if value is None:
+                continue
+            if text_memory is not None and value.__class__ is str:
+                found = text_memory.get(value)
+                if found is None:
+                    found = rule(value, ctx)
+            else:
+                found = rule(value, ctx)
+            if found:
+                add(key, found)
         if v.get("vat_country_code") is not None and v.get("vat_id") is None \
                 and "vat_id" in self.present:
             add("vat_country_code", (warning("vat.number_missing",
@@ -744,6 +809,14 @@ class _RowChecker:
             else:
                 add(origin, (error("company.last_name_missing", party.company_last_name(v),
                                    field="last_name"),))
+
+    @classmethod
+    def _resolve_country(cls, value: Any) -> tuple[tuple[Issue, ...], str | None]:
+        """(the country cell's issues, the valid code it stands for or None)."""
+        found = cls._country(value)
+        if not found:
+            return found, value
+        return found, None if found[0].code.startswith("value.") else countries.lookup(value)
 
     @staticmethod
     def _country(value: Any) -> tuple[Issue, ...]:

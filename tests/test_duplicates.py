@@ -147,8 +147,15 @@ def test_same_email_is_probable_and_weak_when_shared() -> None:
             rec(3, title="Slagerij Peeters BV", email=book, address_zip="3010")]
     # three or more rows share the address: alone it links nobody; with a similar name it does
     assert [g.refs for g in find_groups(rows)] == [[2, 3]]
-    # the same address on just two rows is evidence on its own
-    assert [g.refs for g in find_groups(rows[:2])] == [[0, 1]]
+    # the same address on just two rows is evidence on its own ...
+    pair = [rec(0, title="Frituur 't Hoekske", email=book, address_zip="8000"),
+            rec(1, title="Vandenbroucke BV", email=book, address_zip="8000")]
+    assert [g.refs for g in find_groups(pair)] == [[0, 1]]  # a trade name and a legal name
+    # ... unless the names clearly differ and so do the places (like one external ID on two
+    # customers): two of the bookkeeper's clients
+    assert find_groups(rows[:2]) == []
+    assert compare(rows[0], rec(4, title="Garage Maes BV", email=book, address_zip="8400")) \
+        .reason == "email"
 
 
 @pytest.mark.parametrize("other", ["Garage Martin nv.", "GARAGE MARTIN N.V.", "garage martin",
@@ -238,6 +245,196 @@ def test_two_legal_forms_make_a_name_no_evidence() -> None:
         "name"  # one form in two languages
     assert compare(a, rec(2, title="Bouwbedrijf Jacobs VZW", address_zip="2800")) is None
     assert compare(a, rec(3, title="Bouwbedrijf Jacobs", address_zip="2800")).reason == "name"
+
+
+@pytest.mark.parametrize("right, wrong", [("Garage Maes VOF", "Garage Maes iOF"),
+                                          ("Smet CommV", "Smet CotmV"),
+                                          ("Frituur Lemmens BVBA", "Frituur Lemmens BVAB"),
+                                          ("Wuyts NV", "Wuyts NB"),
+                                          ("Bakkerij Aerts BV", "Bakkerij Aerts BhV")])
+def test_a_misspelt_legal_form_is_taken_for_the_other_rows_form(right: str, wrong: str) -> None:
+    """A one-letter typo inside the legal form: the word is not recognised as a form, so it
+    would stay in the name; taken for the other row's form, the names are one. End to end:
+    the pair is found in a list (the candidate pairs come from the names alone)."""
+    a = rec(0, title=right, address_zip="9000", external_id="K1")
+    b = rec(1, title=wrong, address_zip="9000", external_id="K2")
+    assert dup.name_similarity(a.name, b.name) < dup.FUZZY_THRESHOLD  # without the mechanism
+    assert compare(a, b).reason == "name"
+    families = ["claes", "dubois", "evers", "fontaine", "goossens", "hermans", "jacobs",
+                "lambert", "mertens", "michiels", "lemmens", "segers", "thys", "cools"]
+    others = [rec(k, title=f"Bakkerij {f} VOF", address_zip="9000")
+              for k, f in enumerate(families, start=2)]
+    assert [g.refs for g in find_groups([a, *others, b])] == [[0, 1]]
+
+
+def test_a_word_is_taken_for_a_misspelt_form_only_of_the_other_rows_form() -> None:
+    iof = rec(0, title="Garage Maes iOF", address_zip="9000")
+    assert compare(rec(1, title="Garage Maes NV", address_zip="9000"), iof) is None
+    assert compare(rec(2, title="Garage Maes", address_zip="9000"), iof) is None  # no form
+
+
+def test_a_legal_form_written_with_spaces_and_words_that_join_names() -> None:
+    assert normalise_name("Transport De Wolf Comm. V.") == "transport de wolf"
+    assert (dup.legal_form("Transport De Wolf Comm. V."), dup.legal_form("N. V. Bekaert")) \
+        == ("commv", "nv")
+    assert normalise_name("Peeters B V B A") == normalise_name("Peeters BVBA") == "peeters"
+    assert normalise_name("Jan De B") == "jan de b"  # one letter alone is no form
+    same = {normalise_name(t) for t in ("Smets & Co BV", "Smets en Co BV", "Smets et Co SRL",
+                                        "SMETS and CO")}
+    assert same == {"smets co"}
+    assert normalise_name("En Route BV") == "en route"  # not between two words: kept
+
+
+def test_one_phone_number_and_a_similar_name_are_one_customer_who_moved() -> None:
+    """A person who moved to another town, without an email address, the mobile number written
+    otherwise: the name alone is no link across towns, with the one phone number it is."""
+    a = rec(0, title="Charlotte Dierckx", address_zip="8800", address_city="Roeselare",
+            address="Hoogstraat 65", telephone="051 44 61 81", cellphone="0478 66 59 45",
+            external_id="K160")
+    moved = {"title": "Charlotte Dierckx", "address_zip": "8900", "address_city": "Ieper",
+             "address": "Industrielaan 128", "cellphone": "+32 478 66 59 45",
+             "external_id": "C-20306"}
+    assert compare(a, rec(1, **moved)).reason == "name"
+    assert compare(a, rec(2, **{**moved, "cellphone": "+32 478 66 59 46"})) is None
+    assert compare(a, rec(3, **{**moved, "title": "Sofie Merckx"})) is None  # a phone alone
+    others = [rec(k, title=f"Klant {w}", address_zip=z, cellphone=f"0470 00 00 {k:02d}")
+              for k, (w, z) in enumerate([("claes", "9000"), ("dubois", "1000"),
+                                          ("evers", "2000"), ("fontaine", "4000")], start=3)]
+    assert [g.refs for g in find_groups([a, *others, rec(9, **moved)])] == [[0, 9]]
+
+
+@pytest.mark.parametrize("titled", ["Dhr. Gilbert Jans", "Mevr. Gilbert Jans", "Mme Gilbert Jans",
+                                    "Maître Gilbert Jans", "Prof. Dr. Gilbert Jans",
+                                    "Docteur Gilbert Jans", "De heer Gilbert Jans"])
+def test_a_title_before_a_persons_name_is_no_part_of_it(titled: str) -> None:
+    assert normalise_name(titled) == "gilbert jans"
+    assert normalise_name("De Smet Jan") == "de smet jan"  # "de" is a particle here
+
+
+def test_a_town_in_the_other_language_is_the_same_place() -> None:
+    a = rec(0, title="Transports Les Trois Tilleuls SA", address_zip="1000",
+            address_city="Brussel")
+    b = rec(1, title="Transports Les Trois Tilleuls", address_city="Bruxelles")
+    assert dup.same_place(a, b) and compare(a, b).reason == "name"
+    assert dup.same_place(rec(2, title="X", address_city="Elsene"),
+                          rec(3, title="X", address_city="IXELLES"))
+    assert compare(a, b._replace(city=dup.normalise_city("Antwerpen"))) is None
+
+
+def test_a_family_mailbox_does_not_make_two_persons_one() -> None:
+    """One address of a household on two persons with clearly different first names: two
+    customers (from the first-name column, or read from the name); one person's own
+    mailbox, an initial or a company keep the email as evidence."""
+    mail = dict(email="bernard.familie@icloud.com", address_zip="7000", address_city="Mons")
+    a = rec(0, first_name="Florence", last_name="Bernard", **mail)
+    assert compare(a, rec(1, first_name="Kévin", last_name="Bernard", **mail)) is None
+    assert compare(a, rec(2, title="Kévin Bernard", **mail)) is None
+    assert compare(a, rec(3, first_name="F.", last_name="Bernard", **mail)).reason == "email"
+    assert compare(a, rec(4, title="Bernard BV", **mail)).reason == "email"
+    moved = dict(mail, address_zip="1000", address_city="Bruxelles")
+    assert compare(a, rec(5, first_name="Florence", last_name="Bernard", **moved)).reason \
+        == "email"
+
+
+def test_an_initial_for_a_first_name_with_a_shared_detail() -> None:
+    a = rec(0, first_name="Jasmine", last_name="Verhoeven", address="Kerkstraat 5",
+            address_zip="9620", address_city="Zottegem")
+    b = dict(first_name="J.", last_name="Verhoeven", address="Kerkstraat 5",
+             address_zip="9620", address_city="Zottegem")
+    assert compare(a, rec(1, **b)).reason == "name"
+    assert compare(a, rec(2, **{**b, "address": "Veldstraat 9"})) is None  # no detail shared
+    assert compare(a, rec(3, **{**b, "first_name": "T."})) is None  # another initial
+    c = rec(4, title="Michel L", cellphone="0471 22 33 44", address_zip="4470")
+    d = rec(5, title="Laura Michel", cellphone="+32 471 22 33 44", address_zip="4470")
+    assert compare(c, d).reason == "name"
+    others = [rec(k, title=f"Klant {w}", address_zip="9620") for k, w in
+              enumerate(["claes", "dubois", "evers", "fontaine", "goossens"], start=6)]
+    assert [g.refs for g in find_groups([a, *others, rec(1, **b)])] == [[0, 1]]
+
+
+def test_an_email_address_with_spaces_inside_is_one_address() -> None:
+    assert dup.normalise_email("kleclercq @ yahoo.fr") == "kleclercq@yahoo.fr"
+    a = rec(0, title="Karel Leclercq", email="kleclercq@yahoo.fr", address_zip="1070")
+    assert compare(a, rec(1, title="Karel Leclercq", email=" KLeclercq @ Yahoo.fr",
+                          address_zip="9000")).reason == "email"
+
+
+def test_a_customer_entered_three_times_is_no_shared_mailbox() -> None:
+    """An address on three rows of which two are one name: two customers' names, not three -
+    the mailbox is not a bookkeeper's, and the copy written otherwise is found by it."""
+    mail = dict(email="jean.legrand@gmail.com", address_zip="4000")
+    rows = [rec(0, title="Jean Legrand", **mail), rec(1, title="Jean-Pierre Legrand", **mail),
+            rec(2, title="Jean Legrand", **mail)]
+    assert [g.refs for g in find_groups(rows)] == [[0, 1, 2]]
+    clients = [rec(k, title=t, **mail) for k, t in enumerate(
+        ["Garage Maes", "Drukkerij Claes", "Slagerij Peeters"])]
+    assert find_groups(clients) == []  # three names: a shared mailbox, alone no link
+
+
+def test_sr_and_jr_are_two_persons() -> None:
+    at = dict(address="Amerikalei 205 bus 2", address_zip="2000")
+    assert compare(rec(0, title="Chantal De Smet sr.", **at),
+                   rec(1, title="Chantal De Smet jr.", **at)) is None
+    assert compare(rec(0, title="Chantal De Smet", **at),
+                   rec(1, title="Chantal De Smet jr.", **at)) is not None
+
+
+def test_two_typos_count_only_with_a_shared_detail() -> None:
+    a = rec(0, title="Geoffrey Dubois", address="Carnotstraat 138", address_zip="2060",
+            telephone="03 448 40 81")
+    b = dict(title="Geoffry Duboir", address="Carnotstraat 138", address_zip="2060",
+             telephone="+32 3 448 40 81")
+    assert compare(a, rec(1, **b)).reason == "name"
+    assert compare(a, rec(2, **{**b, "address": None, "telephone": None})) is None
+    assert compare(rec(3, title="Jan Peeters", address="Kerkstraat 1", address_zip="9000"),
+                   rec(4, title="Jef Peeters", address="Kerkstraat 1", address_zip="9000")) \
+        is None  # father and son: a first name, not a typo
+    at = dict(address="Brugsesteenweg 101", address_zip="2000")
+    rows = [rec(0, title="Elektro De Smet BV", **at), rec(1, title="Ulektro De Svet BV", **at),
+            *(rec(k, title=f"Elektro {w} BV", address_zip="2000") for k, w in
+              enumerate(["Claes", "Dubois", "Evers", "Fontaine", "Goossens"], start=2))]
+    assert [g.refs for g in find_groups(rows)] == [[0, 1]]  # found in a list, too
+    assert dup.legal_form("Vitrerie Sébastien SComm") == dup.legal_form("X Comm.V") == "commv"
+
+
+def test_a_short_name_one_letter_off_counts_with_a_shared_detail() -> None:
+    """Short names must be exact alone ("Maes" / "Maas"); one letter off in a word that is no
+    first name counts when the rows share a street and house number, a phone or an email:
+    "Put" / "Ptu", "Laes NV" / "aes NV". Two persons' first names one letter apart do not."""
+    at = dict(address="Laraweg 30", address_zip="9000", telephone="081 42 07 53")
+    assert compare(rec(0, title="Put", company_type="CVBA", **at),
+                   rec(1, title="Ptu", company_type="CVBA", **at)).reason == "name"
+    assert compare(rec(0, title="Put", company_type="CVBA", address_zip="9000"),
+                   rec(1, title="Ptu", company_type="CVBA", address_zip="9000")) is None
+    assert compare(rec(2, title="Laes NV", **at), rec(3, title="aes NV", **at)).reason == "name"
+    assert compare(rec(4, first_name="Anna", last_name="Maes", **at),
+                   rec(5, first_name="Anne", last_name="Maes", **at)) is None
+    rows = [rec(0, title="Jan Bos", **at), rec(1, title="Jan Mos", **at),
+            *(rec(k, title=f"Jan {w}", address_zip="9000") for k, w in
+              enumerate(["Claes", "Dubois", "Evers", "Fontaine", "Goossens"], start=2))]
+    assert [g.refs for g in find_groups(rows)] == [[0, 1]]
+
+
+@pytest.mark.parametrize("written, short", [
+    ("Société en commandite simple", "SCS"), ("Société en nom collectif", "SNC"),
+    ("Société coopérative à responsabilité limitée", "SCRL"),
+    ("Société privée à responsabilité limitée", "SPRL")])
+def test_french_legal_forms_written_out(written: str, short: str) -> None:
+    assert normalise_name(f"Jardins Lemaire {written}") == "jardins lemaire"
+    assert dup.legal_form(f"Jardins Lemaire {written}") == dup.legal_form(f"X {short}")
+
+
+def test_abbreviated_words_of_a_business_name() -> None:
+    assert normalise_name("Gebr. Desmet BV") == normalise_name("Gebroeders Desmet") == \
+        "gebroeders desmet"
+    assert normalise_name("Ets Leclercq sprl") == normalise_name("Établissements Leclercq SRL")
+
+
+def test_m_before_a_name_is_an_initial_or_monsieur() -> None:
+    at = dict(address="Stationsstraat 117 bus 101", address_zip="9000")
+    assert compare(rec(0, title="M. Hermans", **at), rec(1, title="Mathieu Hermans", **at)) \
+        .reason == "name"
+    assert compare(rec(0, title="M. Hermans", **at), rec(1, title="Jan Hermans", **at)) is None
 
 
 def test_similar_names_are_told_apart_by_their_own_words() -> None:
@@ -563,6 +760,24 @@ def test_near_misses_alone_exit_0(tmp_path: Path) -> None:
     book = write_book(tmp_path / "apart.xlsx", EVERY_KEY[10:])
     res = run(tmp_path, book, "--json")
     assert (res.returncode, json.loads(res.stdout)) == (0, {"groups": []}), res.stderr
+
+
+def test_the_command_reads_every_field_the_matcher_weighs(tmp_path: Path) -> None:
+    """Street, phones and legal-form column reach the matcher from a workbook: two "Laura
+    Deltour" of one town with their own street, phone and mailbox stay apart; a "Sofie Merckx"
+    who moved is found by her mobile number."""
+    header = ["title", "address", "address_zip", "address_city", "email", "telephone",
+              "cellphone", "external_id"]
+    rows = [["Laura Deltour", "Boulevard Tirou 95", "1420", "Braine-l'Alleud",
+             "lauradeltour@skynet.be", "02 517 41 30", None, "K48"],
+            ["Laura Deltour", "Rue Saint-Pierre 44", "1420", "Braine-l'Alleud",
+             "ldeltour76@outlook.com", "+32 2 666 37 34", "+32 484 20 94 82", "KL431"],
+            ["Sofie Merckx", "Diestsestraat 4", "3290", "Diest", None, None, "0479 11 22 33",
+             "K124"],
+            ["Sofie Merckx", "Rue de Nivelles 8", "1420", "Braine-l'Alleud", None, None,
+             "+32 479 11 22 33", "KL187"]]
+    res = run(tmp_path, write_book(tmp_path / "k.xlsx", rows, header), "--json")
+    assert [g["rows"] for g in json.loads(res.stdout)["groups"]] == [[4, 5]], res.stderr
 
 
 def test_chain_in_a_workbook(tmp_path: Path) -> None:

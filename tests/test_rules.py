@@ -333,6 +333,47 @@ def test_belgian_iban_check_agrees_with_python_stdnum() -> None:
     assert min(kinds.values()) > 1000  # both answers were exercised
 
 
+def test_generic_iban_check_raises_what_python_stdnum_raises() -> None:
+    """The generic IBAN check asks python-stdnum's registry once per country; on numbers of
+    every kind (valid, wrong check digits, unknown country, wrong structure, too short, junk
+    and the characters python-stdnum's compact form changes a second time) it returns or
+    raises exactly what stdnum.iban.validate(check_country=False) does."""
+    import random
+
+    from stdnum import iban as std_iban
+    from stdnum.exceptions import ValidationError
+
+    from numnum_xl.rules.bank import _generic_iban, compact_iban
+
+    def outcome(fn, number):
+        try:
+            return fn(number)
+        except ValidationError as exc:
+            return type(exc)
+
+    rng = random.Random(11)
+    countries = ["BE", "NL", "DE", "FR", "GB", "LU", "XX", "QQ", "B", ""]
+    odd = ["", "0", "1", "\u0149", "\u0390", "\u1e9a", "\u2013", "٣", "é", " ", "-", "."]
+    seen: set = set()
+    for _ in range(20_000):
+        cc = rng.choice(countries)
+        body = "".join(rng.choice("0123456789" if rng.random() < 0.8 else
+                                  "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+                       for _ in range(rng.choice([0, 3, 10, 12, 14, 18, 22, 30])))
+        number = f"{cc}00{body}"
+        if rng.random() < 0.7 and len(number) >= 4:
+            number = cc + std_iban.calc_check_digits(number) + number[4:]
+        if rng.random() < 0.1:
+            at = rng.randrange(len(number) + 1)
+            number = number[:at] + rng.choice(odd) + number[at:]
+        compacted = compact_iban(number)
+        ours = outcome(_generic_iban, compacted)
+        assert ours == outcome(lambda n: std_iban.validate(n, check_country=False),
+                               number), number
+        seen.add(ours if isinstance(ours, type) else "valid")
+    assert len(seen) >= 4  # valid and three kinds of exception were exercised
+
+
 def test_one_external_id_on_every_row_is_reported_without_joining_the_sheet() -> None:
     """A column filled with one value: every row gets its error, naming the first other rows
     and counting the rest (joining every other row for every row was quadratic: hours on a
@@ -356,3 +397,56 @@ def test_one_external_id_on_every_row_is_reported_without_joining_the_sheet() ->
     other = [f.params["other"] for f in validate_table(small, workers=1).findings
              if f.code == "external_id.duplicate"]
     assert other == ["3", "2"]
+
+
+def _messages_by_row(headers: list[str], rows: list[list[Any]], numbers: list[int],
+                     code: str) -> dict[int, str]:
+    from numnum_xl.table import Table
+    from numnum_xl.validate import clear_caches, validate_table
+
+    clear_caches()  # every check starts with nothing remembered
+    table = Table("x.csv", "", "csv", 1, 1, headers, rows, numbers)
+    return {f.row: f.message("nl") for f in validate_table(table, workers=1).findings
+            if f.code == code}
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 1, 0], [1, 0, 2]])
+def test_remembered_answers_do_not_cross_rows(order: list[int]) -> None:
+    """A rule's answer is remembered only for what it depends on: in any order of the rows,
+    each row's message names its own value. TRUE and 1 are equal in Python (one cached answer
+    for both showed «1» for a TRUE cell or «WAAR» for a 1, depending on which came first), and
+    the Peppol 9925 message names the row's own endpoint (it was remembered per scheme code)."""
+    headers = ["title", "last_name", "vat_shifted", "peppol_scheme_id", "peppol_endpoint_id"]
+    rows = [["Bakkerij A BV", "A", True, "9925", "BE0403019261"],
+            ["Bakkerij B BV", "B", 1, "9925", "BE0763212826"],
+            ["Bakkerij C BV", "C", True, "9925", "BE0403019261"]]
+    picked = [rows[i] for i in order]
+    numbers = [i + 2 for i in order]  # each row keeps its sheet row number
+    choice = _messages_by_row(headers, picked, numbers, "choice.invalid")
+    assert "«WAAR»" in choice[2] and "«1»" in choice[3] and "«WAAR»" in choice[4]
+    peppol = _messages_by_row(headers, picked, numbers, "scheme.be_9925_only")
+    assert "0403019261" in peppol[2] and "0763212826" in peppol[3] \
+        and "0403019261" in peppol[4]
+
+
+def test_a_rule_stops_remembering_distinct_values_and_keeps_repeated_ones() -> None:
+    """A column of distinct phone numbers (each row's answer depends on the number and the
+    customer's country) is not remembered once that proved useless: no memory kept per cell.
+    A column of one repeated value is remembered. The findings do not change."""
+    from numnum_xl.mapping import propose
+    from numnum_xl.table import Table
+    from numnum_xl.validate import MEMORY_PROBE, _RowChecker, clear_caches
+
+    clear_caches()
+    n = MEMORY_PROBE + 500
+    rows = [[f"Klant {i}", "Peeters", f"+32 9 {200 + i // 10_000} {i // 100 % 100:02d} "
+             f"{i % 100:02d}", "+32 9 223 45 67", "bel me" if i == n - 1 else None]
+            for i in range(n)]
+    table = Table("x.csv", "", "csv", 1, 1, ["title", "last_name", "telephone", "cellphone",
+                                             "fax"], rows, list(range(2, n + 2)))
+    checker = _RowChecker(table, propose(table.headers))
+    found = [f.code for r, row in enumerate(rows) for f in checker.check(r, row)[1]]
+    rules = {key: rule for key, _memory, rule in checker.rules}
+    assert not rules["telephone"].remember and not rules["telephone"].memory
+    assert rules["cellphone"].remember and len(rules["cellphone"].memory) == 1
+    assert found == ["phone.invalid"]  # the last row's fax, checked all the same

@@ -42,12 +42,6 @@ from typing import Any
 from numnum_xl.commands._common import add_input_options, load_and_map
 from numnum_xl.duplicate_marks import as_json, findings
 
-#: The fields the matcher reads (and what their values depend on: leading zeros are restored
-#: per country).
-NEEDED = ("title", "first_name", "last_name", "external_id", "vat_id", "vat_country_code",
-          "email", "address_zip", "address_city", "address_country")
-
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``duplicates`` command."""
@@ -98,10 +92,11 @@ def row_values(table, mapping, progress=None) -> list[dict[str, Any]]:
     """Per data row the values NumNum would get (:attr:`Report.values
     <numnum_xl.validate.Report.values>`) for the fields the matcher reads: the same reading as
     ``validate`` (leading zeros restored, combined columns joined), without the other rules."""
+    from numnum_xl.duplicates import FIELDS
     from numnum_xl.mapping import Mapping
     from numnum_xl.validate import validate_table
 
-    fields = {k: idx for k, idx in mapping.fields.items() if k in NEEDED}
+    fields = {k: idx for k, idx in mapping.fields.items() if k in FIELDS}
     return validate_table(table, Mapping(columns=mapping.columns, fields=fields),
                           progress=progress).values
 

@@ -25,7 +25,14 @@ from functools import lru_cache
 
 from stdnum import bic, get_cc_module, iban
 from stdnum.be import iban as be_iban
-from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength, ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+from stdnum.iso7064 import mod_97_10
 
 from numnum_xl.rules.base import Issue, error, warning
 
@@ -43,7 +50,7 @@ def check_iban(value: str, country_code: str | None) -> tuple[Issue, ...]:
         if old:
             return (error("iban.old_be_account", old, value=value),)
         if isinstance(exc, InvalidComponent) and _bank_unknown(value):
-            number = iban.compact(value)
+            number = compact_iban(value)
             issues.append(warning("iban.bank_unknown", value=value, bank=number[4:7]))
         else:
             by_length = _length_issue(value)
@@ -64,7 +71,7 @@ def check_iban(value: str, country_code: str | None) -> tuple[Issue, ...]:
 def _bank_unknown(value: str) -> bool:
     """A Belgian IBAN whose check digits (IBAN and national) are right but whose bank code is
     not in python-stdnum's list of the National Bank's codes (a new or a closed bank)."""
-    number = iban.compact(value)
+    number = compact_iban(value)
     if not number.startswith("BE"):
         return False
     try:
@@ -102,7 +109,7 @@ def old_be_account(value: str) -> str | None:
 def _length_issue(value: str) -> Issue | None:
     """iban.too_short / iban.too_long when ``value`` has another length than the IBANs of the
     country it starts with (python-stdnum's IBAN registry)."""
-    number = iban.compact(value)
+    number = compact_iban(value)
     info = iban._ibandb.info(number[:2])[0][1] if number[:2].isalpha() else {}
     parts = re.findall(r"(\d+)!?[nace]", info.get("bban", "")) if info else []
     if not parts:
@@ -122,19 +129,61 @@ def _validate_iban(value: str) -> str:
     A Belgian IBAN takes :func:`_validate_be_iban`: stdnum.be.iban's steps, with its bank
     lookup remembered per bank code.
     """
-    number = iban.compact(value)
+    number = compact_iban(value)
     if number[:2] == "BE":
         return _validate_be_iban(number)
     module = _country_module(number[:2])
     return module.validate(number) if module else iban.validate(number)
 
 
+@lru_cache(maxsize=1024)
+def compact_iban(value: str) -> str:
+    """python-stdnum's compact form of an IBAN (no spaces, dashes or dots; capitals),
+    remembered for the last values: the IBAN rule and the BIC rule of one row both need it."""
+    return iban.compact(value)
+
+
+def _generic_iban(number: str) -> str:
+    """stdnum.iban.validate(number, check_country=False) for a compacted ``number``, step by
+    step: the check digits (python-stdnum's ISO 7064 mod 97-10), the country in python-stdnum's
+    IBAN registry and the BBAN's structure for that country. The registry lookup (a walk of
+    stdnum's number database) and the structure's pattern depend on the first two characters
+    alone, so they are asked once per country. tests/test_rules.py checks that this raises
+    what stdnum.iban.validate raises, on numbers of every kind.
+
+    >>> _generic_iban("BE71096123456769")
+    'BE71096123456769'
+    >>> _generic_iban("BE71096123456760")
+    Traceback (most recent call last):
+    ...
+    stdnum.exceptions.InvalidChecksum: The number's checksum or check digit is invalid.
+    """
+    mod_97_10.validate(number[4:] + number[:4])
+    structure = _bban_structure(number[:2])
+    if structure is None:
+        raise InvalidComponent()
+    if not structure.match(number[4:]):
+        raise InvalidFormat()
+    return number
+
+
+@lru_cache(maxsize=256)
+def _bban_structure(cc: str) -> re.Pattern | None:
+    """The pattern of a country's BBAN (python-stdnum's IBAN registry), None when the
+    registry does not know the country (what stdnum.iban.validate reports as InvalidComponent)."""
+    props = iban._ibandb.info(cc)[0][1] if cc else {}
+    if not props:
+        return None
+    return iban._struct_to_re(props.get("bban", ""))
+
+
 def _validate_be_iban(number: str) -> str:
-    """stdnum.be.iban.validate, step by step: the generic IBAN check (python-stdnum), the
-    national check digits (the first ten digits modulo 97), and the bank code in python-stdnum's
-    list of the National Bank's codes - that last lookup (a walk of stdnum's number database,
-    2/3 of the time) depends on the three bank digits alone, so it is asked once per bank code.
-    tests/test_rules.py checks that this agrees with stdnum.be.iban.is_valid.
+    """stdnum.be.iban.validate, step by step: the generic IBAN check (:func:`_generic_iban`),
+    the national check digits (the first ten digits modulo 97), and the bank code in
+    python-stdnum's list of the National Bank's codes - that last lookup (a walk of stdnum's
+    number database, 2/3 of the time) depends on the three bank digits alone, so it is asked
+    once per bank code. tests/test_rules.py checks that this agrees with
+    stdnum.be.iban.is_valid.
 
     >>> _validate_be_iban("BE71096123456769")
     'BE71096123456769'
@@ -143,7 +192,7 @@ def _validate_be_iban(number: str) -> str:
     ...
     stdnum.exceptions.InvalidComponent: One of the parts of the number are invalid or unknown.
     """
-    number = iban.validate(number, check_country=False)
+    number = _generic_iban(number)
     if not _national_sum_ok(number[4:]):
         raise InvalidChecksum()
     if not _bank_known(number[4:7]):
@@ -167,7 +216,7 @@ def expected_bic(iban_value: str) -> str | None:
 
     Call it with an IBAN that :func:`check_iban` accepted.
     """
-    number = iban.compact(iban_value)
+    number = compact_iban(iban_value)
     return _bank_bic(number[4:7], number) if number.startswith("BE") else None
 
 
@@ -181,10 +230,18 @@ def _bank_bic(bank_code: str, number: str) -> str | None:
     return _BANKS[bank_code]
 
 
-@lru_cache(maxsize=65536)
 def check_bic(value: str, iban_value: str | None) -> tuple[Issue, ...]:
     """Issues with BIC ``value``; with a Belgian IBAN (one that :func:`check_iban` accepted,
-    else None), also whether it is that bank's."""
+    else None), also whether it is that bank's. The answer depends on the IBAN only through
+    its bank's BIC, so it is remembered per (BIC, the bank's BIC): a column of one bank's
+    BICs beside distinct IBANs is checked once per bank."""
+    return check_bic_for_bank(value, expected_bic(iban_value) if iban_value else None)
+
+
+@lru_cache(maxsize=4096)
+def check_bic_for_bank(value: str, expected: str | None) -> tuple[Issue, ...]:
+    """:func:`check_bic` with the BIC of the IBAN's bank (``expected``; None: no Belgian IBAN
+    or a bank without one)."""
     try:
         code = bic.validate(value)
     except ValidationError:
@@ -192,7 +249,6 @@ def check_bic(value: str, iban_value: str | None) -> tuple[Issue, ...]:
     issues: list[Issue] = []
     if value != code:
         issues.append(warning("bic.written", code, value=value))
-    expected = expected_bic(iban_value) if iban_value else None
     if expected and code[:8] != expected[:8]:
         issues.append(warning("bic.bank_mismatch", expected, value=value, expected=expected))
     return tuple(issues)

@@ -90,7 +90,7 @@ def _allowed_text(key: str) -> str:
     return ", ".join(FIELD_BY_KEY[key].allowed or ())
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)
 def check_choice(value: Any, key: str) -> tuple[Issue, ...]:
     """Issues with a value of a column with allowed values (doc_language, vat_percentage,
     vat_shifted, auto_reminder)."""
@@ -138,7 +138,7 @@ def _check_rate(value: Any, key: str, allowed: tuple[str, ...]) -> tuple[Issue, 
     return (error("choice.invalid", guess, value=shown, allowed=", ".join(allowed)),)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)
 def check_integer(value: Any, key: str) -> tuple[Issue, ...]:
     """Issues with a whole number ≥ 0 (payment_term)."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
@@ -151,7 +151,7 @@ def check_integer(value: Any, key: str) -> tuple[Issue, ...]:
     return (error("integer.invalid", guess, value=shown),)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)
 def check_number(value: Any, key: str) -> tuple[Issue, ...]:
     """Issues with a number (sort_order): NumNum's API takes a whole number.
 

@@ -54,7 +54,7 @@ PERSON_FORMS = frozenset({"natuurlijkpersoon", "particulier", "personnephysique"
 SALUTATIONS = frozenset(_words("""
     dhr heer de mr mevr mevrouw mw mej mejuffrouw juffrouw fam familie m mme madame
     monsieur mlle mademoiselle mm messieurs herr frau hr fr mrs ms miss sir dr prof ir ing
-    mtr meester me
+    mtr meester me maitre docteur dokter apr professeur professor
 """))
 #: Words that start a family name and stay with it ("Van Damme", "de Smet", "Le Clercq").
 PARTICLES = frozenset(_words("""

@@ -83,8 +83,11 @@ def _check_scheme(value: str, peppol: bool, today: str) -> tuple[Issue, ...]:
     return (error("scheme.unknown", "0208" if "BE" in value.upper() else None, value=value),)
 
 
+@lru_cache(maxsize=1024)
 def canonical(value: str, scheme: Scheme) -> str:
-    """The identifier without a leading "SCHEME:" and, for plain-number schemes, compacted."""
+    """The identifier without a leading "SCHEME:" and, for plain-number schemes, compacted
+    (remembered for the last values: the identifier's rule and the Peppol-vs-VAT comparison
+    of one row both ask it)."""
     text = re.sub(rf"^(?:iso6523-actorid-upis::)?{scheme.code}\s*:\s*", "", value.strip(),
                   flags=re.IGNORECASE)
     if scheme.stdnum is None:
