@@ -1051,8 +1051,8 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     if not place and similarity >= FUZZY_THRESHOLD and same_phone(a, b):
         place = True  # one phone number: the same customer, moved (or the place left out)
     if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
-            and (similarity == 1.0 or initials or (not emails_differ and _distinct_alike(
-                name_a, name_b, context.common_words)))):
+            and (similarity == 1.0 or initials or (not emails_differ and (_distinct_alike(
+                name_a, name_b, context.common_words) or shares_detail(a, b))))):
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
         return None

@@ -446,6 +446,13 @@ def test_similar_names_are_told_apart_by_their_own_words() -> None:
     assert compare(a, b, common) is None  # ... but the trade is shared by many rows
     typo = rec(2, title="Schrijnwerkerij Houvabkee NV", address_zip="2200")
     assert compare(a, typo, common).reason == "name"
+    # a shared street and house number or phone makes the pair's own words alike enough
+    at = dict(address="Cecilering 15", address_zip="8300", telephone="09 132 44 33")
+    assert compare(rec(3, title="De Cock & Zonen VOF", **at), rec(4, title="De Cocm & Zonen VOF",
+                   **at), dup.Context(common_words=frozenset({"de", "zonen"}))).reason == "name"
+    assert compare(rec(3, title="De Cock & Zonen VOF", address_zip="8300"),
+                   rec(4, title="De Cocm & Zonen VOF", address_zip="8300"),
+                   dup.Context(common_words=frozenset({"de", "zonen"}))) is None
 
 
 def test_a_typo_in_a_common_word_is_still_compared() -> None:
