@@ -368,23 +368,15 @@ def _split_forms(words: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
     return words, form
 
 
-def _form_spellings() -> tuple[list[str], list[str]]:
-    """(every one-word spelling of a legal form: "vof", "commv", "bvba", ...; its code)."""
-    pairs = sorted((words[0], code) for words, code in _FORM_CODE.items() if len(words) == 1)
-    return [w for w, _c in pairs], [c for _w, c in pairs]
-
-
-_FORM_WORDS, _FORM_WORD_CODES = _form_spellings()
-_FORM_CODE_WORDS = frozenset(_FORM_WORDS)
-
-
 @lru_cache(maxsize=1)
 def _form_typos() -> dict[str, frozenset[str]]:
     """Every word one letter off a one-word legal form (a letter wrong, missing, extra or two
     swapped; :func:`_one_edit`) -> the codes of the forms it is off: "iof" -> {"vof"}."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     out: dict[str, set[str]] = defaultdict(set)
-    for form, code in zip(_FORM_WORDS, _FORM_WORD_CODES, strict=True):
+    for (form, *more), code in _FORM_CODE.items():
+        if more:
+            continue  # one-word spellings only
         n = len(form)
         typos = {form[:x] + form[x + 1:] for x in range(n)}
         typos |= {form[:x] + c + form[x + 1:] for x in range(n) for c in letters}
@@ -394,7 +386,7 @@ def _form_typos() -> dict[str, frozenset[str]]:
             if typo != form and _one_edit(typo, form):
                 out[typo].add(code)
     return {typo: frozenset(codes) for typo, codes in out.items()
-            if typo not in _FORM_CODE_WORDS}
+            if (typo,) not in _FORM_CODE}
 
 
 def _one_edit(word: str, form: str) -> bool:
@@ -848,8 +840,13 @@ def same_phone(a: Record, b: Record) -> bool:
     """
     if not a.phones or not b.phones:
         return False
-    pa = {_phone(p, a.country) for p in a.phones} - {None}
-    return bool(pa and pa & {_phone(p, b.country) for p in b.phones})
+    pa = _numbers(a)
+    return bool(pa and pa & _numbers(b))
+
+
+def _numbers(r: Record) -> set[str]:
+    """A record's phone numbers in E.164 (:func:`_phone`), the unusable ones left out."""
+    return {_phone(p, r.country) for p in r.phones} - {None}
 
 
 def details_differ(a: Record, b: Record) -> bool:
@@ -878,8 +875,7 @@ def details_differ(a: Record, b: Record) -> bool:
             return False
         compared += 1
     if a.phones and b.phones:
-        pa = {_phone(p, a.country) for p in a.phones} - {None}
-        pb = {_phone(p, b.country) for p in b.phones} - {None}
+        pa, pb = _numbers(a), _numbers(b)
         if pa and pb:
             if pa & pb:
                 return False
@@ -906,15 +902,16 @@ def given_names_differ(a: Record, b: Record) -> bool:
     >>> given_names_differ(a, record_from_values(2, {"first_name": "F.", "last_name": "Bernard"}))
     False
     """
-    given = []
-    for r in (a, b):
-        g = r.given
-        if g is None and r.form is None and r.name is not None and " " in r.name:
-            g = _given_in_name(r.name)
-        if g is None:
-            return False
-        given.append(g)
-    return names_clearly_differ(*given)
+    ga, gb = _given(a), _given(b)
+    return ga is not None and gb is not None and names_clearly_differ(ga, gb)
+
+
+def _given(r: Record) -> str | None:
+    """A record's first name: from its own column, else read from a name without a legal
+    form (:func:`_given_in_name`)."""
+    if r.given is None and r.form is None and r.name is not None and " " in r.name:
+        return _given_in_name(r.name)
+    return r.given
 
 
 _INITIAL = re.compile(r"(?:^| )[^\W\d_](?: |$)")
@@ -964,36 +961,34 @@ def initials_alike(a: str, b: str) -> bool:
     return False
 
 
-def one_letter_off(a: Record, b: Record, name_a: str, name_b: str) -> bool:
-    """Whether two names are one letter apart in a word that is no person's first name ("Put"
-    / "Ptu", "Laes NV" / "aes NV", "Jan Bos" / "Jan Mos"; not "Anna" / "Anne Maes": two
-    persons). Only with a shared detail (:func:`compare`): short names need it.
+def one_letter_off(a: str, b: str) -> bool:
+    """Whether two normalised names are one letter apart in one of their words ("put" /
+    "ptu", "laes" / "aes", "jan bos" / "jan mos"). Only with a shared detail, and not when
+    only first names differ (:func:`compare`): short names need it.
+
+    >>> one_letter_off("put", "ptu"), one_letter_off("jan bos", "jan mos")
+    (True, True)
+    >>> one_letter_off("jan bos", "jan moss"), one_letter_off("de vos", "devos")
+    (False, False)
+    """
+    if OSA.distance(a, b, score_cutoff=1) > 1:
+        return False
+    wa, wb = a.split(), b.split()
+    return len(wa) == len(wb) and sum(x != y for x, y in zip(wa, wb, strict=True)) == 1
+
+
+def only_first_names_differ(a: Record, b: Record, name_a: str, name_b: str) -> bool:
+    """Whether every word the two names do not share is one of the records' first names:
+    "Anna" / "Anne Maes" are two persons, not a typo.
 
     >>> a = record_from_values(0, {"first_name": "Anna", "last_name": "Maes"})
     >>> b = record_from_values(1, {"first_name": "Anne", "last_name": "Maes"})
-    >>> one_letter_off(a, b, a.name, b.name), one_letter_off(a, a, "anna maes", "anna maas")
-    (False, True)
+    >>> only_first_names_differ(a, b, a.name, b.name), only_first_names_differ(
+    ...     a, a, "anna maes", "anna maas")
+    (True, False)
     """
-    if OSA.distance(name_a, name_b, score_cutoff=1) > 1:
-        return False
-    wa, wb = name_a.split(), name_b.split()
-    if len(wa) != len(wb):
-        return False
-    diff = [(x, y) for x, y in zip(wa, wb, strict=True) if x != y]
-    return len(diff) == 1 and not set(diff[0]) <= _given_words(a, b)
-
-
-def _given_words(a: Record, b: Record) -> set[str]:
-    """The words of the two records' first names (from the column, else read from a name
-    without a legal form)."""
-    given: set[str] = set()
-    for r in (a, b):
-        g = r.given
-        if g is None and r.form is None and r.name is not None and " " in r.name:
-            g = _given_in_name(r.name)
-        if g is not None:
-            given.update(g.split())
-    return given
+    given = {w for r in (a, b) if (g := _given(r)) is not None for w in g.split()}
+    return set(name_a.split()) ^ set(name_b.split()) <= given
 
 
 def shares_detail(a: Record, b: Record) -> bool:
@@ -1028,13 +1023,14 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
         return Match(b.ref, REASONS[level], CERTAIN, round(score, 4))
     similarity, name_a, name_b = names_compared(a, b) if names else (0.0, None, None)
     place = same_place(a, b)
-    initials = False
+    by_detail = False  # the names alike enough only with a shared detail
     if names and similarity < FUZZY_THRESHOLD and (
-            initials_alike(name_a, name_b) or one_letter_off(a, b, name_a, name_b) or (
-                words_one_off(name_a, name_b) and not (set(name_a.split()) ^ set(
-                    name_b.split())) <= _given_words(a, b))) and shares_detail(a, b):
+            initials_alike(name_a, name_b) or (
+                (one_letter_off(name_a, name_b) or words_one_off(name_a, name_b))
+                and not only_first_names_differ(a, b, name_a, name_b))) \
+            and shares_detail(a, b):
         # "J. Verhoeven" at Jasmine's address; "Geoffry Duboir" with Geoffrey's phone
-        similarity, initials = FUZZY_THRESHOLD, True
+        similarity, by_detail = FUZZY_THRESHOLD, True
     if names and generations_differ(name_a, name_b):
         similarity = 0.0  # "sr." and "jr.": two persons
     evidence: list[tuple[int, str, float]] = []  # (level, confidence, weight)
@@ -1051,7 +1047,7 @@ def compare(a: Record, b: Record, context: Context = _NO_CONTEXT) -> Match | Non
     if not place and similarity >= FUZZY_THRESHOLD and same_phone(a, b):
         place = True  # one phone number: the same customer, moved (or the place left out)
     if (place and similarity >= FUZZY_THRESHOLD and not forms_differ
-            and (similarity == 1.0 or initials or (not emails_differ and (_distinct_alike(
+            and (similarity == 1.0 or by_detail or (not emails_differ and (_distinct_alike(
                 name_a, name_b, context.common_words) or shares_detail(a, b))))):
         evidence.append((3, PROBABLE, WEIGHT_NAME * similarity))
     if not evidence:
