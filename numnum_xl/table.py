@@ -74,6 +74,14 @@ class Table:
         return cell_ref(self.header_row, self.first_col + col_index)
 
 
+def _same_rows(rows: Sequence[Any], other: object) -> bool:
+    """``==`` of a sequence of rows (:class:`RowValues`, :class:`PackedRows`) with any other
+    sequence of rows (a list of dicts or lists compares equal when every row does)."""
+    if isinstance(other, Sequence) and not isinstance(other, str):
+        return len(rows) == len(other) and all(a == b for a, b in zip(rows, other, strict=True))
+    return NotImplemented
+
+
 class RowValues(Sequence[Mapping[str, Any]]):
     """The values NumNum would get, per data row, kept compactly: one tuple per row against
     one shared key order (a dict per row costs four times the memory). Each item is a
@@ -156,11 +164,7 @@ class RowValues(Sequence[Mapping[str, Any]]):
         for row in self._rows:
             yield Values(index, row) if row.__class__ is tuple else row
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                           strict=True))
-        return NotImplemented
+    __eq__ = _same_rows
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -279,11 +283,7 @@ class PackedRows(Sequence[list[Any]]):
             yield from rows[k - b * size:end - b * size]
             k = end
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other,
-                                                                           strict=True))
-        return NotImplemented
+    __eq__ = _same_rows
 
     __hash__ = None  # type: ignore[assignment]
 
