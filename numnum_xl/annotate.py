@@ -582,7 +582,9 @@ def annotate(source_path: str | os.PathLike[str], table: Table,
                 work = temps.new("nieuw.xlsx")
                 sheet = _write_new_workbook(table, source, work)
             findings = list(findings() if callable(findings) else findings)
-            marks = merged_marks(marks_by_cell(findings, lang), change_marks(changes, lang))
+
+            def marks() -> dict[str, tuple[str, str]]:  # built when placed, then let go
+                return merged_marks(marks_by_cell(findings, lang), change_marks(changes, lang))
 
             def summary(_name: str):  # build leaves out the colour-only findings
                 return build(table, findings, sheet=sheet, file=source.name, lang=lang,

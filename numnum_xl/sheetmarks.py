@@ -399,11 +399,12 @@ def summary_plan(table: Table, findings: Sequence[Finding], sheet: str, source: 
 
     own = build(table, findings, sheet=sheet, file=source, lang=lang, validated=validated,
                 addin=True)
-    rows = max(own.cells, default=0)
-    cols = max((max(r) for r in own.cells.values() if r), default=1)
+    cells = list(own.cells.items())  # the findings' rows are made once
+    rows = max((r for r, _ in cells), default=0)
+    cols = max((max(row) for _, row in cells if row), default=1)
     grid: list[list[Any]] = [[None] * cols for _ in range(rows)]
     styles: dict[str, list[str]] = {}
-    for r, row in own.cells.items():
+    for r, row in cells:
         for c, (value, style) in row.items():
             grid[r - 1][c - 1] = value
             if style:

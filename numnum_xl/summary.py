@@ -34,7 +34,7 @@ from numnum_xl.messages import render
 from numnum_xl.table import Table
 
 if TYPE_CHECKING:  # the writer is imported when a sheet is built: the words stay light
-    from numnum_xl.xlsxpatch.ownsheet import OwnSheet
+    from numnum_xl.xlsxpatch.ownsheet import LinkMaker, OwnSheet, RowMaker
 
 #: Column widths (characters): row, column, cell, kind, message, suggestion, code.
 WIDTHS = (8, 38, 9, 15, 70, 28, 24)
@@ -262,20 +262,37 @@ def duplicate_groups(findings: Iterable[Finding]) -> list[tuple[list[int], list[
     return out
 
 
+def row_height(values: Sequence[tuple[int, Any, str | None]]) -> float | None:
+    """The height a row of (column, value, style) needs for its wrapped texts (None: one
+    line).
+
+    >>> row_height([(5, "een twee drie vier " * 10, "wrap")])
+    47.0
+    """
+    lines = 1
+    for col, value, style in values:
+        if style in ("wrap", "header") and value not in (None, ""):
+            lines = max(lines, wrapped_lines(str(value), WIDTHS[col - 1]))
+    return ROW_HEIGHT * lines + 2 if lines > 1 else None
+
+
 class _Writer:
     def __init__(self, sheet: OwnSheet) -> None:
         self.sh = sheet
         self.row = 1
 
     def cells(self, values: Sequence[tuple[int, Any, str | None]]) -> None:
-        lines = 1
         for col, value, style in values:
             self.sh.put(self.row, col, value, style)
-            if style in ("wrap", "header") and value not in (None, ""):
-                lines = max(lines, wrapped_lines(str(value), WIDTHS[col - 1]))
-        if lines > 1:
-            self.sh.heights[self.row] = ROW_HEIGHT * lines + 2
+        height = row_height(values)
+        if height is not None:
+            self.sh.heights[self.row] = height
         self.row += 1
+
+    def defer(self, items: Sequence[Any], make: RowMaker, link: LinkMaker) -> None:
+        """One row per item, made while the sheet is written (:meth:`OwnSheet.defer`)."""
+        self.sh.defer(self.row, items, make, link)
+        self.row += len(items)
 
     def skip(self, n: int = 1) -> None:
         self.row += n
@@ -409,19 +426,31 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
              (4, t["kind"], "header"), (5, t["message"], "header"),
              (6, t["suggestion"], "header"), (7, t["code"], "header")])
     ordered = sorted(findings, key=sort_key)
-    room = 1_048_576 - header - 1
-    for f in ordered[:min(room, MAX_FINDINGS)]:
-        ref = f.cell.replace("$", "").upper() if f.cell else None
-        if ref:
-            sh.link(w.row, 3, _link_target(sheet, ref), ref)
+    room = 1_048_576 - header - 1  # a row left for the line that says how many did not fit
+    shown = ordered if len(ordered) <= min(room, MAX_FINDINGS) else \
+        ordered[:min(room, MAX_FINDINGS)]
+
+    def finding_ref(f: Finding) -> str | None:
+        return f.cell.replace("$", "").upper() if f.cell else None
+
+    def finding_row(f: Finding) -> tuple[list[tuple[int, Any, str | None]], float | None]:
+        ref = finding_ref(f)
         kind = kind_of(f)
-        w.cells([(1, f.row, "top"), (2, column_label(f, table, lang), "wrap"),
+        cells = [(1, f.row, "top"), (2, column_label(f, table, lang), "wrap"),
                  (3, ref, "link" if ref else "top"), (4, t[kind], kind),
                  (5, f.message(lang), "wrap"),
                  (6, None if f.suggestion in (None, "") else str(f.suggestion), "text"),
-                 (7, f.code, "muted")])
-    if len(ordered) > room:
-        w.cells([(5, t["more"].format(count=len(ordered) - room), "wrap")])
+                 (7, f.code, "muted")]
+        return cells, row_height(cells)
+
+    def finding_link(f: Finding) -> tuple[int, str, str] | None:
+        ref = finding_ref(f)
+        return (3, _link_target(sheet, ref), ref) if ref else None
+
+    # a million findings are rendered while the sheet is written, never all held at once
+    w.defer(shown, finding_row, finding_link)
+    if len(ordered) > len(shown):
+        w.cells([(5, t["more"].format(count=len(ordered) - len(shown)), "wrap")])
     if not ordered:
         w.cells([(5, t["none"], "wrap")])
     last = max(w.row - 1, header)

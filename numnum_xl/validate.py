@@ -173,9 +173,10 @@ def validate_in_background(table: Table, mapping: Mapping, *,
                            progress: Callable[[int, int], None] | None = None
                            ) -> Callable[[], list[Finding]]:
     """Start validating ``table`` in a forked process; returns a function that waits for
-    the findings. The caller meanwhile does its own slow work (loading the workbook to
-    annotate): the two use both cores. Where forking is not safe (see :func:`_can_fork`) the
-    findings are computed when asked for.
+    the findings. The caller meanwhile does its own work (taking the marks of an earlier run
+    out of the workbook to annotate); the forked process checks a big sheet with its own
+    workers (:func:`validate_table`'s default), as the caller mostly waits. Where forking is
+    not safe (see :func:`_can_fork`) the findings are computed when asked for.
     """
     import multiprocessing
 
@@ -212,8 +213,7 @@ def _pending_findings() -> list[Finding]:
     assert _PENDING is not None
     table, mapping, progress = _PENDING
     try:
-        return validate_table(table, mapping, workers=1, progress=progress,
-                              keep_values=False).findings
+        return validate_table(table, mapping, progress=progress, keep_values=False).findings
     finally:
         close = getattr(progress, "close", None)
         if close is not None:

@@ -177,3 +177,118 @@ def test_notes_vml_and_own_sheets_are_written_in_pieces():
     sh.write_to(out, {"wrap": 3}, main_ns="urn:m", rel_ns="urn:r")
     assert out.getvalue() == sh.to_bytes({"wrap": 3}, main_ns="urn:m", rel_ns="urn:r")
     assert len(list(sh.pieces({"wrap": 3}, main_ns="urn:m", rel_ns="urn:r"))) == 2 + 29 + 1
+
+
+def _many_findings(n: int) -> tuple[Table, list]:
+    from numnum_xl.findings import ERROR, Finding
+
+    t = Table("x.xlsx", "Klanten", "xlsx", 1, 1, ["title", "vat_id"], [["x", "1"]] * n,
+              list(range(2, n + 2)))
+    return t, [Finding(r, "vat_id", f"B{r}", ERROR, "vat.checksum", {"value": f"BE0{r:09d}"})
+               for r in range(2, n + 2)]
+
+
+def test_summary_findings_are_made_while_the_sheet_is_written():
+    """A million findings: the summary keeps only its first sections as cells; the rows of
+    the findings, their heights and links are made while the sheet is written."""
+    from numnum_xl.summary import build
+    from numnum_xl.xlsxpatch.mark import read_own_sheet
+
+    t, findings = _many_findings(3000)
+    sh = build(t, findings, sheet="Klanten", file="x.xlsx")
+    assert len(sh._rows) < 40 and len(sh._links) == 0 and len(sh.heights) < 40
+    xml = sh.to_bytes({"link": 3, "wrap": 4}, main_ns="urn:m", rel_ns="urn:r")
+    rows = read_own_sheet(xml)
+    listed = [row for row in rows if len(row) > 4 and row[4].startswith("Btw-nummer BE0")]
+    assert [int(row[0]) for row in listed] == list(range(2, 3002))
+    assert all(row[2] == f"B{row[0]}" for row in listed)
+    assert xml.count(b"<hyperlink ") == 3000 and b"location=\"'Klanten'!B3001\"" in xml
+    assert xml.count(b'<row r="') == len(sh.cells) and len(sh.links) == 3000
+    last = int(xml.rpartition(b'<row r="')[2].partition(b'"')[0])
+    assert sh.autofilter.endswith(f":G{last}") and len(rows) < last
+
+
+def test_summary_says_how_many_findings_did_not_fit(monkeypatch):
+    import numnum_xl.summary as summary
+
+    monkeypatch.setattr(summary, "MAX_FINDINGS", 4)
+    t, findings = _many_findings(10)
+    sh = summary.build(t, findings, sheet="Klanten", file="x.xlsx")
+    texts = [row.get(5, (None,))[0] for row in sh.cells.values()]
+    assert sum(1 for x in texts if x and x.startswith("Btw-nummer BE0")) == 4
+    assert "… en nog 6 meldingen die niet op dit blad passen." in texts
+
+
+def test_own_sheet_refuses_a_row_put_among_deferred_rows():
+    from numnum_xl.xlsxpatch.ownsheet import OwnSheet
+
+    sh = OwnSheet()
+    sh.put(1, 1, "kop")
+    sh.defer(2, ["a", "b"], lambda v: ([(1, v, None)], None), lambda v: None)
+    sh.put(5, 1, "na")
+    assert b"<hyperlinks>" not in sh.to_bytes({}, main_ns="m", rel_ns="r")
+    assert [r for r in sh.cells] == [1, 5, 2, 3]
+    sh.put(3, 2, "ertussen")
+    with pytest.raises(ValueError, match="row 3"):
+        sh.to_bytes({}, main_ns="m", rel_ns="r")
+
+
+def test_marks_are_let_go_before_the_summary_is_built(tmp_path):
+    """``Plan.marks`` may be a builder: the map of a million notes is dropped once the marks
+    are placed, before the summary sheet and the state are written."""
+    import weakref
+
+    from numnum_xl.annotate import COLOURS
+    from numnum_xl.xlsxpatch.mark import Plan, mark_package
+    from numnum_xl.xlsxpatch.ownsheet import OwnSheet
+    from tests import xlsx_packages as pk
+
+    class Marks(dict):
+        pass
+
+    built: list = []
+    alive: list[bool] = []
+
+    def marks() -> Marks:
+        m = Marks({"A2": ("error", "Fout: x"), "B3": ("warning", "Waarschuwing: y")})
+        built.append(weakref.ref(m))
+        return m
+
+    def summary(_name: str) -> OwnSheet:
+        alive.append(built[-1]() is not None)
+        return OwnSheet()
+
+    book = pk.transitional(tmp_path / "k.xlsx")
+    out = tmp_path / "uit.xlsx"
+    outcome = mark_package(book, out, Plan(sheet="Klanten", marks=marks, colours=COLOURS,
+                                           summary=summary))
+    assert outcome.marked == 2 and alive == [False]
+    same = mark_package(book, tmp_path / "uit2.xlsx", Plan(
+        sheet="Klanten", marks=dict(marks()), colours=COLOURS))
+    assert same.marked == 2
+
+
+def test_background_validation_of_the_copy_uses_the_workers(monkeypatch, tmp_path):
+    """``validate -o COPY`` validates in a forked process while the copy is prepared; that
+    process checks a big sheet with workers of its own (the caller mostly waits), and its
+    findings are validation's."""
+    import numnum_xl.validate as validate
+
+    if not validate._can_fork():
+        pytest.skip("no fork on this platform: validated in the caller, one process")
+    t = _table(1500)
+    mapping = propose(t.headers)
+    ref = validate_table(t, mapping, workers=1, keep_values=False)
+    seen = tmp_path / "parallel"
+    real = validate._check_parallel
+
+    def spy(checker, workers, *args, **kwargs):
+        seen.write_text(str(workers))  # written in the forked process
+        return real(checker, workers, *args, **kwargs)
+
+    monkeypatch.setattr(validate, "PARALLEL_MIN_ROWS", 1000)
+    monkeypatch.setattr(validate, "CHUNK_ROWS", 200)
+    monkeypatch.setattr(validate, "_check_parallel", spy)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert validate.validate_in_background(t, mapping)() == ref.findings
+    assert seen.read_text() == "2"

@@ -75,8 +75,10 @@ class Plan:
     """What to mark in one sheet."""
 
     sheet: str
-    #: A1 -> (kind, note text); kind is a key of ``colours``
-    marks: Mapping[str, tuple[str, str]]
+    #: A1 -> (kind, note text); kind is a key of ``colours``. Or what builds that map: it is
+    #: then built when the marks are placed and let go right after (a million notes are not
+    #: held twice while the package is written)
+    marks: Mapping[str, tuple[str, str]] | Callable[[], Mapping[str, tuple[str, str]]]
     colours: Mapping[str, str]
     #: A1 -> new value (fixes); formulas are never overwritten
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -244,13 +246,15 @@ def mark_package(source: Path, out: Path, plan: Plan) -> Outcome:
         anchors = sheetxml.merged_anchors(tail)
         rank = plan.rank or {}
         targets: dict[tuple[int, int], tuple[str, str]] = {}
-        for ref, (kind, text) in plan.marks.items():
+        marks = plan.marks() if callable(plan.marks) else plan.marks
+        for ref, (kind, text) in marks.items():
             pos = anchors.get(_ref_rc(ref), _ref_rc(ref))
             if pos in targets:
                 old_kind, old_text = targets[pos]
                 kind = min(kind, old_kind, key=lambda k: rank.get(k, 99))
                 text = old_text + "\n" + text
             targets[pos] = (kind, clean(text))
+        del marks
         values = {}
         for ref, v in plan.values.items():
             pos = anchors.get(_ref_rc(ref), _ref_rc(ref))

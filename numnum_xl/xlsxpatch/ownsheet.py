@@ -12,8 +12,9 @@ True
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,17 +36,72 @@ def clean(text: str) -> str:
     return text[:MAX_TEXT]
 
 
+#: A row made when the sheet is written: its cells (column, value, style) and its height
+#: (None: the default).
+RowMaker = Callable[[Any], tuple[list[tuple[int, Any, str | None]], float | None]]
+#: (cells in column order)
+#: The internal link of a made row: (column, location, tip), or None.
+LinkMaker = Callable[[Any], tuple[int, str, str] | None]
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """Rows ``first``, ``first + 1``, ... made from ``items`` only when they are read or
+    written: a summary of a million findings is never held as cells, links and heights."""
+
+    first: int
+    items: Sequence[Any]
+    make: RowMaker
+    link: LinkMaker
+
+    @property
+    def stop(self) -> int:
+        """The row after the last one."""
+        return self.first + len(self.items)
+
+    def __contains__(self, row: object) -> bool:
+        return isinstance(row, int) and self.first <= row < self.stop
+
+    def row(self, row: int) -> tuple[list[tuple[int, Any, str | None]], float | None]:
+        """Cells and height of ``row`` (one of ours)."""
+        return self.make(self.items[row - self.first])
+
+    def links(self) -> Iterator[tuple[str, str, str]]:
+        """(cell, location, tip) of the rows that link somewhere."""
+        for r, item in enumerate(self.items, start=self.first):
+            got = self.link(item)
+            if got is not None:
+                yield cell_ref(r, got[0]), got[1], got[2]
+
+
+def _kept(cells: Iterable[tuple[int, Any, str | None]]) -> list[tuple[int, tuple[Any, str | None]]]:
+    """(column, (value, style)) as :meth:`OwnSheet.put` keeps them (``cells`` in column
+    order)."""
+    out = []
+    for c, value, style in cells:
+        if value is None or value == "":
+            if style is None:
+                continue
+            value = None
+        out.append((c, (value, style)))
+    return out
+
+
 @dataclass
 class OwnSheet:
     """Cells, column widths, row heights, a frozen header, a filter and internal links.
 
-    A summary of a million findings has millions of cells: a row is kept as a dict only
-    while it is the one being written, then packed into one flat tuple (column, value,
+    A summary of a million findings has millions of cells: a long run of rows is
+    :meth:`defer`-red (made while the sheet is written); any other row is kept as a dict
+    only while it is the one being written, then packed into one flat tuple (column, value,
     style, column, value, style, ...).
 
     >>> s = OwnSheet(); s.put(1, 2, "b"); s.put(1, 1, "a", "x"); s.put(2, 1, "c")
     >>> s._rows[1], s.row_cells(1), s.cells[2], list(s.cells)
     ((1, 'a', 'x', 2, 'b', None), [(1, ('a', 'x')), (2, ('b', None))], {1: ('c', None)}, [1, 2])
+    >>> s.defer(3, ["x", "y"], lambda v: ([(1, v, None)], None), lambda v: (1, "'B'!A1", v))
+    >>> s.cells[4], list(s.cells), s.links
+    ({1: ('y', None)}, [1, 2, 3, 4], [('A3', "'B'!A1", 'x'), ('A4', "'B'!A1", 'y')])
     """
 
     #: row -> the row packed, or column -> (value, style) (see above); read :attr:`cells`
@@ -55,9 +111,10 @@ class OwnSheet:
     heights: dict[int, float] = field(default_factory=dict)
     freeze_row: int | None = None  #: rows above this one stay in view
     autofilter: str | None = None
-    links: list[tuple[str, str, str]] = field(default_factory=list)  #: (cell, location, tip)
+    _links: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
     hidden: bool = False
     _row: int = field(default=0, repr=False, compare=False)
+    _deferred: list[Deferred] = field(default_factory=list, repr=False)
 
     def put(self, row: int, col: int, value: Any, style: str | None = None) -> None:
         """Set one cell (``style``: a key of the style map given to :meth:`to_bytes`)."""
@@ -81,8 +138,22 @@ class OwnSheet:
                                                                strict=True)}
         got[col] = (value, style)
 
+    def defer(self, first: int, items: Sequence[Any], make: RowMaker,
+              link: LinkMaker) -> None:
+        """Rows from ``first`` on, one per item, made by ``make`` (cells, height) and
+        ``link`` (an internal link of the row, or None) each time they are read or written.
+        No other row may be put among them."""
+        if items:
+            self._deferred.append(Deferred(first, items, make, link))
+
+    def _deferred_at(self, row: int) -> Deferred | None:
+        return next((d for d in self._deferred if row in d), None)
+
     def row_cells(self, row: int) -> list[tuple[int, tuple[Any, str | None]]]:
         """(column, (value, style)) of ``row``, in column order."""
+        deferred = self._deferred_at(row) if self._deferred else None
+        if deferred is not None:
+            return _kept(deferred.row(row)[0])
         got = self._rows.get(row)
         if got is None:
             return []
@@ -97,7 +168,34 @@ class OwnSheet:
 
     def link(self, row: int, col: int, location: str, tip: str = "") -> None:
         """A hyperlink from a cell to a place in the workbook (``'Sheet'!A1``)."""
-        self.links.append((cell_ref(row, col), location, tip))
+        self._links.append((cell_ref(row, col), location, tip))
+
+    @property
+    def links(self) -> list[tuple[str, str, str]]:
+        """Every internal link: (cell, location, tip)."""
+        return list(self._iter_links())
+
+    def _iter_links(self) -> Iterator[tuple[str, str, str]]:
+        yield from self._links
+        for d in self._deferred:
+            yield from d.links()
+
+    def _row_pieces(self, styles: dict[str, int]) -> Iterator[bytes]:
+        """The ``<row>``s in order: kept rows and deferred runs."""
+        kept = sorted(set(self._rows) | set(self.heights))
+        i = 0
+        for d in sorted(self._deferred, key=lambda d: d.first):
+            while i < len(kept) and kept[i] < d.first:
+                r = kept[i]
+                yield row_xml(r, self.row_cells(r), styles, self.heights.get(r))
+                i += 1
+            if i < len(kept) and kept[i] < d.stop:
+                raise ValueError(f"row {kept[i]} was put among deferred rows")
+            for r, item in enumerate(d.items, start=d.first):
+                cells, height = d.make(item)
+                yield row_xml(r, _kept(cells), styles, height)
+        for r in kept[i:]:
+            yield row_xml(r, self.row_cells(r), styles, self.heights.get(r))
 
     def to_bytes(self, styles: dict[str, int], *, main_ns: str, rel_ns: str) -> bytes:
         """The worksheet part."""
@@ -136,19 +234,24 @@ class OwnSheet:
             out.append(b"</cols>")
         out.append(b"<sheetData>")
         yield b"".join(out)
-        for r in sorted(set(self._rows) | set(self.heights)):
-            yield row_xml(r, self.row_cells(r), styles, self.heights.get(r))
+        yield from self._row_pieces(styles)
         yield from more_rows
         out = [b"</sheetData>"]
         if self.autofilter:
             out.append(b'<autoFilter ref="' + self.autofilter.encode() + b'"/>')
-        if self.links:
-            out.append(b"<hyperlinks>")
-            for ref, location, tip in self.links:
+        links = self._iter_links()
+        first = next(links, None)
+        if first is not None:
+            yield b"".join(out) + b"<hyperlinks>"
+            out = []
+            for ref, location, tip in itertools.chain((first,), links):
                 out.append(b'<hyperlink ref="' + ref.encode() + b'" location='
                            + xml_attr(location).encode()
                            + (b" tooltip=" + xml_attr(tip).encode() if tip else b"")
                            + b"/>")
+                if len(out) >= 4096:
+                    yield b"".join(out)
+                    out = []
             out.append(b"</hyperlinks>")
         out.append(b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
                    b'footer="0.3"/></worksheet>')
@@ -162,15 +265,18 @@ class _Cells(Mapping[int, dict[int, tuple[Any, str | None]]]):
         self._sheet = sheet
 
     def __getitem__(self, row: int) -> dict[int, tuple[Any, str | None]]:
-        if row not in self._sheet._rows:
+        sheet = self._sheet
+        if row not in sheet._rows and sheet._deferred_at(row) is None:
             raise KeyError(row)
-        return dict(self._sheet.row_cells(row))
+        return dict(sheet.row_cells(row))
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._sheet._rows)
+        yield from self._sheet._rows
+        for d in self._sheet._deferred:
+            yield from range(d.first, d.stop)
 
     def __len__(self) -> int:
-        return len(self._sheet._rows)
+        return len(self._sheet._rows) + sum(len(d.items) for d in self._sheet._deferred)
 
 
 def row_xml(r: int, cells: Iterable[tuple[int, tuple[Any, str | None]]],
