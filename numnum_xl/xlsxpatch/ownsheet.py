@@ -36,10 +36,9 @@ def clean(text: str) -> str:
     return text[:MAX_TEXT]
 
 
-#: A row made when the sheet is written: its cells (column, value, style) and its height
-#: (None: the default).
+#: A row made when the sheet is written: its cells (column, value, style) in column order and
+#: its height (None: the default).
 RowMaker = Callable[[Any], tuple[list[tuple[int, Any, str | None]], float | None]]
-#: (cells in column order)
 #: The internal link of a made row: (column, location, tip), or None.
 LinkMaker = Callable[[Any], tuple[int, str, str] | None]
 
