@@ -399,16 +399,20 @@ def summary_plan(table: Table, findings: Sequence[Finding], sheet: str, source: 
 
     own = build(table, findings, sheet=sheet, file=source, lang=lang, validated=validated,
                 addin=True)
-    cells = list(own.cells.items())  # the findings' rows are made once
-    rows = max((r for r, _ in cells), default=0)
-    cols = max((max(row) for _, row in cells if row), default=1)
-    grid: list[list[Any]] = [[None] * cols for _ in range(rows)]
+    # each row of the findings is made once, put in the grid and let go
+    grid: list[list[Any]] = [[] for _ in range(max(own.cells, default=0))]
     styles: dict[str, list[str]] = {}
-    for r, row in cells:
+    for r, row in own.cells.items():
+        line = grid[r - 1]
         for c, (value, style) in row.items():
-            grid[r - 1][c - 1] = value
+            if len(line) < c:
+                line.extend([None] * (c - len(line)))
+            line[c - 1] = value
             if style:
                 styles.setdefault(style, []).append(cell_ref(r, c))
+    cols = max(map(len, grid), default=0) or 1
+    for line in grid:
+        line.extend([None] * (cols - len(line)))
     for ref, location, _tip in own.links:
         r, c = parse_ref(ref)
         target = location.rpartition("!")[2]

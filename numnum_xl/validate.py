@@ -255,6 +255,16 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def _pool_worker(parent: int) -> None:
+    """In a worker of :func:`_check_parallel`'s pool: end with the parent
+    (:func:`_die_with_parent`) and leave Ctrl-C to it (the parent stops the pool; a worker
+    would print its own traceback of the interrupt)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent)
+
+
 def _can_fork() -> bool:
     """Only on Linux: Windows has no fork, and on macOS it is unsafe once a framework such as
     CoreFoundation is loaded (xlwings' Mac engine loads it in the add-in's Python)."""
@@ -310,7 +320,7 @@ def _check_parallel(checker: _RowChecker, workers: int,
     _FORKED = (checker, keys)
     try:
         with multiprocessing.get_context("fork").Pool(
-                workers, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+                workers, initializer=_pool_worker, initargs=(os.getpid(),)) as pool:
             done = 0
             for (lo, hi), part in zip(chunks, pool.imap(_forked_chunk, chunks), strict=True):
                 if not packed:

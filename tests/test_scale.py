@@ -292,3 +292,25 @@ def test_background_validation_of_the_copy_uses_the_workers(monkeypatch, tmp_pat
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert validate.validate_in_background(t, mapping)() == ref.findings
     assert seen.read_text() == "2"
+
+
+def test_validation_workers_leave_ctrl_c_to_the_parent(monkeypatch, tmp_path):
+    """Ctrl-C stops ``numnum-xl validate`` with one line ("afgebroken"): the pool's workers
+    ignore it (the parent ends the pool) instead of each printing a traceback."""
+    import signal
+
+    import numnum_xl.validate as validate
+
+    if not validate._can_fork():
+        pytest.skip("no fork on this platform: no workers")
+    seen = tmp_path / "sigint"
+    real = validate._check_rows
+
+    def spy(*args, **kwargs):
+        seen.write_text(str(signal.getsignal(signal.SIGINT) == signal.SIG_IGN))  # in a worker
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(validate, "_check_rows", spy)
+    validate_table(_table(1200), workers=2)
+    assert seen.read_text() == "True"
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # the parent keeps Ctrl-C

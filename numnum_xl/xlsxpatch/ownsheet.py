@@ -171,7 +171,8 @@ class OwnSheet:
 
     @property
     def links(self) -> list[tuple[str, str, str]]:
-        """Every internal link: (cell, location, tip)."""
+        """Every internal link: (cell, location, tip); a new list (add one with
+        :meth:`link`)."""
         return list(self._iter_links())
 
     def _iter_links(self) -> Iterator[tuple[str, str, str]]:
