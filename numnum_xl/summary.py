@@ -427,8 +427,8 @@ def build(table: Table, findings: Sequence[Finding], *, sheet: str, file: str,
              (6, t["suggestion"], "header"), (7, t["code"], "header")])
     ordered = sorted(findings, key=sort_key)
     room = 1_048_576 - header - 1  # a row left for the line that says how many did not fit
-    shown = ordered if len(ordered) <= min(room, MAX_FINDINGS) else \
-        ordered[:min(room, MAX_FINDINGS)]
+    limit = min(room, MAX_FINDINGS)
+    shown = ordered[:limit] if len(ordered) > limit else ordered  # no copy of a short list
 
     def finding_ref(f: Finding) -> str | None:
         return f.cell.replace("$", "").upper() if f.cell else None

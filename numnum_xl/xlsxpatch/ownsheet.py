@@ -193,7 +193,8 @@ class OwnSheet:
                 raise ValueError(f"row {kept[i]} was put among deferred rows")
             for r, item in enumerate(d.items, start=d.first):
                 cells, height = d.make(item)
-                yield row_xml(r, _kept(cells), styles, height)
+                # row_xml leaves out what put would not keep: no filtering twice
+                yield row_xml(r, ((c, (v, st)) for c, v, st in cells), styles, height)
         for r in kept[i:]:
             yield row_xml(r, self.row_cells(r), styles, self.heights.get(r))
 
